@@ -1,0 +1,369 @@
+"""The SimPy cohort model of a camp: people as counts, stocks as FIFO batches.
+
+The cost of a run grows with days x commodities, never with the number of people.
+The engine is a deterministic function of a validated scenario and its pre-drawn
+random inputs (see inputs.py); it does no file I/O, no plotting and no pandas.
+
+Time runs in ticks of a tenth of a day so that the steps of one day happen in a fixed
+order; day d is ticks [10d, 10d + 10). Within day d, in this order:
+
+1. population (tick 0): departures (drawn from P(d-1)) leave, arrivals come;
+   P(d) = P(d-1) + arrivals - departures.
+2. funding (1): tranches due today are added to each commodity's balance.
+3. roads (2): disruptions starting today close their commodities' routes; those that
+   ended yesterday reopen them.
+4. receipts: deliveries due today (3), then donations (4), go on the shelf; whatever
+   would lift stock above capacity is lost as overflow (it still counts as received).
+   A receipt whose route is closed waits for the first day it is open again.
+5. distribution (5): need = P(d) x per_person_day (per-household kits: arriving
+   households x quantity + yesterday's backlog); days of cover = stock / need; ration =
+   the ration of the lowest threshold that cover is strictly below (1 if none);
+   distributed = min(stock, need x ration), oldest stock first; shortfall = need - distributed.
+6. spoilage (6): stock received on day t and still there at the end of day
+   t + shelf_life_days - 1 is removed.
+7. ordering review (7), on days with d % review_every_days == 0: target =
+   order_up_to_days x today's need (kits: the mean new-household need of the last 7 days
+   + the backlog left today); q = target - (stock + pipeline), capped by capacity -
+   position, max_order and balance / unit_cost; if q > 0 it is paid now and arrives on
+   day d + lead time (that day's pre-drawn lead time).
+8. record (9): end-of-day stock, pipeline and balance.
+
+Events at the same tick run in the order they were scheduled (SimPy's rule), so a run
+is reproducible to the last bit.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass, field
+
+import numpy as np
+import simpy
+
+from campsim import standards
+from campsim.inputs import RandomInputs, requirement_usd, tranches
+from campsim.scenario import Commodity, Scenario
+from campsim.stock import Stock
+
+TICKS_PER_DAY = 10
+POPULATION, FUNDING, ROADS, DELIVERIES, DONATIONS = 0, 1, 2, 3, 4
+DISTRIBUTION, SPOILAGE, REVIEW, RECORD = 5, 6, 7, 9
+
+DAILY_FIELDS = (
+    "need",  # per-person: P x per_person_day; kits: new kits + carried backlog
+    "new_need",  # kits for today's arriving households (= need for per-person items)
+    "distributed",
+    "shortfall",
+    "ration",  # distributed / need (1 when need is 0)
+    "ration_level",  # the rationing policy's level for the day
+    "days_of_cover",  # stock / need before distribution; NaN when need is 0
+    "stock",  # end of day
+    "pipeline",  # end of day: ordered, not yet received
+    "received",  # deliveries + donations arriving today (before overflow)
+    "overflow",
+    "spoiled",
+    "ordered",
+    "spent",  # USD
+    "funds_received",  # USD tranches today
+    "balance",  # USD, end of day
+    "stockout",  # 1 on a pipeline-break day: stock < need x ration
+)
+
+
+@dataclass
+class EventRow:
+    """One row of the event log."""
+
+    day: int
+    kind: str
+    commodity: str
+    quantity: float | None = None
+    cost_usd: float | None = None
+    note: str = ""
+
+
+@dataclass
+class LineResult:
+    """What one commodity's supply line did, day by day."""
+
+    daily: dict[str, np.ndarray]
+    requirement_usd: float
+    initial_stock: float
+    end_pipeline: float
+
+
+@dataclass
+class EngineResult:
+    """Plain arrays and rows out of one run."""
+
+    arrivals: np.ndarray
+    departures: np.ndarray
+    population: np.ndarray
+    lines: dict[str, LineResult]
+    events: list[EventRow] = field(default_factory=list)
+
+
+class SupplyLine:
+    """One commodity at one camp: stock, pipeline, money and its daily record."""
+
+    def __init__(self, name: str, spec: Commodity, days: int, requirement_usd: float) -> None:
+        self.name = name
+        self.spec = spec
+        self.requirement_usd = requirement_usd
+        self.stock = Stock()
+        self.stock.add(0, spec.initial_stock)
+        self.pipeline = 0.0
+        self.open_orders = 0
+        self.balance = 0.0
+        self.closures = 0  # disruptions currently closing this line's route
+        self.backlog = 0.0  # kits owed to households that arrived earlier
+        self.new_need_window: deque[float] = deque(maxlen=standards.KIT_NEED_WINDOW_DAYS)
+        self.level = 1.0  # yesterday's rationing level
+        self.broken = False  # inside a pipeline break
+        self.daily = {name: np.zeros(days) for name in DAILY_FIELDS}
+
+    def receive(self, day: int, quantity: float) -> float:
+        """Put a receipt on the shelf up to capacity; return the overflow lost."""
+        room = np.inf if self.spec.capacity is None else max(self.spec.capacity - self.stock.total, 0.0)
+        kept = min(quantity, room)
+        self.stock.add(day, kept)
+        self.daily["received"][day] += quantity
+        overflow = quantity - kept
+        self.daily["overflow"][day] += overflow
+        return overflow
+
+
+class CampModel:
+    """One camp over one horizon: a SimPy Environment and its processes."""
+
+    def __init__(self, scenario: Scenario, inputs: RandomInputs) -> None:
+        self.s = scenario
+        self.inputs = inputs
+        self.days = scenario.days
+        self.env = simpy.Environment()
+        self.population = np.zeros(self.days)
+        self.people = float(scenario.population.initial)
+        self.events: list[EventRow] = []
+        self.lines = {
+            name: SupplyLine(name, spec, self.days, requirement_usd(scenario, name))
+            for name, spec in scenario.commodities.items()
+        }
+        self.env.process(self.population_flow())
+        self.env.process(self.funding())
+        for disruption in scenario.disruptions:
+            self.env.process(self.disruption(disruption))
+        for line in self.lines.values():
+            for donation in line.spec.donations:
+                self.env.process(
+                    self.donation(line, donation.day_index(scenario.start), donation.quantity)
+                )
+        self.env.process(self.distribution())
+        self.env.process(self.spoilage())
+        for line in self.lines.values():
+            if line.spec.ordering is not None:
+                self.env.process(self.review(line))
+        self.env.process(self.record())
+
+    def run(self) -> EngineResult:
+        """Run the horizon; orders due on or after it stay in the pipeline."""
+        self.env.run(until=self.days * TICKS_PER_DAY)
+        return EngineResult(
+            arrivals=np.asarray(self.inputs.arrivals, dtype=float),
+            departures=np.asarray(self.inputs.departures, dtype=float),
+            population=self.population,
+            lines={
+                name: LineResult(
+                    daily=line.daily,
+                    requirement_usd=line.requirement_usd,
+                    initial_stock=line.spec.initial_stock,
+                    end_pipeline=line.pipeline,
+                )
+                for name, line in self.lines.items()
+            },
+            events=self.events,
+        )
+
+    # --- helpers ------------------------------------------------------------------------
+
+    def until(self, day: int, tick: int) -> simpy.Timeout:
+        """Wait until a given tick of a given day."""
+        return self.env.timeout(day * TICKS_PER_DAY + tick - self.env.now)
+
+    @property
+    def today(self) -> int:
+        return int(self.env.now // TICKS_PER_DAY)
+
+    def log(self, day: int, kind: str, commodity: str, quantity=None, cost_usd=None, note="") -> None:
+        self.events.append(EventRow(day, kind, commodity, quantity, cost_usd, note))
+
+    # --- processes ----------------------------------------------------------------------
+
+    def population_flow(self):
+        """People leave (a share of yesterday's population) and arrive, once a day."""
+        for day in range(self.days):
+            yield self.until(day, POPULATION)
+            self.people += self.inputs.arrivals[day] - self.inputs.departures[day]
+            self.population[day] = self.people
+
+    def funding(self):
+        """Tranches of each commodity's funded requirement arrive on their days."""
+        schedule = sorted(
+            (day, order, name, amount)
+            for order, name in enumerate(self.lines)
+            for day, amount in tranches(self.s, name)
+        )
+        for day, _, name, amount in schedule:
+            yield self.until(day, FUNDING)
+            if amount > 0:
+                line = self.lines[name]
+                line.balance += amount
+                line.daily["funds_received"][day] += amount
+                self.log(day, "tranche", name, cost_usd=amount)
+
+    def disruption(self, d):
+        """A road closure: routes of its commodities are closed for its days."""
+        first = d.start_day(self.s.start)
+        affected = [self.lines[n] for n in (d.commodities or self.lines)]
+        yield self.until(first, ROADS)
+        for line in affected:
+            line.closures += 1
+            self.log(first, "disruption", line.name, note=d.reason)
+        yield self.until(first + d.days, ROADS)
+        for line in affected:
+            line.closures -= 1
+
+    def delivery(self, line: SupplyLine, day_due: int, quantity: float, ordered_on: int):
+        """An order in transit: lands on its due day, or the first open day after it."""
+        yield self.until(day_due, DELIVERIES)
+        while line.closures:
+            yield self.env.timeout(TICKS_PER_DAY)
+        day = self.today
+        line.open_orders -= 1
+        line.pipeline = line.pipeline - quantity if line.open_orders else 0.0
+        overflow = line.receive(day, quantity)
+        self.log(day, "delivery", line.name, quantity, note=f"ordered on day {ordered_on}")
+        if overflow > 0:
+            self.log(day, "overflow", line.name, overflow, note="delivery above capacity")
+
+    def donation(self, line: SupplyLine, day_due: int, quantity: float):
+        """A free delivery: lands on its day, or the first open day after it."""
+        yield self.until(day_due, DONATIONS)
+        while line.closures:
+            yield self.env.timeout(TICKS_PER_DAY)
+        day = self.today
+        overflow = line.receive(day, quantity)
+        self.log(day, "donation", line.name, quantity)
+        if overflow > 0:
+            self.log(day, "overflow", line.name, overflow, note="donation above capacity")
+
+    def distribution(self):
+        """Each day every commodity is handed out against need, rationed by days of cover."""
+        size = self.s.population.household_size
+        for day in range(self.days):
+            yield self.until(day, DISTRIBUTION)
+            people = self.population[day]
+            for line in self.lines.values():
+                spec, rec = line.spec, line.daily
+                if spec.per_household:
+                    new_need = self.inputs.arrivals[day] / size * spec.per_new_household
+                    need = new_need + line.backlog
+                    line.new_need_window.append(new_need)
+                else:
+                    new_need = need = people * spec.per_person_day
+                stock = line.stock.total
+                if need > 0:
+                    cover = stock / need
+                    level = _ration_level(spec, cover)
+                    planned = need * level
+                    distributed = line.stock.take(min(stock, planned))
+                    broken = distributed < planned * (1 - standards.SHORTAGE_RTOL)
+                else:
+                    cover, level, planned, distributed, broken = np.nan, 1.0, 0.0, 0.0, False
+                shortfall = need - distributed
+                if spec.per_household:
+                    line.backlog = shortfall
+                rec["need"][day] = need
+                rec["new_need"][day] = new_need
+                rec["distributed"][day] = distributed
+                rec["shortfall"][day] = shortfall
+                rec["ration"][day] = distributed / need if need > 0 else 1.0
+                rec["ration_level"][day] = level
+                rec["days_of_cover"][day] = cover
+                rec["stockout"][day] = broken
+                if level != line.level:
+                    self.log(day, "ration_change", line.name, level)
+                    line.level = level
+                if broken and not line.broken:
+                    self.log(day, "stockout", line.name, planned - distributed, note="pipeline break")
+                elif line.broken and not broken:
+                    self.log(day, "restock", line.name, stock)
+                line.broken = broken
+
+    def spoilage(self):
+        """Stock past its shelf life at the end of the day is thrown away."""
+        perishable = [line for line in self.lines.values() if line.spec.shelf_life_days]
+        if not perishable:
+            return
+        for day in range(self.days):
+            yield self.until(day, SPOILAGE)
+            for line in perishable:
+                spoiled = line.stock.expire(day - line.spec.shelf_life_days + 1)
+                if spoiled > 0:
+                    line.daily["spoiled"][day] = spoiled
+                    self.log(day, "spoilage", line.name, spoiled)
+
+    def review(self, line: SupplyLine):
+        """Periodic order-up-to review: order what lifts stock + pipeline to the target."""
+        rule = line.spec.ordering
+        cost = line.spec.unit_cost_usd
+        lead_times = self.inputs.lead_times_days[line.name]
+        for day in range(0, self.days, rule.review_every_days):
+            yield self.until(day, REVIEW)
+            if line.spec.per_household:
+                window = line.new_need_window
+                target = rule.order_up_to_days * sum(window) / len(window) + line.backlog
+            else:
+                target = rule.order_up_to_days * line.daily["need"][day]
+            position = line.stock.total + line.pipeline
+            quantity = target - position
+            if line.spec.capacity is not None:
+                quantity = min(quantity, line.spec.capacity - position)
+            if rule.max_order is not None:
+                quantity = min(quantity, rule.max_order)
+            paid = quantity * cost
+            if cost > 0 and quantity * cost >= line.balance:
+                # capped by the money on hand: spend exactly the balance, no rounding dust
+                quantity, paid = line.balance / cost, line.balance
+            if quantity <= standards.SHORTAGE_RTOL * target or quantity <= 0:
+                continue
+            line.balance -= paid
+            line.pipeline += quantity
+            line.open_orders += 1
+            line.daily["ordered"][day] += quantity
+            line.daily["spent"][day] += paid
+            lead = int(lead_times[day])
+            self.log(day, "order", line.name, quantity, paid, note=f"lead time {lead} days")
+            self.env.process(self.delivery(line, day + lead, quantity, day))
+
+    def record(self):
+        """End-of-day stock, pipeline and balance."""
+        for day in range(self.days):
+            yield self.until(day, RECORD)
+            for line in self.lines.values():
+                line.daily["stock"][day] = line.stock.total
+                line.daily["pipeline"][day] = line.pipeline
+                line.daily["balance"][day] = line.balance
+
+
+def _ration_level(spec: Commodity, cover_days: float) -> float:
+    """The ration of the lowest threshold that cover is strictly below; 1 if none."""
+    level, lowest = 1.0, np.inf
+    for step in spec.rationing:
+        if cover_days < step.below_days_of_cover < lowest:
+            level, lowest = step.ration, step.below_days_of_cover
+    return level
+
+
+def simulate(scenario: Scenario, inputs: RandomInputs) -> EngineResult:
+    """Run one replication of a scenario on given random inputs."""
+    return CampModel(scenario, inputs).run()

@@ -1,0 +1,164 @@
+"""Everything the engine is fed: the scenario's expected paths and the pre-drawn random inputs.
+
+The engine is a deterministic function of (scenario, inputs). All randomness of one
+replication is drawn here, up front, from named streams of one ``numpy.random.SeedSequence``:
+
+- ``arrivals``: one Poisson draw per day of the summed mean of all arrival components;
+- ``departures``: one Binomial(P(d-1), departures_per_day) draw per day, along the
+  population path (which never depends on stocks);
+- ``lead_time/<commodity>``: one lead time for every day of the horizon; the engine uses
+  the one of day d only if it places an order on day d.
+
+Replication i uses ``SeedSequence(seed, spawn_key=(i,))`` (the i-th child of
+``SeedSequence(seed)``), and each stream is keyed by a CRC-32 of its name rather than its
+position, so two scenarios share a stream wherever they share the process it drives
+(common random numbers), whatever commodities they list and in whatever order.
+"""
+
+from __future__ import annotations
+
+import math
+import zlib
+from dataclasses import dataclass
+
+import numpy as np
+
+from campsim import standards
+from campsim.scenario import LeadTime, Scenario
+
+
+@dataclass(frozen=True)
+class RandomInputs:
+    """One replication's random inputs, all arrays of length ``days``."""
+
+    arrivals: np.ndarray  # people arriving on day d
+    departures: np.ndarray  # people leaving on day d
+    lead_times_days: dict[str, np.ndarray]  # commodity -> whole days, indexed by order day
+
+
+def stream(seed: int, replication: int, name: str) -> np.random.Generator:
+    """The named random stream of one replication."""
+    seq = np.random.SeedSequence(seed, spawn_key=(replication, zlib.crc32(name.encode())))
+    return np.random.Generator(np.random.PCG64(seq))
+
+
+def arrival_means(s: Scenario) -> np.ndarray:
+    """Expected arrivals per day (people/day), all components summed."""
+    means = np.zeros(s.days)
+    for comp in s.population.arrivals:
+        if comp.rate is not None:
+            # piecewise constant from each date on; 0 before the first date
+            steps = sorted(((when - s.start).days, rate) for when, rate in comp.rate.items())
+            ends = [first for first, _ in steps[1:]] + [s.days]
+            for (first, rate), end in zip(steps, ends, strict=True):
+                means[max(first, 0) : max(min(end, s.days), 0)] += rate
+        elif comp.surge is not None:
+            first = (comp.surge.start - s.start).days
+            # spread evenly over the window; a surge running past the horizon is cut there
+            means[first : min(first + comp.surge.days, s.days)] += comp.surge.total / comp.surge.days
+        else:
+            for when, count in comp._series.items():
+                day = (when - s.start).days
+                if 0 <= day < s.days:
+                    means[day] += count
+    return means
+
+
+def expected_population(s: Scenario, arrivals: np.ndarray | None = None) -> np.ndarray:
+    """P(d) with every random input at its expected value (fractional people)."""
+    arrivals = arrival_means(s) if arrivals is None else arrivals
+    rate = s.population.departures_per_day
+    path = np.empty(s.days)
+    prev = float(s.population.initial)
+    for d in range(s.days):
+        prev = prev + arrivals[d] - rate * prev
+        path[d] = prev
+    return path
+
+
+def expected_departures(s: Scenario, arrivals: np.ndarray) -> np.ndarray:
+    """Departures on the expected path: departures_per_day x P(d-1)."""
+    path = expected_population(s, arrivals)
+    before = np.concatenate(([float(s.population.initial)], path[:-1]))
+    return s.population.departures_per_day * before
+
+
+def requirement_usd(s: Scenario, name: str) -> float:
+    """A commodity's requirement: its own figure, or its full need on the expected path x cost."""
+    c = s.commodities[name]
+    if c.requirement_usd is not None:
+        return c.requirement_usd
+    if c.unit_cost_usd == 0:
+        return 0.0
+    arrivals = arrival_means(s)
+    if c.per_household:
+        need = float(np.sum(arrivals)) / s.population.household_size * c.per_new_household
+    else:
+        need = float(np.sum(expected_population(s, arrivals))) * c.per_person_day
+    return need * c.unit_cost_usd
+
+
+def tranches(s: Scenario, name: str) -> list[tuple[int, float]]:
+    """(day, USD) funding tranches of one commodity: funded_fraction x requirement, scheduled."""
+    total = s.funded_fraction(name) * requirement_usd(s, name)
+    plan = s.funding.disbursement
+    if plan.mode == "upfront":
+        return [(0, total)]
+    if plan.mode == "monthly":
+        days = list(range(0, s.days, standards.MONTHLY_TRANCHE_INTERVAL_DAYS))
+        return [(d, total / len(days)) for d in days]
+    return [(t.day_index(s.start), t.share * total) for t in plan.tranches]
+
+
+def mean_lead_time_days(lead: LeadTime) -> int:
+    """The deterministic-mode lead time: the distribution's mean rounded up, at least 1."""
+    # round first so that a mean such as (1 + 2 + 3) / 3 stays 2, not 3 after fp noise
+    return max(1, math.ceil(round(lead.mean_days, 9)))
+
+
+def _draw_lead_times(lead: LeadTime, rng: np.random.Generator, n: int) -> np.ndarray:
+    """n lead times in whole days: drawn, rounded up, at least 1."""
+    if lead.fixed is not None:
+        return np.full(n, mean_lead_time_days(lead), dtype=np.int64)
+    if lead.triangular is not None:
+        draws = rng.triangular(*lead.triangular, size=n)
+    elif lead.uniform is not None:
+        draws = rng.uniform(*lead.uniform, size=n)
+    else:
+        mean, sd = lead.lognormal.mean, lead.lognormal.sd
+        sigma2 = math.log1p((sd / mean) ** 2)
+        draws = rng.lognormal(math.log(mean) - sigma2 / 2, math.sqrt(sigma2), size=n)
+    return np.maximum(1, np.ceil(draws)).astype(np.int64)
+
+
+def draw_inputs(s: Scenario, seed: int | None = None, replication: int = 0) -> RandomInputs:
+    """Draw (or, in deterministic mode, take the expected values of) every random input."""
+    seed = s.seed if seed is None else seed
+    means = arrival_means(s)
+    ordered = {n: c.ordering for n, c in s.commodities.items() if c.ordering is not None}
+    if s.deterministic:
+        return RandomInputs(
+            arrivals=means,
+            departures=expected_departures(s, means),
+            lead_times_days={
+                n: np.full(s.days, mean_lead_time_days(o.lead_time_days), dtype=np.int64)
+                for n, o in ordered.items()
+            },
+        )
+    arrivals = stream(seed, replication, "arrivals").poisson(means).astype(float)
+    departures = np.zeros(s.days)
+    rate = s.population.departures_per_day
+    if rate > 0:
+        rng = stream(seed, replication, "departures")
+        people = s.population.initial
+        for d in range(s.days):
+            departures[d] = rng.binomial(int(people), rate)
+            people = people - departures[d] + arrivals[d]
+    return RandomInputs(
+        arrivals=arrivals,
+        departures=departures,
+        lead_times_days={
+            n: _draw_lead_times(o.lead_time_days, stream(seed, replication, f"lead_time/{n}"), s.days)
+            for n, o in ordered.items()
+        },
+    )

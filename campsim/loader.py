@@ -1,0 +1,267 @@
+"""Turning a scenario file (or plain data) into a validated :class:`Scenario`.
+
+Pydantic's errors are translated into one line each: file, line, field path, problem.
+Checks that span several fields (dates inside the horizon, shares summing to at most 1,
+disruptions naming known commodities) run after the schema, with the same message format.
+"""
+
+from __future__ import annotations
+
+import difflib
+import typing
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from campsim.datafiles import DataFileError, read_arrivals_csv
+from campsim.errors import ScenarioError, ScenarioErrors
+from campsim.scenario import Scenario
+from campsim.yamlsource import PathKey, YamlDocument, apply_overrides, format_path, read_yaml
+
+_EXPECTED = {
+    "int_type": "an integer",
+    "int_from_float": "a whole number",
+    "float_type": "a number",
+    "bool_type": "true or false",
+    "string_type": "text",
+    "dict_type": "a mapping",
+    "model_type": "a mapping",
+    "list_type": "a list",
+    "date_type": "an ISO date like 2017-10-01",
+}
+
+
+def load_scenario(path: str | Path, overrides: list[str] | tuple[str, ...] = ()) -> Scenario:
+    """Load and validate a scenario file.
+
+    Args:
+        path: the YAML scenario file.
+        overrides: ``dotted.key=value`` strings applied before validation (``--set``).
+
+    Raises:
+        ScenarioError: the file, an override or a data file it names is invalid.
+    """
+    doc = read_yaml(path)
+    apply_overrides(doc, list(overrides))
+    return validate_document(doc, base_dir=Path(path).parent, source=Path(path))
+
+
+def scenario_from_dict(
+    data: dict[str, Any], base_dir: str | Path = ".", name: str = "<scenario>"
+) -> Scenario:
+    """Validate plain data (as a YAML file would hold it) into a Scenario."""
+    return validate_document(YamlDocument(data=data, file=name), base_dir=Path(base_dir))
+
+
+def validate_document(doc: YamlDocument, base_dir: Path, source: Path | None = None) -> Scenario:
+    """Validate parsed YAML; raise every problem found, each on its own line."""
+    if not isinstance(doc.data, dict):
+        raise ScenarioError("expected a mapping of scenario keys", file=doc.file, line=1)
+    try:
+        scenario = Scenario.model_validate(doc.data)
+    except ValidationError as exc:
+        raise _as_scenario_errors(exc, doc) from None
+    problems = list(_cross_checks(scenario))
+    if problems:
+        raise ScenarioErrors([doc.error(path, msg) for path, msg in problems])
+    _load_data_files(scenario, doc, base_dir)
+    scenario._source = source
+    return scenario
+
+
+# --- pydantic errors -> one line each -------------------------------------------------
+
+
+def _as_scenario_errors(exc: ValidationError, doc: YamlDocument) -> ScenarioErrors:
+    seen: set[tuple[str, str]] = set()
+    errors: list[ScenarioError] = []
+    for err in exc.errors():
+        loc = tuple(err["loc"])
+        if err["type"] == "missing":
+            path = _real_path(doc.data, loc[:-1]) + (loc[-1],)
+            problem = "required key missing"
+        else:
+            path = _real_path(doc.data, loc)
+            problem = _problem(err, loc)
+        key = (format_path(path), problem)
+        if key not in seen:
+            seen.add(key)
+            errors.append(doc.error(path, problem))
+    return ScenarioErrors(errors)
+
+
+def _problem(err: dict[str, Any], loc: PathKey) -> str:
+    kind, value = err["type"], err.get("input")
+    ctx = err.get("ctx") or {}
+    got = f", got {_show(value)}"
+    if kind == "extra_forbidden":
+        allowed = _allowed_keys(loc[:-1])
+        near = difflib.get_close_matches(str(loc[-1]), allowed, n=1, cutoff=0.6)
+        hint = f"; did you mean {near[0]}?" if near else ""
+        return f"unknown key{hint} (allowed: {', '.join(allowed)})"
+    if kind in _EXPECTED:
+        return f"expected {_EXPECTED[kind]}{got}"
+    if kind == "finite_number":
+        return f"expected a finite number{got}"
+    bounds = {
+        "greater_than_equal": ">=",
+        "greater_than": ">",
+        "less_than_equal": "<=",
+        "less_than": "<",
+    }
+    if kind in bounds:
+        limit = next(iter(ctx.values()))
+        return f"expected a number {bounds[kind]} {limit}{got}"
+    if kind in ("too_short", "too_long"):
+        return f"{err['msg'][0].lower()}{err['msg'][1:]}{got}"
+    msg = err["msg"]
+    for prefix in ("Value error, ", "Assertion failed, "):
+        msg = msg.removeprefix(prefix)
+    return msg
+
+
+def _show(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _real_path(data: Any, loc: PathKey) -> PathKey:
+    """Keep the parts of a pydantic loc that are real keys in the data (drop union tags)."""
+    path: list[Any] = []
+    cur = data
+    for part in loc:
+        if isinstance(cur, dict):
+            key = part if part in cur else _matching_key(cur, part)
+            if key is None:
+                continue
+            path.append(key)
+            cur = cur[key]
+        elif isinstance(cur, list) and isinstance(part, int) and 0 <= part < len(cur):
+            path.append(part)
+            cur = cur[part]
+    return tuple(path)
+
+
+def _matching_key(mapping: dict, part: Any) -> Any:
+    for key in mapping:
+        if format_path((key,)) == str(part):
+            return key
+    return None
+
+
+def _allowed_keys(loc: PathKey) -> list[str]:
+    """Field names of the model found at a pydantic loc (for 'unknown key' messages)."""
+    tp: Any = Scenario
+    for part in loc:
+        tp = _unwrap(tp)
+        if isinstance(tp, type) and issubclass(tp, BaseModel):
+            field = tp.model_fields.get(part) if isinstance(part, str) else None
+            if field is not None:
+                tp = field.annotation
+        elif typing.get_origin(tp) is dict:
+            tp = typing.get_args(tp)[1]
+        elif typing.get_origin(tp) is list:
+            tp = typing.get_args(tp)[0]
+    tp = _unwrap(tp)
+    if isinstance(tp, type) and issubclass(tp, BaseModel):
+        return list(tp.model_fields)
+    return []
+
+
+def _unwrap(tp: Any) -> Any:
+    """Strip Annotated[...] and Optional[...] down to the model, list or dict type."""
+    while True:
+        origin = typing.get_origin(tp)
+        if origin is typing.Annotated:
+            tp = typing.get_args(tp)[0]
+        elif origin in (typing.Union, getattr(__import__("types"), "UnionType")):
+            args = [a for a in typing.get_args(tp) if a is not type(None)]
+            tp = args[0] if len(args) == 1 else tp
+            if len(args) != 1:
+                return tp
+        else:
+            return tp
+
+
+# --- checks across fields -------------------------------------------------------------
+
+
+def _cross_checks(s: Scenario) -> typing.Iterator[tuple[PathKey, str]]:
+    """Yield (path, problem) for rules that span several fields."""
+    horizon = f"{s.start} .. {s.end.fromordinal(s.end.toordinal() - 1)} (days 0..{s.days - 1})"
+
+    def outside(day: int) -> bool:
+        return not 0 <= day < s.days
+
+    for name, c in s.commodities.items():
+        base: PathKey = ("commodities", name)
+        if (c.per_person_day is None) == (c.per_new_household is None):
+            yield base, (
+                "set exactly one of per_person_day (need per person per day) or "
+                "per_new_household (items per arriving household)"
+            )
+        if c.per_household and c.rationing:
+            yield base + ("rationing",), (
+                "rationing applies to per_person_day items only, not to per_new_household kits"
+            )
+        thresholds = [step.below_days_of_cover for step in c.rationing]
+        if len(set(thresholds)) != len(thresholds):
+            yield base + ("rationing",), "two steps share the same below_days_of_cover threshold"
+        if c.capacity is not None and c.initial_stock > c.capacity:
+            yield base + ("initial_stock",), (
+                f"initial stock {c.initial_stock:g} exceeds capacity {c.capacity:g}"
+            )
+        for i, donation in enumerate(c.donations):
+            if outside(donation.day_index(s.start)):
+                key = "date" if donation.date is not None else "day"
+                yield base + ("donations", i, key), f"donation falls outside the horizon {horizon}"
+    if s.funding.disbursement.mode == "schedule":
+        total = 0.0
+        for i, tranche in enumerate(s.funding.disbursement.tranches):
+            total += tranche.share
+            if outside(tranche.day_index(s.start)):
+                key = "date" if tranche.date is not None else "day"
+                yield (
+                    ("funding", "disbursement", i, key),
+                    f"tranche falls outside the horizon {horizon}",
+                )
+        if total > 1 + 1e-9:
+            yield ("funding", "disbursement"), f"tranche shares sum to {total:g}; expected at most 1"
+    for i, comp in enumerate(s.population.arrivals):
+        if comp.surge is not None and outside((comp.surge.start - s.start).days):
+            yield (
+                ("population", "arrivals", i, "surge", "start"),
+                f"surge starts outside the horizon {horizon}",
+            )
+    names = list(s.commodities)
+    for i, d in enumerate(s.disruptions):
+        if outside(d.start_day(s.start)):
+            yield ("disruptions", i, "start"), f"disruption starts outside the horizon {horizon}"
+        for j, name in enumerate(d.commodities or []):
+            if name not in s.commodities:
+                near = difflib.get_close_matches(name, names, n=1, cutoff=0.6)
+                hint = f"did you mean {near[0]}? " if near else ""
+                yield (
+                    ("disruptions", i, "commodities", j),
+                    f"unknown commodity {name!r}; {hint}the scenario has {', '.join(names)}",
+                )
+
+
+def _load_data_files(s: Scenario, doc: YamlDocument, base_dir: Path) -> None:
+    """Read each csv: arrivals component; paths are relative to the scenario file."""
+    for i, comp in enumerate(s.population.arrivals):
+        if comp.csv is None:
+            continue
+        path = base_dir / comp.csv
+        try:
+            comp._series = read_arrivals_csv(path)
+        except DataFileError as exc:
+            where = f"{comp.csv}" + (f" line {exc.line}" if exc.line else "")
+            raise doc.error(("population", "arrivals", i, "csv"), f"{where}: {exc.problem}") from None
+
+
+def first_day_date(s: Scenario, day: int) -> date:
+    """The date of day ``day`` of a scenario."""
+    return date.fromordinal(s.start.toordinal() + day)

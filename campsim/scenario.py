@@ -1,0 +1,309 @@
+"""The scenario schema (pydantic) and loading a scenario file into it.
+
+The key names are a contract (see docs/scenario-format.md): users and other tools write
+these files. Every model forbids unknown keys, so a typo is an error, never ignored.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import typing
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from campsim import standards
+from campsim.errors import ScenarioError, ScenarioErrors
+from campsim.yamlsource import PathKey, YamlDocument, apply_overrides, read_yaml
+
+
+def _iso_date(value: Any) -> date:
+    """Accept a YAML date or an ISO date string; refuse timestamps and numbers."""
+    if isinstance(value, datetime):
+        raise ValueError(f"expected a date like 2017-10-01 without a time, got {value}")
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise ValueError(f"expected an ISO date like 2017-10-01, got {value!r}")
+
+
+IsoDate = Annotated[date, BeforeValidator(_iso_date)]
+NonNegFloat = Annotated[float, Field(ge=0)]
+Fraction = Annotated[float, Field(ge=0, le=1)]
+
+
+class Model(BaseModel):
+    """Strict base: unknown keys are errors; no string-to-number coercion; no NaN/inf."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False)
+
+
+class DayOrDate(Model):
+    """Something that happens on one day, given as ``date:`` or as ``day:`` (0 = start)."""
+
+    date: IsoDate | None = None
+    day: Annotated[int, Field(ge=0)] | None = None
+
+    @model_validator(mode="after")
+    def _one_of_date_day(self) -> DayOrDate:
+        if (self.date is None) == (self.day is None):
+            raise ValueError("give either date: or day:, not both or neither")
+        return self
+
+    def day_index(self, start: date) -> int:
+        """Day number relative to the scenario start."""
+        return self.day if self.day is not None else (self.date - start).days
+
+
+class Surge(Model):
+    """A one-off influx: ``total`` people spread evenly over ``days`` days from ``start``."""
+
+    start: IsoDate
+    days: Annotated[int, Field(ge=1)]
+    total: NonNegFloat
+
+
+class ArrivalComponent(Model):
+    """One source of arrivals; a scenario's components add up."""
+
+    rate: dict[IsoDate, NonNegFloat] | None = Field(
+        default=None, description="people/day from each date on (piecewise constant)"
+    )
+    surge: Surge | None = None
+    csv: str | None = Field(default=None, description="CSV with columns date, arrivals")
+    _series: dict[date, float] = PrivateAttr(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> ArrivalComponent:
+        given = [k for k in ("rate", "surge", "csv") if getattr(self, k) is not None]
+        if len(given) != 1:
+            raise ValueError(
+                "each arrivals item needs exactly one of rate:, surge:, csv:"
+                + (f" (got {', '.join(given)})" if given else "")
+            )
+        if self.rate is not None and not self.rate:
+            raise ValueError("rate: needs at least one {date: people/day} entry")
+        return self
+
+
+class Population(Model):
+    """The camp population and how it changes."""
+
+    initial: Annotated[int, Field(ge=0, le=standards.MAX_POPULATION_PERSONS)] = 0
+    household_size: Annotated[float, Field(gt=0)] = standards.HOUSEHOLD_SIZE_PERSONS
+    departures_per_day: Fraction = 0.0
+    arrivals: list[ArrivalComponent] = Field(default_factory=list)
+
+
+class Tranche(DayOrDate):
+    """A share of the funded amount arriving on one day."""
+
+    share: Fraction
+
+
+class Disbursement(Model):
+    """When funding arrives: ``upfront``, ``monthly`` or a schedule of tranches."""
+
+    mode: Literal["upfront", "monthly", "schedule"] = "upfront"
+    tranches: list[Tranche] = Field(default_factory=list)
+
+
+def _disbursement(value: Any) -> Any:
+    if isinstance(value, Disbursement):
+        return value
+    if value in ("upfront", "monthly"):
+        return {"mode": value}
+    if isinstance(value, list):
+        return {"mode": "schedule", "tranches": value}
+    raise ValueError(
+        f"expected upfront, monthly or a list of {{date: or day:, share:}}, got {value!r}"
+    )
+
+
+class Funding(Model):
+    """Funding received against each commodity's requirement."""
+
+    funded_fraction: Fraction = 1.0
+    disbursement: Annotated[Disbursement, BeforeValidator(_disbursement)] = Field(
+        default_factory=Disbursement
+    )
+
+
+class LogNormal(Model):
+    """Mean and standard deviation of the lead time itself (not of its logarithm)."""
+
+    mean: Annotated[float, Field(gt=0)]
+    sd: NonNegFloat
+
+
+class LeadTime(Model):
+    """A lead time in days: a fixed number or one distribution."""
+
+    fixed: NonNegFloat | None = None
+    triangular: Annotated[list[NonNegFloat], Field(min_length=3, max_length=3)] | None = None
+    uniform: Annotated[list[NonNegFloat], Field(min_length=2, max_length=2)] | None = None
+    lognormal: LogNormal | None = None
+
+    @model_validator(mode="after")
+    def _one_distribution(self) -> LeadTime:
+        given = [k for k in ("fixed", "triangular", "uniform", "lognormal") if getattr(self, k) is not None]
+        if len(given) != 1:
+            raise ValueError("expected a number of days or one of triangular:, uniform:, lognormal:")
+        if self.triangular is not None:
+            lo, mode, hi = self.triangular
+            if not lo <= mode <= hi:
+                raise ValueError(f"triangular needs [min, mode, max] with min <= mode <= max, got {self.triangular}")
+            if lo == hi:
+                self.fixed, self.triangular = lo, None
+        if self.uniform is not None:
+            lo, hi = self.uniform
+            if lo > hi:
+                raise ValueError(f"uniform needs [low, high] with low <= high, got {self.uniform}")
+        return self
+
+    @property
+    def mean_days(self) -> float:
+        """Expected lead time before rounding."""
+        if self.fixed is not None:
+            return self.fixed
+        if self.triangular is not None:
+            return sum(self.triangular) / 3
+        if self.uniform is not None:
+            return sum(self.uniform) / 2
+        return self.lognormal.mean
+
+
+def _lead_time(value: Any) -> Any:
+    if isinstance(value, bool):
+        raise ValueError(f"expected a number of days or a distribution, got {value!r}")
+    if isinstance(value, int | float):
+        return {"fixed": value}
+    return value
+
+
+class Ordering(Model):
+    """Periodic order-up-to review."""
+
+    review_every_days: Annotated[int, Field(ge=1)] = 1
+    order_up_to_days: NonNegFloat
+    lead_time_days: Annotated[LeadTime, BeforeValidator(_lead_time)]
+    max_order: NonNegFloat | None = None
+
+
+class RationStep(Model):
+    """Cut the ration to ``ration`` when days of cover fall strictly below the threshold."""
+
+    below_days_of_cover: Annotated[float, Field(gt=0)]
+    ration: Fraction
+
+
+class Donation(DayOrDate):
+    """A free, unfunded delivery."""
+
+    quantity: NonNegFloat
+
+
+class Commodity(Model):
+    """One supply line: need standard, stock, ordering, funding and rationing."""
+
+    unit: str = "unit"
+    per_person_day: NonNegFloat | None = None
+    per_new_household: NonNegFloat | None = None
+    unit_cost_usd: NonNegFloat = 0.0
+    initial_stock: NonNegFloat = 0.0
+    capacity: NonNegFloat | None = None
+    shelf_life_days: Annotated[int, Field(ge=1)] | None = None
+    funded_fraction: Fraction | None = None
+    requirement_usd: NonNegFloat | None = None
+    ordering: Ordering | None = None
+    rationing: list[RationStep] = Field(default_factory=list)
+    donations: list[Donation] = Field(default_factory=list)
+
+    @property
+    def per_household(self) -> bool:
+        """True for an item given once per arriving household (a kit)."""
+        return self.per_new_household is not None
+
+
+class Disruption(Model):
+    """A period in which deliveries of some (or all) commodities cannot arrive."""
+
+    start: Annotated[date | int, BeforeValidator(lambda v: v if isinstance(v, int) and not isinstance(v, bool) else _iso_date(v))]
+    days: Annotated[int, Field(ge=1)]
+    commodities: list[str] | None = None
+    reason: str = "disruption"
+
+    def start_day(self, start: date) -> int:
+        """Day number of the first disrupted day."""
+        return self.start if isinstance(self.start, int) else (self.start - start).days
+
+
+class Scenario(Model):
+    """A whole scenario file."""
+
+    name: Annotated[str, Field(min_length=1)]
+    start: IsoDate
+    days: Annotated[int, Field(ge=1, le=standards.MAX_DAYS)]
+    seed: Annotated[int, Field(ge=0)] = 0
+    deterministic: bool = False
+    population: Population = Field(default_factory=Population)
+    funding: Funding = Field(default_factory=Funding)
+    commodities: Annotated[dict[str, Commodity], Field(min_length=1)]
+    disruptions: list[Disruption] = Field(default_factory=list)
+    _source: Path | None = PrivateAttr(default=None)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _standard_defaults(cls, data: Any) -> Any:
+        """food and water default to Sphere's per-person-day need when neither need is given."""
+        commodities = data.get("commodities") if isinstance(data, dict) else None
+        if isinstance(commodities, dict):
+            for name, spec in commodities.items():
+                if (
+                    name in standards.PER_PERSON_DAY_DEFAULTS
+                    and isinstance(spec, dict)
+                    and "per_person_day" not in spec
+                    and "per_new_household" not in spec
+                ):
+                    per_person_day, unit = standards.PER_PERSON_DAY_DEFAULTS[name]
+                    commodities[name] = {"per_person_day": per_person_day, "unit": unit, **spec}
+        return data
+
+    @field_validator("commodities")
+    @classmethod
+    def _names(cls, value: dict[str, Commodity]) -> dict[str, Commodity]:
+        for name in value:
+            if not name.strip():
+                raise ValueError("a commodity needs a non-empty name")
+        return value
+
+    @property
+    def end(self) -> date:
+        """The day after the last simulated day."""
+        return self.start + timedelta(days=self.days)
+
+    @property
+    def source(self) -> Path | None:
+        """The file the scenario was loaded from, if any."""
+        return self._source
+
+    def funded_fraction(self, name: str) -> float:
+        """A commodity's own funded_fraction wins over the scenario's."""
+        own = self.commodities[name].funded_fraction
+        return self.funding.funded_fraction if own is None else own

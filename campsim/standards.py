@@ -1,0 +1,37 @@
+"""Humanitarian standards and planning defaults: one per line, unit in the name, source beside it.
+
+Every default the scenario schema uses lives here once. Sources are listed in
+../shared/domain.md and repeated in docs/semantics.md.
+"""
+
+from __future__ import annotations
+
+# Water for drinking, cooking and basic hygiene. Sphere 2018, water supply standard 2.1.
+WATER_L_PER_PERSON_DAY = 15.0
+# Sphere's survival breakdown (drinking 2.5-3 + hygiene 2-6 + cooking 3-6): the lower sum.
+WATER_SURVIVAL_L_PER_PERSON_DAY = 7.5
+# Food energy requirement. Sphere 2018 food transfers standard / Appendix 6; WFP.
+FOOD_KCAL_PER_PERSON_DAY = 2100.0
+# One ration is a full day's 2,100 kcal basket (WFP: 400 g cereal, 60 g pulses, 25 g oil ...).
+FOOD_RATIONS_PER_PERSON_DAY = 1.0
+# Soap: 250 g bathing + 200 g laundry per person per month. Sphere 2011 hygiene table.
+SOAP_G_PER_PERSON_MONTH = 450.0
+# Iraq planning household size. Iraq Shelter/NFI Technical Guidance V11 (Feb 2017).
+HOUSEHOLD_SIZE_PERSONS = 6.0
+
+# Per-person-day defaults by commodity name, with the unit they are counted in.
+PER_PERSON_DAY_DEFAULTS: dict[str, tuple[float, str]] = {
+    "food": (FOOD_RATIONS_PER_PERSON_DAY, "ration"),
+    "water": (WATER_L_PER_PERSON_DAY, "litre"),
+}
+
+# Monthly disbursement: a tranche every 30 days from day 0 (the issue's definition of "monthly").
+MONTHLY_TRANCHE_INTERVAL_DAYS = 30
+# Shortage tolerance: a day is short when distributed < need x (1 - SHORTAGE_RTOL),
+# so floating-point ties count as met.
+SHORTAGE_RTOL = 1e-9
+# Limits that keep a typo from asking for an absurd run.
+MAX_DAYS = 3650
+MAX_POPULATION_PERSONS = 1_000_000_000
+# New-household need for a kit item's order target is averaged over this many days.
+KIT_NEED_WINDOW_DAYS = 7

@@ -1,0 +1,217 @@
+"""Safe YAML loading that remembers where every key is, and ``--set`` overrides.
+
+PyYAML's safe loader is used, never one that constructs Python objects. On top of it
+we keep each key's line number (for one-line error messages), reject duplicate keys
+(PyYAML silently keeps the last) and refuse alias expansions that would blow up.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from campsim.errors import ScenarioError
+
+# A scenario has at most a few thousand nodes; an alias bomb has billions.
+MAX_YAML_NODES = 200_000
+MAX_FILE_BYTES = 20_000_000
+
+PathKey = tuple[Any, ...]
+
+
+@dataclass
+class YamlDocument:
+    """Plain data from a YAML file, with the line of every key and list item."""
+
+    data: Any
+    file: str
+    lines: dict[PathKey, int] = field(default_factory=dict)
+    overridden: dict[PathKey, str] = field(default_factory=dict)
+
+    def line_of(self, path: PathKey) -> int | None:
+        """Line of the deepest part of ``path`` that the file has (1-based)."""
+        for n in range(len(path), -1, -1):
+            line = self.lines.get(tuple(path[:n]))
+            if line is not None:
+                return line
+        return None
+
+    def error(self, path: PathKey, problem: str) -> ScenarioError:
+        """A ScenarioError located at ``path``, naming ``--set`` if an override put it there."""
+        for n in range(len(path), 0, -1):
+            option = self.overridden.get(tuple(path[:n]))
+            if option is not None:
+                return ScenarioError(
+                    problem, file=f"{self.file} (--set {option})", path=format_path(path)
+                )
+        return ScenarioError(
+            problem, file=self.file, line=self.line_of(path), path=format_path(path) or None
+        )
+
+
+def format_path(path: PathKey) -> str:
+    """``("commodities", "water", "rationing", 0)`` -> ``commodities.water.rationing.0``."""
+    return ".".join(p.isoformat() if isinstance(p, date) else str(p) for p in path)
+
+
+def read_yaml(path: str | Path) -> YamlDocument:
+    """Read a YAML file into plain data, keeping key lines.
+
+    Raises:
+        ScenarioError: unreadable file, not UTF-8, not YAML, duplicate key, alias bomb.
+    """
+    name = str(path)
+    try:
+        raw = Path(path).read_bytes()
+    except FileNotFoundError:
+        raise ScenarioError("file not found", file=name) from None
+    except IsADirectoryError:
+        raise ScenarioError("is a directory, expected a YAML scenario file", file=name) from None
+    except OSError as exc:
+        raise ScenarioError(f"cannot read file: {exc.strerror}", file=name) from None
+    if len(raw) > MAX_FILE_BYTES:
+        raise ScenarioError(f"file is larger than {MAX_FILE_BYTES} bytes", file=name)
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise ScenarioError(
+            "not UTF-8 text; save the scenario as UTF-8", file=name, line=line
+        ) from None
+    return parse_yaml(text, name)
+
+
+def parse_yaml(text: str, name: str) -> YamlDocument:
+    """Parse YAML text (see :func:`read_yaml`)."""
+    if "\x00" in text:
+        raise ScenarioError("binary data, expected a YAML text file", file=name)
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            raise ScenarioError("empty file, expected a YAML mapping of scenario keys", file=name)
+        doc = YamlDocument(data=None, file=name)
+        _walk(node, (), doc, loader, [0])
+        data = loader.construct_document(node)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        line = mark.line + 1 if mark is not None else None
+        tag = re.search(r"constructor for the tag '([^']*)'", problem)
+        if tag:
+            problem = f"YAML tag {tag.group(1)!r} is refused; a scenario holds plain data only"
+            raise ScenarioError(problem, file=name, line=line) from None
+        raise ScenarioError(f"not valid YAML: {problem}", file=name, line=line) from None
+    finally:
+        loader.dispose()
+    if not isinstance(data, dict):
+        kind = "a list" if isinstance(data, list) else f"a {type(data).__name__} value"
+        raise ScenarioError(
+            f"the file holds {kind}; expected a mapping of scenario keys (name:, start:, days: ...)",
+            file=name,
+            line=1,
+        )
+    doc.data = data
+    return doc
+
+
+def _walk(
+    node: yaml.Node, path: PathKey, doc: YamlDocument, loader: yaml.SafeLoader, count: list[int]
+) -> None:
+    """Record key lines, reject duplicate keys and runaway alias expansion."""
+    count[0] += 1
+    if count[0] > MAX_YAML_NODES:
+        raise ScenarioError(
+            f"more than {MAX_YAML_NODES} YAML nodes (an alias expansion?); refused",
+            file=doc.file,
+        )
+    if isinstance(node, yaml.MappingNode):
+        seen: dict[Any, int] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise ScenarioError(
+                    "a mapping key must be a plain value",
+                    file=doc.file,
+                    line=key_node.start_mark.line + 1,
+                    path=format_path(path) or None,
+                )
+            key = loader.construct_object(key_node)
+            line = key_node.start_mark.line + 1
+            if key in seen:
+                raise ScenarioError(
+                    f"duplicate key {key_node.value!r} (first on line {seen[key]})",
+                    file=doc.file,
+                    line=line,
+                    path=format_path(path + (key,)),
+                )
+            seen[key] = line
+            doc.lines[path + (key,)] = line
+            _walk(value_node, path + (key,), doc, loader, count)
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            doc.lines[path + (i,)] = item.start_mark.line + 1
+            _walk(item, path + (i,), doc, loader, count)
+
+
+def apply_overrides(doc: YamlDocument, overrides: list[str]) -> None:
+    """Apply ``--set dotted.key=value`` overrides in place; values are parsed as YAML scalars.
+
+    Raises:
+        ScenarioError: malformed override or a path through a non-mapping.
+    """
+    for option in overrides:
+        key, sep, text = option.partition("=")
+        key = key.strip()
+        if not sep or not key or any(not part for part in key.split(".")):
+            raise ScenarioError(
+                f"--set {option!r}: expected KEY=VALUE with a dotted key, "
+                "e.g. commodities.food.ordering.lead_time_days=30"
+            )
+        try:
+            value = yaml.safe_load(text) if text.strip() else None
+        except yaml.YAMLError:
+            raise ScenarioError(f"--set {option!r}: the value is not a YAML scalar") from None
+        if isinstance(value, dict | list):
+            raise ScenarioError(f"--set {option!r}: the value must be a single scalar")
+        target = doc.data
+        path: PathKey = ()
+        parts = key.split(".")
+        for i, part in enumerate(parts):
+            last = i == len(parts) - 1
+            step: Any = part
+            if isinstance(target, list):
+                if not part.isdigit() or int(part) >= len(target):
+                    raise ScenarioError(
+                        f"--set {option!r}: {format_path(path) or 'the scenario'} is a list "
+                        f"of {len(target)}; expected an index 0..{len(target) - 1}, got {part!r}"
+                    )
+                step = int(part)
+            elif isinstance(target, dict):
+                step = _existing_key(target, part)
+            else:
+                raise ScenarioError(
+                    f"--set {option!r}: {format_path(path)} is a single value, not a mapping"
+                )
+            path += (step,)
+            if last:
+                target[step] = value
+            else:
+                if isinstance(target, dict) and step not in target:
+                    target[step] = {}
+                target = target[step]
+        doc.overridden[path] = option
+
+
+def _existing_key(mapping: dict, part: str) -> Any:
+    """Match a dotted-key part to an existing key, including non-string keys such as dates."""
+    if part in mapping:
+        return part
+    for key in mapping:
+        if not isinstance(key, str) and format_path((key,)) == part:
+            return key
+    return part
