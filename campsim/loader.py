@@ -145,8 +145,9 @@ def _real_path(data: Any, loc: PathKey) -> PathKey:
 
 
 def _matching_key(mapping: dict, part: Any) -> Any:
+    # pydantic renders a non-string dict key by its repr, e.g. "datetime.date(2017, 10, 1)"
     for key in mapping:
-        if format_path((key,)) == str(part):
+        if str(part) in (format_path((key,)), repr(key)):
             return key
     return None
 

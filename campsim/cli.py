@@ -1,0 +1,148 @@
+"""The ``campsim`` command: parse arguments, call the library, print, choose the exit code.
+
+Exit codes: 0 success; 2 bad input (scenario, data file, option); 1 internal error.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+import traceback
+from pathlib import Path
+
+import click
+
+from campsim.errors import ScenarioError
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+out_option = click.option(
+    "--out", "-o", type=click.Path(file_okay=False, path_type=Path), default=None,
+    help="Report folder to write (replaced whole if it exists). Default: reports/<scenario file stem>/ "
+    "under the current directory.",
+)  # fmt: skip
+seed_option = click.option(
+    "--seed", type=click.IntRange(min=0), default=None,
+    help="Root random seed (a non-negative integer). Default: the scenario's own seed.",
+)  # fmt: skip
+set_option = click.option(
+    "--set", "overrides", multiple=True, metavar="KEY=VALUE",
+    help="Override one scenario value by its dotted key, e.g. "
+    "--set commodities.food.ordering.lead_time_days=30 or --set funding.funded_fraction=1. "
+    "The value is read as a YAML scalar and the scenario is validated again. Repeatable.",
+)  # fmt: skip
+quiet_option = click.option(
+    "--quiet", "-q", is_flag=True, help="Print nothing on success (errors still go to stderr)."
+)
+
+
+@click.group(context_settings=CONTEXT)
+@click.version_option(package_name="campsim", prog_name="campsim")
+def cli() -> None:
+    """Simulate aid logistics in a displacement camp and report shortages.
+
+    A scenario file (YAML) describes the camp population, its arrivals and departures, the
+    commodities it needs against humanitarian standards, how they are ordered and funded,
+    and disruptions. `campsim run` simulates it day by day and writes a shortage report:
+    who went short of what, from when, for how long, and what the unmet need would cost.
+
+    \b
+    Examples:
+      campsim run scenarios/ramadi.yaml
+      campsim run scenarios/ramadi.yaml --set funding.funded_fraction=1 --out reports/full
+      campsim validate scenarios/*.yaml
+    """
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("scenario", metavar="SCENARIO.yaml")
+@out_option
+@seed_option
+@set_option
+@quiet_option
+@click.option("--no-charts", is_flag=True, help="Skip the PNG charts (faster).")
+def run(scenario: str, out: Path | None, seed: int | None, overrides: tuple[str, ...],
+        quiet: bool, no_charts: bool) -> int:  # fmt: skip
+    """Simulate SCENARIO.yaml and write its shortage report.
+
+    \b
+    Writes to the report folder:
+      summary.json  totals and shortage metrics per commodity (a stable contract)
+      summary.md    the readable shortage report
+      daily.csv     one row per day and commodity
+      events.csv    orders, deliveries, tranches, ration changes, stock-outs, ...
+      *.png         days of cover, ration received, population, funding
+    and prints a summary table.
+    """
+    from campsim.loader import load_scenario
+    from campsim.report import summary_table, write_report
+    from campsim.runner import simulate
+
+    started = time.perf_counter()
+    loaded = load_scenario(scenario, overrides)
+    result = simulate(loaded, seed=seed)
+    folder = write_report(result, out or Path("reports") / Path(scenario).stem, charts=not no_charts)
+    if not quiet:
+        click.echo(summary_table(result.summary))
+        click.echo(f"report: {folder}/ ({time.perf_counter() - started:.1f} s)")
+    return 0
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("scenarios", nargs=-1, required=True, metavar="SCENARIO.yaml...")
+@set_option
+@quiet_option
+def validate(scenarios: tuple[str, ...], overrides: tuple[str, ...], quiet: bool) -> int:
+    """Check scenario files without running them.
+
+    Prints each problem on its own line (file:line: field.path: problem) on stderr and
+    exits with status 2 if any file is invalid; prints "ok" lines otherwise.
+    """
+    from campsim.loader import load_scenario
+
+    status = 0
+    for path in scenarios:
+        try:
+            s = load_scenario(path, overrides)
+        except ScenarioError as exc:
+            click.echo(str(exc), err=True)
+            status = 2
+            continue
+        if not quiet:
+            click.echo(f"ok: {path} ({s.name}; {s.days} days, {len(s.commodities)} commodities)")
+    return status
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point: run the CLI and return the exit status instead of exiting."""
+    try:
+        status = cli.main(args=argv, prog_name="campsim", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        return exc.exit_code
+    except click.exceptions.Abort:
+        click.echo("aborted", err=True)
+        return 130
+    except click.ClickException as exc:
+        exc.show()
+        return 2 if isinstance(exc, click.UsageError) else exc.exit_code
+    except ScenarioError as exc:
+        click.echo(str(exc), err=True)
+        return 2
+    except KeyboardInterrupt:
+        click.echo("interrupted", err=True)
+        return 130
+    except Exception as exc:  # an internal error: say so in one line, trace on request
+        if os.environ.get("CAMPSIM_DEBUG"):
+            traceback.print_exc()
+        click.echo(
+            f"internal error: {type(exc).__name__}: {exc} (set CAMPSIM_DEBUG=1 for a traceback; "
+            "please report it)",
+            err=True,
+        )
+        return 1
+    return status if isinstance(status, int) else 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
