@@ -212,7 +212,7 @@ def _cross_checks(s: Scenario) -> typing.Iterator[tuple[PathKey, str]]:
             yield base + ("rationing",), "two steps share the same below_days_of_cover threshold"
         if c.capacity is not None and c.initial_stock > c.capacity:
             yield base + ("initial_stock",), (
-                f"initial stock {c.initial_stock:g} exceeds capacity {c.capacity:g}"
+                f"initial stock {c.initial_stock:,.10g} exceeds capacity {c.capacity:,.10g}"
             )
         for i, donation in enumerate(c.donations):
             if outside(donation.day_index(s.start)):
