@@ -69,6 +69,27 @@ def _num(x: float, digits: int = 0) -> str:
     return f"{x:,.{digits}f}"
 
 
+def _days(n: int) -> str:
+    return f"{n} day" if n == 1 else f"{n} days"
+
+
+def overall(summary: dict[str, Any]) -> str:
+    """One sentence across commodities."""
+    commodities = summary["commodities"]
+    short = [name for name, c in commodities.items() if c["shortage_days"]]
+    if not short:
+        return "Every commodity met the standard on every day."
+    firsts = sorted((c["first_shortage_date"], name) for name, c in commodities.items() if c["shortage_days"])
+    unmet = sum(c["unmet_cost_usd"] for c in commodities.values())
+    return (
+        f"{len(short)} of {len(commodities)} commodities fell below the standard "
+        f"({', '.join(short)}); the first was {firsts[0][1]} on {firsts[0][0]}. "
+        f"The unmet need would have cost US${_num(unmet)}; "
+        f"funding received US${_num(summary['funding']['received_usd'])} "
+        f"of US${_num(summary['funding']['requirement_usd'])} required."
+    )
+
+
 def headline(name: str, c: dict[str, Any]) -> str:
     """One sentence: who went short of what, from when, for how long, and the cost."""
     if not c["shortage_days"]:
@@ -81,10 +102,7 @@ def headline(name: str, c: dict[str, Any]) -> str:
     if c["ration_cut_days"]:
         parts.append(f"Ration cut on {c['ration_cut_days']} days from {c['first_ration_cut_date']}.")
     if c["pipeline_breaks"]:
-        breaks = ", ".join(
-            f"{b['start']} ({b['days']} day{'s' if b['days'] != 1 else ''})"
-            for b in c["pipeline_breaks"][:6]
-        )
+        breaks = ", ".join(f"{b['start']} ({_days(b['days'])})" for b in c["pipeline_breaks"][:6])
         more = f" and {len(c['pipeline_breaks']) - 6} more" if len(c["pipeline_breaks"]) > 6 else ""
         parts.append(f"Pipeline breaks from {breaks}{more}.")
     parts.append(
@@ -106,6 +124,8 @@ def summary_markdown(summary: dict[str, Any], result: SimulationResult | None = 
         + ".",
         "",
         "## Headline",
+        "",
+        overall(summary),
         "",
         *[f"- {headline(name, c)}" for name, c in summary["commodities"].items()],
         "",
@@ -130,7 +150,7 @@ def summary_markdown(summary: dict[str, Any], result: SimulationResult | None = 
     for name, c in summary["commodities"].items():
         for b in c["pipeline_breaks"]:
             any_break = True
-            lines.append(f"- {name}: {b['start']} to {b['end']} ({b['days']} days)")
+            lines.append(f"- {name}: {b['start']} to {b['end']} ({_days(b['days'])})")
     if not any_break:
         lines.append("- none: every shortage, if any, was a ration cut made while stock lasted.")
     lines += [
