@@ -11,10 +11,24 @@ Public API::
 
 from __future__ import annotations
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from campsim.errors import ScenarioError
-from campsim.loader import load_scenario, scenario_from_dict
-from campsim.runner import SimulationResult, simulate
-from campsim.scenario import Scenario
+
+# The API is imported lazily so that `campsim --help` does not pay for pandas and SimPy.
+_LAZY = {
+    "Scenario": "campsim.scenario",
+    "SimulationResult": "campsim.runner",
+    "load_scenario": "campsim.loader",
+    "scenario_from_dict": "campsim.loader",
+    "simulate": "campsim.runner",
+}
+
+if TYPE_CHECKING:
+    from campsim.loader import load_scenario, scenario_from_dict
+    from campsim.runner import SimulationResult, simulate
+    from campsim.scenario import Scenario
 
 __all__ = [
     "Scenario",
@@ -25,3 +39,11 @@ __all__ = [
     "simulate",
 ]
 __version__ = "0.1.0"
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'campsim' has no attribute {name!r}")

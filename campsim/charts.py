@@ -59,7 +59,7 @@ def cover_chart(daily: pd.DataFrame, summary: dict, rationing: dict[str, list[fl
     """Days of cover per commodity, rationing thresholds drawn, shortage days shaded."""
     names = list(summary["commodities"])
     short = [n for n in names if summary["commodities"][n]["shortage_days"]]
-    title = ("Stock in days of cover: " + (", ".join(short) + " fall short" if short else "no shortage"))
+    title = "Stock in days of cover: " + (", ".join(short) + " fall short" if short else "no shortage")
     fig, axes = _per_commodity_axes(names, title)
     for i, (ax, name) in enumerate(zip(axes, names, strict=True)):
         rows = daily[daily["commodity"] == name]

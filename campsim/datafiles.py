@@ -64,7 +64,9 @@ def read_arrivals_csv(path: Path) -> dict[date, float]:
         try:
             day = date.fromisoformat(raw_date)
         except ValueError:
-            raise DataFileError(f"date: expected an ISO date like 2017-10-01, got {raw_date!r}", line) from None
+            raise DataFileError(
+                f"date: expected an ISO date like 2017-10-01, got {raw_date!r}", line
+            ) from None
         if day in series:
             raise DataFileError(f"date: {day} appears twice", line)
         try:

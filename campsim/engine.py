@@ -154,9 +154,7 @@ class CampModel:
             self.env.process(self.disruption(disruption))
         for line in self.lines.values():
             for donation in line.spec.donations:
-                self.env.process(
-                    self.donation(line, donation.day_index(scenario.start), donation.quantity)
-                )
+                self.env.process(self.donation(line, donation.day_index(scenario.start), donation.quantity))
         self.env.process(self.distribution())
         self.env.process(self.spoilage())
         for line in self.lines.values():

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import difflib
 import typing
-from datetime import date
+from datetime import timedelta
 from pathlib import Path
+from types import UnionType
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -177,11 +178,11 @@ def _unwrap(tp: Any) -> Any:
         origin = typing.get_origin(tp)
         if origin is typing.Annotated:
             tp = typing.get_args(tp)[0]
-        elif origin in (typing.Union, getattr(__import__("types"), "UnionType")):
+        elif origin in (typing.Union, UnionType):
             args = [a for a in typing.get_args(tp) if a is not type(None)]
-            tp = args[0] if len(args) == 1 else tp
             if len(args) != 1:
                 return tp
+            tp = args[0]
         else:
             return tp
 
@@ -191,7 +192,8 @@ def _unwrap(tp: Any) -> Any:
 
 def _cross_checks(s: Scenario) -> typing.Iterator[tuple[PathKey, str]]:
     """Yield (path, problem) for rules that span several fields."""
-    horizon = f"{s.start} .. {s.end.fromordinal(s.end.toordinal() - 1)} (days 0..{s.days - 1})"
+    last = s.start + timedelta(days=s.days - 1)
+    horizon = f"{s.start} .. {last} (days 0..{s.days - 1})"
 
     def outside(day: int) -> bool:
         return not 0 <= day < s.days
@@ -199,20 +201,25 @@ def _cross_checks(s: Scenario) -> typing.Iterator[tuple[PathKey, str]]:
     for name, c in s.commodities.items():
         base: PathKey = ("commodities", name)
         if (c.per_person_day is None) == (c.per_new_household is None):
-            yield base, (
-                "set exactly one of per_person_day (need per person per day) or "
-                "per_new_household (items per arriving household)"
+            yield (
+                base,
+                (
+                    "set exactly one of per_person_day (need per person per day) or "
+                    "per_new_household (items per arriving household)"
+                ),
             )
         if c.per_household and c.rationing:
-            yield base + ("rationing",), (
-                "rationing applies to per_person_day items only, not to per_new_household kits"
+            yield (
+                base + ("rationing",),
+                ("rationing applies to per_person_day items only, not to per_new_household kits"),
             )
         thresholds = [step.below_days_of_cover for step in c.rationing]
         if len(set(thresholds)) != len(thresholds):
             yield base + ("rationing",), "two steps share the same below_days_of_cover threshold"
         if c.capacity is not None and c.initial_stock > c.capacity:
-            yield base + ("initial_stock",), (
-                f"initial stock {c.initial_stock:,.10g} exceeds capacity {c.capacity:,.10g}"
+            yield (
+                base + ("initial_stock",),
+                (f"initial stock {c.initial_stock:,.10g} exceeds capacity {c.capacity:,.10g}"),
             )
         for i, donation in enumerate(c.donations):
             if outside(donation.day_index(s.start)):
@@ -261,8 +268,3 @@ def _load_data_files(s: Scenario, doc: YamlDocument, base_dir: Path) -> None:
         except DataFileError as exc:
             where = f"{comp.csv}" + (f" line {exc.line}" if exc.line else "")
             raise doc.error(("population", "arrivals", i, "csv"), f"{where}: {exc.problem}") from None
-
-
-def first_day_date(s: Scenario, day: int) -> date:
-    """The date of day ``day`` of a scenario."""
-    return date.fromordinal(s.start.toordinal() + day)

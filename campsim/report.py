@@ -105,9 +105,7 @@ def headline(name: str, c: dict[str, Any]) -> str:
         breaks = ", ".join(f"{b['start']} ({_days(b['days'])})" for b in c["pipeline_breaks"][:6])
         more = f" and {len(c['pipeline_breaks']) - 6} more" if len(c["pipeline_breaks"]) > 6 else ""
         parts.append(f"Pipeline breaks from {breaks}{more}.")
-    parts.append(
-        f"Unmet need {_num(c['shortfall'])} {c['unit']}, worth US${_num(c['unmet_cost_usd'])}."
-    )
+    parts.append(f"Unmet need {_num(c['shortfall'])} {c['unit']}, worth US${_num(c['unmet_cost_usd'])}.")
     return " ".join(parts)
 
 
@@ -178,7 +176,8 @@ def summary_markdown(summary: dict[str, Any], result: SimulationResult | None = 
         "",
         "## Stock balance",
         "",
-        "| commodity | unit | initial stock | received | distributed | spoiled | overflow | end stock | in pipeline |",
+        "| commodity | unit | initial stock | received | distributed | spoiled | overflow "
+        "| end stock | in pipeline |",
         "|---|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for name, c in summary["commodities"].items():
@@ -225,7 +224,10 @@ def summary_table(summary: dict[str, Any]) -> str:
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
 
     def fmt(row: tuple[str, ...]) -> str:
-        return "  ".join(cell.ljust(w) if i == 0 else cell.rjust(w) for i, (cell, w) in enumerate(zip(row, widths, strict=True)))
+        return "  ".join(
+            cell.ljust(w) if i == 0 else cell.rjust(w)
+            for i, (cell, w) in enumerate(zip(row, widths, strict=True))
+        )
 
     fund = summary["funding"]
     pop = summary["population"]

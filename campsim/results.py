@@ -102,8 +102,7 @@ def commodity_metrics(
         "first_ration_cut_date": day_date(start, int(np.argmax(cut))) if cut.any() else None,
         "pipeline_break_days": int(np.sum(d["stockout"] > 0)),
         "pipeline_breaks": [
-            {"start": day_date(start, a), "end": day_date(start, a + n - 1), "days": n}
-            for a, n in break_runs
+            {"start": day_date(start, a), "end": day_date(start, a + n - 1), "days": n} for a, n in break_runs
         ],
     }
 

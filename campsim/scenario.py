@@ -6,9 +6,6 @@ these files. Every model forbids unknown keys, so a typo is an error, never igno
 
 from __future__ import annotations
 
-import difflib
-import math
-import typing
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -19,14 +16,11 @@ from pydantic import (
     ConfigDict,
     Field,
     PrivateAttr,
-    ValidationError,
     field_validator,
     model_validator,
 )
 
 from campsim import standards
-from campsim.errors import ScenarioError, ScenarioErrors
-from campsim.yamlsource import PathKey, YamlDocument, apply_overrides, read_yaml
 
 
 def _iso_date(value: Any) -> date:
@@ -131,9 +125,7 @@ def _disbursement(value: Any) -> Any:
         return {"mode": value}
     if isinstance(value, list):
         return {"mode": "schedule", "tranches": value}
-    raise ValueError(
-        f"expected upfront, monthly or a list of {{date: or day:, share:}}, got {value!r}"
-    )
+    raise ValueError(f"expected upfront, monthly or a list of {{date: or day:, share:}}, got {value!r}")
 
 
 class Funding(Model):
@@ -168,7 +160,9 @@ class LeadTime(Model):
         if self.triangular is not None:
             lo, mode, hi = self.triangular
             if not lo <= mode <= hi:
-                raise ValueError(f"triangular needs [min, mode, max] with min <= mode <= max, got {self.triangular}")
+                raise ValueError(
+                    f"triangular needs [min, mode, max] with min <= mode <= max, got {self.triangular}"
+                )
             if lo == hi:
                 self.fixed, self.triangular = lo, None
         if self.uniform is not None:
@@ -244,7 +238,10 @@ class Commodity(Model):
 class Disruption(Model):
     """A period in which deliveries of some (or all) commodities cannot arrive."""
 
-    start: Annotated[date | int, BeforeValidator(lambda v: v if isinstance(v, int) and not isinstance(v, bool) else _iso_date(v))]
+    start: Annotated[
+        date | int,
+        BeforeValidator(lambda v: v if isinstance(v, int) and not isinstance(v, bool) else _iso_date(v)),
+    ]
     days: Annotated[int, Field(ge=1)]
     commodities: list[str] | None = None
     reason: str = "disruption"

@@ -46,12 +46,8 @@ class YamlDocument:
         for n in range(len(path), 0, -1):
             option = self.overridden.get(tuple(path[:n]))
             if option is not None:
-                return ScenarioError(
-                    problem, file=f"{self.file} (--set {option})", path=format_path(path)
-                )
-        return ScenarioError(
-            problem, file=self.file, line=self.line_of(path), path=format_path(path) or None
-        )
+                return ScenarioError(problem, file=f"{self.file} (--set {option})", path=format_path(path))
+        return ScenarioError(problem, file=self.file, line=self.line_of(path), path=format_path(path) or None)
 
 
 def format_path(path: PathKey) -> str:
@@ -80,9 +76,7 @@ def read_yaml(path: str | Path) -> YamlDocument:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise ScenarioError(
-            "not UTF-8 text; save the scenario as UTF-8", file=name, line=line
-        ) from None
+        raise ScenarioError("not UTF-8 text; save the scenario as UTF-8", file=name, line=line) from None
     return parse_yaml(text, name)
 
 
@@ -194,9 +188,7 @@ def apply_overrides(doc: YamlDocument, overrides: list[str]) -> None:
             elif isinstance(target, dict):
                 step = _existing_key(target, part)
             else:
-                raise ScenarioError(
-                    f"--set {option!r}: {format_path(path)} is a single value, not a mapping"
-                )
+                raise ScenarioError(f"--set {option!r}: {format_path(path)} is a single value, not a mapping")
             path += (step,)
             if last:
                 target[step] = value
