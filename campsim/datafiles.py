@@ -40,11 +40,14 @@ def read_arrivals_csv(path: Path) -> dict[date, float]:
         raise DataFileError(f"cannot read: {exc.strerror}") from None
     except UnicodeDecodeError:
         raise DataFileError("not UTF-8 text") from None
-    rows = [
-        (n, row)
-        for n, row in enumerate(csv.reader(io.StringIO(text)), start=1)
-        if row and any(cell.strip() for cell in row) and not row[0].lstrip().startswith("#")
-    ]
+    try:
+        rows = [
+            (n, row)
+            for n, row in enumerate(csv.reader(io.StringIO(text)), start=1)
+            if row and any(cell.strip() for cell in row) and not row[0].lstrip().startswith("#")
+        ]
+    except csv.Error as exc:
+        raise DataFileError(f"not a readable CSV: {exc}") from None
     if not rows:
         raise DataFileError("empty file; expected a header row with columns date, arrivals")
     header_line, header = rows[0]

@@ -192,7 +192,12 @@ def _unwrap(tp: Any) -> Any:
 
 def _cross_checks(s: Scenario) -> typing.Iterator[tuple[PathKey, str]]:
     """Yield (path, problem) for rules that span several fields."""
-    last = s.start + timedelta(days=s.days - 1)
+    try:
+        last = s.start + timedelta(days=s.days)
+    except OverflowError:
+        yield ("days",), f"start {s.start} + {s.days} days runs past the calendar's end (9999-12-31)"
+        return
+    last -= timedelta(days=1)
     horizon = f"{s.start} .. {last} (days 0..{s.days - 1})"
 
     def outside(day: int) -> bool:

@@ -124,6 +124,8 @@ def _disbursement(value: Any) -> Any:
     if value in ("upfront", "monthly"):
         return {"mode": value}
     if isinstance(value, list):
+        if not value:
+            raise ValueError("an empty tranche list pays nothing; use upfront, monthly or list tranches")
         return {"mode": "schedule", "tranches": value}
     raise ValueError(f"expected upfront, monthly or a list of {{date: or day:, share:}}, got {value!r}")
 
@@ -184,11 +186,14 @@ class LeadTime(Model):
 
 
 def _lead_time(value: Any) -> Any:
-    if isinstance(value, bool):
-        raise ValueError(f"expected a number of days or a distribution, got {value!r}")
-    if isinstance(value, int | float):
+    if isinstance(value, int | float) and not isinstance(value, bool):
         return {"fixed": value}
-    return value
+    if isinstance(value, dict | LeadTime):
+        return value
+    raise ValueError(
+        "expected a number of days or one of {triangular: [min, mode, max]}, {uniform: [low, high]}, "
+        f"{{lognormal: {{mean: m, sd: s}}}}, got {value!r}"
+    )
 
 
 class Ordering(Model):

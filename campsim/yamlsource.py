@@ -52,7 +52,15 @@ class YamlDocument:
 
 def format_path(path: PathKey) -> str:
     """``("commodities", "water", "rationing", 0)`` -> ``commodities.water.rationing.0``."""
-    return ".".join(p.isoformat() if isinstance(p, date) else str(p) for p in path)
+    return ".".join(_part(p) for p in path)
+
+
+def _part(p: Any) -> str:
+    if isinstance(p, date):
+        return p.isoformat()
+    text = str(p)
+    # keep the message on one line whatever the key holds
+    return text if text.isprintable() else repr(text)
 
 
 def read_yaml(path: str | Path) -> YamlDocument:
@@ -90,17 +98,12 @@ def parse_yaml(text: str, name: str) -> YamlDocument:
         if node is None:
             raise ScenarioError("empty file, expected a YAML mapping of scenario keys", file=name)
         doc = YamlDocument(data=None, file=name)
-        _walk(node, (), doc, loader, [0])
+        _walk(node, (), doc, loader, [0], set())
         data = loader.construct_document(node)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        line = mark.line + 1 if mark is not None else None
-        tag = re.search(r"constructor for the tag '([^']*)'", problem)
-        if tag:
-            problem = f"YAML tag {tag.group(1)!r} is refused; a scenario holds plain data only"
-            raise ScenarioError(problem, file=name, line=line) from None
-        raise ScenarioError(f"not valid YAML: {problem}", file=name, line=line) from None
+        raise _yaml_error(exc, text, name) from None
+    except RecursionError:
+        raise ScenarioError("YAML nested too deeply; refused", file=name) from None
     finally:
         loader.dispose()
     if not isinstance(data, dict):
@@ -108,48 +111,106 @@ def parse_yaml(text: str, name: str) -> YamlDocument:
         raise ScenarioError(
             f"the file holds {kind}; expected a mapping of scenario keys (name:, start:, days: ...)",
             file=name,
-            line=1,
+            line=node.start_mark.line + 1,
         )
     doc.data = data
     return doc
 
 
+def _yaml_error(exc: yaml.YAMLError, text: str, name: str) -> ScenarioError:
+    """PyYAML's error as one line, at a line that exists in the file."""
+    problem_mark = getattr(exc, "problem_mark", None)
+    context_mark = getattr(exc, "context_mark", None)
+    last_line = text.count("\n") + (0 if text.endswith("\n") else 1)
+    mark = problem_mark or context_mark
+    if mark is not None and mark.line + 1 > last_line and context_mark is not None:
+        mark = context_mark  # the stream ended: point at what was left open
+    line = min(mark.line + 1, max(last_line, 1)) if mark is not None else None
+    problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+    tag = re.search(r"constructor for the tag '([^']*)'", problem)
+    if tag:
+        return ScenarioError(
+            f"YAML tag {tag.group(1)!r} is refused; a scenario holds plain data only", file=name, line=line
+        )
+    context = getattr(exc, "context", None)
+    words = f"{context}; {problem}" if context else problem
+    return ScenarioError(f"not valid YAML: {' '.join(words.split())}", file=name, line=line)
+
+
 def _walk(
-    node: yaml.Node, path: PathKey, doc: YamlDocument, loader: yaml.SafeLoader, count: list[int]
+    node: yaml.Node,
+    path: PathKey,
+    doc: YamlDocument,
+    loader: yaml.SafeLoader,
+    count: list[int],
+    ancestors: set[int],
 ) -> None:
-    """Record key lines, reject duplicate keys and runaway alias expansion."""
+    """Record key lines; reject duplicate keys, bad dates, recursive aliases and alias bombs."""
     count[0] += 1
     if count[0] > MAX_YAML_NODES:
         raise ScenarioError(
-            f"more than {MAX_YAML_NODES} YAML nodes (an alias expansion?); refused",
-            file=doc.file,
+            f"more than {MAX_YAML_NODES} YAML nodes (an alias expansion?); refused", file=doc.file
         )
-    if isinstance(node, yaml.MappingNode):
-        seen: dict[Any, int] = {}
-        for key_node, value_node in node.value:
-            if not isinstance(key_node, yaml.ScalarNode):
+    line = node.start_mark.line + 1
+    if id(node) in ancestors:
+        raise ScenarioError(
+            "a YAML alias refers to itself; refused", file=doc.file, line=line, path=format_path(path) or None
+        )
+    if isinstance(node, yaml.ScalarNode):
+        _construct_scalar(node, path, doc, loader)
+    elif isinstance(node, yaml.MappingNode):
+        seen: dict[str, int] = {}
+        explicit = [(k, v) for k, v in node.value if k.tag != "tag:yaml.org,2002:merge"]
+        for key_node, _ in explicit:
+            value = _construct_scalar(key_node, path, doc, loader)
+            key_line = key_node.start_mark.line + 1
+            if value is None or (not path and not isinstance(value, str)):
                 raise ScenarioError(
-                    "a mapping key must be a plain value",
+                    f"key {key_node.value or '~'!r} is not a name; scenario keys are names like start:",
                     file=doc.file,
-                    line=key_node.start_mark.line + 1,
+                    line=key_line,
                     path=format_path(path) or None,
                 )
-            key = loader.construct_object(key_node)
-            line = key_node.start_mark.line + 1
+            # a date written as 2017-10-01 and as "2017-10-01" is the same key once validated
+            key = format_path((value,))
             if key in seen:
                 raise ScenarioError(
                     f"duplicate key {key_node.value!r} (first on line {seen[key]})",
                     file=doc.file,
-                    line=line,
+                    line=key_line,
                     path=format_path(path + (key,)),
                 )
-            seen[key] = line
-            doc.lines[path + (key,)] = line
-            _walk(value_node, path + (key,), doc, loader, count)
+            seen[key] = key_line
+        loader.flatten_mapping(node)  # YAML merge keys (<<): explicit keys win, as PyYAML does
+        inner = ancestors | {id(node)}
+        for key_node, value_node in node.value:
+            key = _construct_scalar(key_node, path, doc, loader)
+            doc.lines[path + (key,)] = key_node.start_mark.line + 1
+            _walk(value_node, path + (key,), doc, loader, count, inner)
     elif isinstance(node, yaml.SequenceNode):
+        inner = ancestors | {id(node)}
         for i, item in enumerate(node.value):
             doc.lines[path + (i,)] = item.start_mark.line + 1
-            _walk(item, path + (i,), doc, loader, count)
+            _walk(item, path + (i,), doc, loader, count, inner)
+
+
+def _construct_scalar(node: yaml.Node, path: PathKey, doc: YamlDocument, loader: yaml.SafeLoader) -> Any:
+    """A scalar's value, refusing keys that are not plain values and impossible dates."""
+    line = node.start_mark.line + 1
+    if not isinstance(node, yaml.ScalarNode):
+        raise ScenarioError(
+            "a mapping key must be a plain value", file=doc.file, line=line, path=format_path(path) or None
+        )
+    try:
+        return loader.construct_object(node)
+    except (ValueError, OverflowError):
+        # PyYAML builds dates with datetime, which raises plain ValueError for 2017-02-30
+        raise ScenarioError(
+            f"{node.value!r} is not a valid date; expected an ISO date like 2017-10-01",
+            file=doc.file,
+            line=line,
+            path=format_path(path) or None,
+        ) from None
 
 
 def apply_overrides(doc: YamlDocument, overrides: list[str]) -> None:
