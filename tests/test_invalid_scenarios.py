@@ -5,9 +5,7 @@ first line says what the error message must contain::
 
     # expect: :7:; commodities.water.initial_stock; expected a number >= 0
 
-i.e. ``;``-separated substrings (``:7:`` pins the line number). Cases that expose a
-loader bug are listed in ``KNOWN_BUGS`` and run as strict xfails, so fixing the bug
-turns them into failures until the entry is removed.
+i.e. ``;``-separated substrings (``:7:`` pins the line number).
 """
 
 from __future__ import annotations
@@ -25,8 +23,6 @@ CASES_DIR = Path(__file__).parent / "invalid_scenarios"
 DATA_DIR = CASES_DIR / "data"
 EXPECT_PREFIX = "# expect:"
 
-# fixture stem -> why the loader currently gets it wrong (see the test report).
-KNOWN_BUGS: dict[str, str] = {}
 
 
 def _expectations(path: Path) -> list[str]:
@@ -53,16 +49,10 @@ def _check_message(err: ScenarioError, file_name: str, expected: list[str]) -> N
     assert not missing, f"message {message!r} lacks {missing}"
 
 
-def _case(path: Path) -> object:
-    reason = KNOWN_BUGS.get(path.stem)
-    marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
-    return pytest.param(path, marks=marks, id=path.stem)
-
-
 CASES = sorted(CASES_DIR.glob("*.yaml"))
 
 
-@pytest.mark.parametrize("path", [_case(p) for p in CASES])
+@pytest.mark.parametrize("path", CASES, ids=lambda p: p.stem)
 def test_invalid_scenario(path: Path) -> None:
     expected = _expectations(path)
     assert expected, f"{path.name} has no '{EXPECT_PREFIX}' first line"
@@ -87,11 +77,6 @@ def test_every_fixture_has_an_expect_line() -> None:
     assert not not_yaml, f"not picked up by the *.yaml glob: {not_yaml}"
     lacking = [p.name for p in files if not _expectations(p)]
     assert not lacking, f"no '{EXPECT_PREFIX} <substring>; ...' first line: {lacking}"
-
-
-def test_known_bugs_name_existing_fixtures() -> None:
-    stems = {p.stem for p in CASES}
-    assert set(KNOWN_BUGS) <= stems, sorted(set(KNOWN_BUGS) - stems)
 
 
 def test_every_data_file_is_used() -> None:
