@@ -14,6 +14,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.ticker import FuncFormatter  # noqa: E402
 
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
 SHORTAGE_SHADE = "#D55E00"
@@ -127,7 +128,9 @@ def funding_chart(daily: pd.DataFrame, summary: dict) -> Figure:
     ax.step(dates, totals["spent"].cumsum(), where="post", color=_colour(5), lw=2, label="spent")
     if f["requirement_usd"]:
         ax.axhline(f["requirement_usd"], color="#555555", ls="--", lw=0.9, label="requirement")
-    ax.set_ylabel("cumulative US$")
+    ax.set_ylabel("cumulative US$ (millions)")
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v / 1e6:,.1f}"))
+    ax.set_ylim(bottom=0)
     ax.set_title(f"Funding: US\\${f['received_usd']:,.0f} received ({share:.0%} of the requirement), "
                  f"US\\${f['spent_usd']:,.0f} spent", fontsize=12)  # fmt: skip
     ax.legend(loc="upper left", fontsize=8)

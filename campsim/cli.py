@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from campsim.errors import ScenarioError
+from campsim.errors import OutputFolderError, ScenarioError
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -126,7 +126,7 @@ def main(argv: list[str] | None = None) -> int:
     except click.ClickException as exc:
         exc.show()
         return 2 if isinstance(exc, click.UsageError) else exc.exit_code
-    except ScenarioError as exc:
+    except (ScenarioError, OutputFolderError) as exc:
         click.echo(str(exc), err=True)
         return 2
     except KeyboardInterrupt:

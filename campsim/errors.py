@@ -48,3 +48,7 @@ class ScenarioErrors(ScenarioError):
 
     def __str__(self) -> str:
         return "\n".join(ScenarioError.__str__(e) for e in self.errors)
+
+
+class OutputFolderError(Exception):
+    """The report folder cannot be written or must not be replaced (exit status 2)."""

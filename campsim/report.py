@@ -13,6 +13,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from campsim.errors import OutputFolderError
 from campsim.runner import SimulationResult
 
 REPORT_FILES = ("summary.json", "summary.md", "daily.csv", "events.csv")
@@ -20,9 +21,17 @@ CHART_NAMES = ("cover", "ration", "population", "funding")
 
 
 def write_report(result: SimulationResult, out_dir: str | Path, charts: bool = True) -> Path:
-    """Write the report folder of one run and return its path."""
+    """Write the report folder of one run and return its path.
+
+    Raises:
+        OutputFolderError: ``out_dir`` holds something other than a campsim report.
+    """
     out = Path(out_dir)
-    out.parent.mkdir(parents=True, exist_ok=True)
+    check_replaceable(out)
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputFolderError(f"{out}: cannot create the report folder: {exc.strerror}") from None
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     try:
         _write_files(result, staging, charts)
@@ -31,6 +40,17 @@ def write_report(result: SimulationResult, out_dir: str | Path, charts: bool = T
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return out
+
+
+def check_replaceable(out: Path) -> None:
+    """Refuse to replace a folder that is not an earlier campsim report (e.g. ``--out .``)."""
+    if out.exists() and not out.is_dir():
+        raise OutputFolderError(f"{out}: exists and is not a folder; choose another --out")
+    if out.is_dir() and any(out.iterdir()) and not (out / "summary.json").is_file():
+        raise OutputFolderError(
+            f"{out}: folder exists and is not a campsim report (no summary.json); "
+            "refusing to replace it; choose another --out"
+        )
 
 
 def _swap_into_place(staging: Path, out: Path) -> None:

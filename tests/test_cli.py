@@ -101,7 +101,7 @@ def test_set_overrides_revalidate_and_change_the_run(tmp_path):
 
 def test_replacing_a_report_leaves_no_stale_files(tmp_path):
     out = tmp_path / "r"
-    out.mkdir()
+    assert main(["run", str(RAMADI), "--out", str(out), "--quiet", "--no-charts"]) == 0
     (out / "stale.txt").write_text("old")
     assert main(["run", str(RAMADI), "--out", str(out), "--quiet", "--no-charts"]) == 0
     assert not (out / "stale.txt").exists()
@@ -133,6 +133,20 @@ def test_bad_input_exits_2_with_one_clear_line_and_writes_nothing(tmp_path, caps
         assert word in err
     assert not out.exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.yaml"]
+
+
+def test_never_replaces_a_folder_that_is_not_a_report(tmp_path, capsys, monkeypatch):
+    precious = tmp_path / "thesis"
+    precious.mkdir()
+    (precious / "chapter1.tex").write_text("years of work")
+    assert main(["run", str(RAMADI), "--out", str(precious), "--quiet", "--no-charts"]) == 2
+    assert "not a campsim report" in capsys.readouterr().err
+    assert (precious / "chapter1.tex").read_text() == "years of work"
+    monkeypatch.chdir(precious)
+    assert main(["run", str(RAMADI), "--out", ".", "--quiet", "--no-charts"]) == 2
+    assert sorted(p.name for p in precious.iterdir()) == ["chapter1.tex"]
+    (tmp_path / "file.txt").write_text("x")
+    assert main(["run", str(RAMADI), "--out", str(tmp_path / "file.txt"), "--quiet"]) == 2
 
 
 def test_bad_option_values_exit_2(capsys):
