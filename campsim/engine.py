@@ -259,11 +259,11 @@ class CampModel:
         size = self.s.population.household_size
         for day in range(self.days):
             yield self.until(day, DISTRIBUTION)
-            people = self.population[day]
+            people = float(self.population[day])
             for line in self.lines.values():
                 spec, rec = line.spec, line.daily
                 if spec.per_household:
-                    new_need = self.inputs.arrivals[day] / size * spec.per_new_household
+                    new_need = float(self.inputs.arrivals[day]) / size * spec.per_new_household
                     need = new_need + line.backlog
                     line.new_need_window.append(new_need)
                 else:

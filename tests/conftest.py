@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from hypothesis import settings
 
 import campsim
 
@@ -72,3 +73,9 @@ def assert_books_balance(result: campsim.SimulationResult) -> None:
         np.testing.assert_allclose(stock, before + moved, rtol=1e-9, atol=1e-6)
     numbers = daily.select_dtypes("number").drop(columns=["days_of_cover"]).to_numpy()
     assert np.isfinite(numbers).all()
+
+
+# Hypothesis: a fixed, quick profile by default (CI); `--hypothesis-profile=thorough` locally.
+settings.register_profile("ci", max_examples=75, deadline=None, derandomize=True, print_blob=True)
+settings.register_profile("thorough", max_examples=5000, deadline=None)
+settings.load_profile("ci")

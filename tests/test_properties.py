@@ -1,0 +1,112 @@
+"""Properties of every run of randomly generated valid scenarios (Hypothesis)."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+import campsim
+from tests.conftest import assert_books_balance
+
+START = date(2017, 10, 1)
+
+
+@st.composite
+def lead_times(draw):
+    kind = draw(st.sampled_from(["fixed", "triangular", "uniform", "lognormal"]))
+    if kind == "fixed":
+        return draw(st.integers(0, 40))
+    if kind == "triangular":
+        lo, mode, hi = sorted(draw(st.lists(st.floats(0, 60), min_size=3, max_size=3)))
+        return {"triangular": [lo, mode, hi]}
+    if kind == "uniform":
+        lo, hi = sorted(draw(st.lists(st.floats(0, 60), min_size=2, max_size=2)))
+        return {"uniform": [lo, hi]}
+    return {"lognormal": {"mean": draw(st.floats(0.5, 60)), "sd": draw(st.floats(0, 30))}}
+
+
+@st.composite
+def commodities(draw, days: int):
+    per_household = draw(st.booleans())
+    spec: dict = {"unit_cost_usd": draw(st.sampled_from([0, 0.01, 0.64, 300]))}
+    if per_household:
+        spec["per_new_household"] = draw(st.sampled_from([1, 2, 0.5]))
+    else:
+        spec["per_person_day"] = draw(st.sampled_from([1, 15, 0.015]))
+        steps = draw(st.lists(st.floats(0.5, 60), max_size=3, unique=True))
+        spec["rationing"] = [{"below_days_of_cover": t, "ration": draw(st.floats(0, 1))} for t in steps]
+    spec["initial_stock"] = draw(st.floats(0, 1e7))
+    if draw(st.booleans()):
+        spec["capacity"] = spec["initial_stock"] + draw(st.floats(0, 1e7))
+    if draw(st.booleans()):
+        spec["shelf_life_days"] = draw(st.integers(1, 90))
+    if draw(st.booleans()):
+        spec["funded_fraction"] = draw(st.floats(0, 1))
+    if draw(st.booleans()):
+        spec["ordering"] = {
+            "review_every_days": draw(st.integers(1, 30)),
+            "order_up_to_days": draw(st.floats(0, 120)),
+            "lead_time_days": draw(lead_times()),
+        }
+        if draw(st.booleans()):
+            spec["ordering"]["max_order"] = draw(st.floats(0, 1e7))
+    spec["donations"] = [
+        {"day": draw(st.integers(0, days - 1)), "quantity": draw(st.floats(0, 1e6))}
+        for _ in range(draw(st.integers(0, 2)))
+    ]
+    return spec
+
+
+@st.composite
+def scenarios(draw):
+    days = draw(st.integers(1, 400))
+    names = draw(st.lists(st.sampled_from(["food", "water", "soap", "kits", "fuel", "nfi"]),
+                          min_size=1, max_size=6, unique=True))  # fmt: skip
+    arrivals = []
+    if draw(st.booleans()):
+        when = [START + timedelta(days=draw(st.integers(-30, days))) for _ in range(draw(st.integers(1, 3)))]
+        arrivals.append({"rate": {w: draw(st.floats(0, 2000)) for w in when}})
+    if draw(st.booleans()):
+        arrivals.append({"surge": {"start": START + timedelta(days=draw(st.integers(0, days - 1))),
+                                   "days": draw(st.integers(1, 60)), "total": draw(st.floats(0, 1e5))}})  # fmt: skip
+    disbursement = draw(st.sampled_from(["upfront", "monthly", "schedule"]))
+    if disbursement == "schedule":
+        shares = draw(st.lists(st.floats(0, 0.5), min_size=1, max_size=3))
+        disbursement = [{"day": draw(st.integers(0, days - 1)), "share": s} for s in shares]
+    return {
+        "name": "generated",
+        "start": START,
+        "days": days,
+        "seed": draw(st.integers(0, 2**32)),
+        "deterministic": draw(st.booleans()),
+        "population": {
+            "initial": draw(st.integers(0, 10**6)),
+            "household_size": draw(st.sampled_from([1, 5, 6, 6.1])),
+            "departures_per_day": draw(st.sampled_from([0, 0.001, 0.05])),
+            "arrivals": arrivals,
+        },
+        "funding": {"funded_fraction": draw(st.floats(0, 1)), "disbursement": disbursement},
+        "commodities": {n: draw(commodities(days)) for n in names},
+        "disruptions": [
+            {"start": draw(st.integers(0, days - 1)), "days": draw(st.integers(1, 30)),
+             **({"commodities": [draw(st.sampled_from(names))]} if draw(st.booleans()) else {})}
+            for _ in range(draw(st.integers(0, 2)))
+        ],  # fmt: skip
+    }
+
+
+@given(scenarios())
+def test_generated_scenarios_balance_their_books_and_reproduce(data):
+    scenario = campsim.scenario_from_dict(data)
+    result = campsim.simulate(scenario)
+    assert_books_balance(result)
+    text = json.dumps(result.summary, allow_nan=False)  # no NaN or infinity anywhere
+    assert json.dumps(campsim.simulate(scenario).summary, allow_nan=False) == text
+    for c in result.summary["commodities"].values():
+        assert 0 <= c["min_ration"] <= 1
+        assert 0 <= c["coverage"] <= 1 + 1e-12
+        assert c["longest_shortage_days"] <= c["shortage_days"] <= data["days"]
+        assert (c["first_shortage_day"] is None) == (c["shortage_days"] == 0)
