@@ -207,8 +207,8 @@ class CampModel:
         """Tranches of each commodity's funded requirement arrive on their days."""
         schedule = sorted(
             (day, order, name, amount)
-            for order, name in enumerate(self.lines)
-            for day, amount in tranches(self.s, name)
+            for order, (name, line) in enumerate(self.lines.items())
+            for day, amount in tranches(self.s, name, line.requirement_usd)
         )
         for day, _, name, amount in schedule:
             yield self.until(day, FUNDING)

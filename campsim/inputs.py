@@ -98,9 +98,10 @@ def requirement_usd(s: Scenario, name: str) -> float:
     return need * c.unit_cost_usd
 
 
-def tranches(s: Scenario, name: str) -> list[tuple[int, float]]:
+def tranches(s: Scenario, name: str, requirement: float | None = None) -> list[tuple[int, float]]:
     """(day, USD) funding tranches of one commodity: funded_fraction x requirement, scheduled."""
-    total = s.funded_fraction(name) * requirement_usd(s, name)
+    requirement = requirement_usd(s, name) if requirement is None else requirement
+    total = s.funded_fraction(name) * requirement
     plan = s.funding.disbursement
     if plan.mode == "upfront":
         return [(0, total)]

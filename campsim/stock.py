@@ -46,17 +46,20 @@ class Stock:
             else:
                 batch[1] -= remaining
                 remaining = 0.0
-        self.total = self.total - quantity if self.batches else 0.0
+        self._recount()
         return quantity
 
     def expire(self, received_on_or_before: int) -> float:
         """Remove batches received on or before a day; return the quantity removed."""
+        if not self.batches or self.batches[0][0] > received_on_or_before:
+            return 0.0
         removed = 0.0
         while self.batches and self.batches[0][0] <= received_on_or_before:
             removed += self.batches.popleft()[1]
-        if not self.batches:
-            # report exactly what the running total held, so the books balance to the last bit
-            removed, self.total = self.total, 0.0
-        else:
-            self.total -= removed
+        self._recount()
         return removed
+
+    def _recount(self) -> None:
+        # The total is the sum of the batches, recounted after each removal, so it can
+        # never drift from them (or below zero) however many tiny receipts come and go.
+        self.total = sum(batch[1] for batch in self.batches)
