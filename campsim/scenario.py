@@ -1,12 +1,13 @@
-"""The scenario schema (pydantic) and loading a scenario file into it.
+"""The scenario schema (pydantic): the scenario file format as a contract.
 
-The key names are a contract (see docs/scenario-format.md): users and other tools write
-these files. Every model forbids unknown keys, so a typo is an error, never ignored.
+The key names are a contract (README "Scenario files", docs/semantics.md): users and other
+tools write these files. Every model forbids unknown keys, so a typo is an error, never
+ignored. Loading a file into this schema is loader.py's job.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -35,6 +36,13 @@ def _iso_date(value: Any) -> date:
         except ValueError:
             pass
     raise ValueError(f"expected an ISO date like 2017-10-01, got {value!r}")
+
+
+def _day_number_or_date(value: Any) -> int | date:
+    """A day number (0 = start) or an ISO date."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    return _iso_date(value)
 
 
 IsoDate = Annotated[date, BeforeValidator(_iso_date)]
@@ -245,7 +253,7 @@ class Disruption(Model):
 
     start: Annotated[
         date | int,
-        BeforeValidator(lambda v: v if isinstance(v, int) and not isinstance(v, bool) else _iso_date(v)),
+        BeforeValidator(_day_number_or_date),
     ]
     days: Annotated[int, Field(ge=1)]
     commodities: list[str] | None = None
@@ -294,11 +302,6 @@ class Scenario(Model):
             if not name.strip():
                 raise ValueError("a commodity needs a non-empty name")
         return value
-
-    @property
-    def end(self) -> date:
-        """The day after the last simulated day."""
-        return self.start + timedelta(days=self.days)
 
     @property
     def source(self) -> Path | None:
