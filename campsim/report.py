@@ -116,7 +116,7 @@ def headline(name: str, c: dict[str, Any]) -> str:
         return f"**{name}**: the standard was met every day (coverage {c['coverage']:.0%})."
     parts = [
         f"**{name}**: below the standard on {c['shortage_days']} days from "
-        f"{c['first_shortage_date']} (longest run {c['longest_shortage_days']} days), "
+        f"{c['first_shortage_date']} (longest run {_days(c['longest_shortage_days'])}), "
         f"{_num(c['shortfall_person_days'])} person-days short; lowest ration {c['min_ration']:.0%}."
     ]
     if c["ration_cut_days"]:
