@@ -1,9 +1,14 @@
-"""Matplotlib figures from run results. Charts never run a model; they return Figures.
+"""Matplotlib figures from results, for one run or several overlaid. Charts never run a model.
 
-Colours are the Okabe-Ito colour-blind-safe palette, one fixed colour per commodity.
+Every function takes ``runs``: a list of (label, SimulationResult), and returns a Figure.
+A scenario keeps one colour across all charts (Okabe-Ito, colour-blind safe); with a
+single run the colours go to commodities where that reads better.
 """
 
 from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import matplotlib
 
@@ -14,18 +19,40 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.patches import Patch  # noqa: E402
 from matplotlib.ticker import FuncFormatter  # noqa: E402
 
+from campsim.results import critical_mask, shortage_mask  # noqa: E402
+
+if TYPE_CHECKING:
+    from campsim.runner import SimulationResult
+
+Run = tuple[str, "SimulationResult"]
+
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
-SHORTAGE_SHADE = "#D55E00"
+BANDS = {"adequate": "#009E73", "stressed": "#E69F00", "critical": "#D55E00"}
+CHART_NAMES = ("cover", "ration", "population", "funding", "shortfall", "compliance")
 
 
-def _colour(i: int) -> str:
+def colour(i: int) -> str:
+    """The fixed colour of the i-th scenario (or commodity)."""
     return OKABE_ITO[i % len(OKABE_ITO)]
 
 
-def _dates(frame: pd.DataFrame) -> pd.Series:
-    return pd.to_datetime(frame["date"])
+def commodities_of(runs: list[Run]) -> list[str]:
+    """Union of the runs' commodities, in first-seen order."""
+    names: list[str] = []
+    for _, r in runs:
+        names += [n for n in r.scenario.commodities if n not in names]
+    return names
+
+
+def _rows(result: SimulationResult, name: str) -> pd.DataFrame:
+    return result.daily[result.daily["commodity"] == name]
+
+
+def _dates(frame: pd.DataFrame) -> np.ndarray:
+    return pd.to_datetime(frame["date"]).to_numpy()
 
 
 def _date_axis(ax) -> None:
@@ -35,121 +62,235 @@ def _date_axis(ax) -> None:
     ax.grid(True, alpha=0.3)
 
 
-def _shade(ax, dates: pd.Series, mask: np.ndarray, label: str | None) -> None:
+def _shade(ax, dates: np.ndarray, mask: np.ndarray, colour_: str, label: str | None) -> None:
     """Shade runs of days where mask is true."""
     values = np.asarray(mask, dtype=bool)
     if not values.any():
         return
-    d = dates.to_numpy()
     one_day = np.timedelta64(1, "D")
     padded = np.concatenate(([False], values, [False]))
     edges = np.flatnonzero(np.diff(padded.astype(np.int8)))
     for k, (a, b) in enumerate(zip(edges[::2], edges[1::2], strict=True)):
-        ax.axvspan(d[a], d[b - 1] + one_day, color=SHORTAGE_SHADE, alpha=0.15, lw=0,
+        ax.axvspan(dates[a], dates[b - 1] + one_day, color=colour_, alpha=0.13, lw=0,
                    label=label if k == 0 else None)  # fmt: skip
 
 
-def _per_commodity_axes(names: list[str], title: str) -> tuple[Figure, list]:
-    fig, axes = plt.subplots(len(names), 1, figsize=(9, 2.4 * len(names) + 0.8), sharex=True,
+def _grid(names: list[str], title: str, height: float = 2.3) -> tuple[Figure, list]:
+    fig, axes = plt.subplots(len(names), 1, figsize=(9, height * len(names) + 0.9), sharex=True,
                              squeeze=False, layout="constrained")  # fmt: skip
     fig.suptitle(title, fontsize=12)
     return fig, list(axes[:, 0])
 
 
-def cover_chart(daily: pd.DataFrame, summary: dict, rationing: dict[str, list[float]]) -> Figure:
-    """Days of cover per commodity, rationing thresholds drawn, shortage days shaded."""
-    names = list(summary["commodities"])
-    short = [n for n in names if summary["commodities"][n]["shortage_days"]]
-    title = "Stock in days of cover: " + (", ".join(short) + " fall short" if short else "no shortage")
-    fig, axes = _per_commodity_axes(names, title)
-    for i, (ax, name) in enumerate(zip(axes, names, strict=True)):
-        rows = daily[daily["commodity"] == name]
-        dates = _dates(rows)
-        ax.plot(dates, rows["days_of_cover"], color=_colour(i), lw=1.6, label=f"{name} (before distribution)")
-        for k, threshold in enumerate(sorted(rationing.get(name, []))):
-            ax.axhline(threshold, color="#555555", ls="--", lw=0.9,
-                       label="rationing threshold" if k == 0 else None)  # fmt: skip
-        _shade(ax, dates, rows["shortage"].to_numpy() > 0, "below standard")
-        ax.set_ylabel("days of cover")
+def _line_colour(runs: list[Run], i: int, j: int) -> str:
+    """Scenario colour when comparing; commodity colour for a single run."""
+    return colour(i) if len(runs) > 1 else colour(j)
+
+
+def _label(runs: list[Run], label: str, fallback: str) -> str:
+    return label if len(runs) > 1 else fallback
+
+
+def cover_chart(runs: list[Run]) -> Figure:
+    """Stock in days of cover per commodity; rationing thresholds drawn, shortage days shaded."""
+    names = commodities_of(runs)
+    short = [n for n in names if any(n in r.summary["commodities"]
+                                     and r.summary["commodities"][n]["shortage_days"] for _, r in runs)]  # fmt: skip
+    fig, axes = _grid(names, "Stock in days of cover: "
+                      + (", ".join(short) + " fall below the standard" if short else "no shortage"))  # fmt: skip
+    for j, (ax, name) in enumerate(zip(axes, names, strict=True)):
+        thresholds: set[float] = set()
+        for i, (label, r) in enumerate(runs):
+            if name not in r.scenario.commodities:
+                continue
+            rows = _rows(r, name)
+            dates, c = _dates(rows), _line_colour(runs, i, j)
+            ax.plot(dates, rows["days_of_cover"], color=c, lw=1.6, label=_label(runs, label, name))
+            _shade(ax, dates, rows["shortage"].to_numpy() > 0, c if len(runs) > 1 else "#D55E00",
+                   None if len(runs) > 1 else "below standard")  # fmt: skip
+            thresholds |= {s.below_days_of_cover for s in r.scenario.commodities[name].rationing}
+        for k, t in enumerate(sorted(thresholds)):
+            ax.axhline(t, color="#555555", ls="--", lw=0.9, label="rationing threshold" if k == 0 else None)
+        ax.set_ylabel(f"{name}\ndays of cover")
         ax.set_ylim(bottom=0)
-        ax.legend(loc="upper right", fontsize=8)
+        ax.legend(loc="upper right", fontsize=7)
         _date_axis(ax)
     return fig
 
 
-def ration_chart(daily: pd.DataFrame, summary: dict) -> Figure:
-    """Share of the standard ration received per commodity (1.0 = the standard)."""
-    names = list(summary["commodities"])
-    worst = min(names, key=lambda n: summary["commodities"][n]["min_ration"])
-    low = summary["commodities"][worst]["min_ration"]
-    title = (f"Ration received: {worst} falls to {low:.0%} of the standard" if low < 1
-             else "Ration received: every commodity at the standard")  # fmt: skip
-    fig, ax = plt.subplots(figsize=(9, 4), layout="constrained")
-    for i, name in enumerate(names):
-        rows = daily[daily["commodity"] == name]
-        ax.step(_dates(rows), rows["ration"], where="post", color=_colour(i), lw=1.5, label=name)
-    ax.axhline(1.0, color="#000000", lw=0.8, ls=":", label="standard (1.0)")
-    ax.set_ylim(-0.02, 1.08)
-    ax.set_ylabel("distributed / need")
-    ax.set_title(title, fontsize=12)
-    ax.legend(loc="lower left", fontsize=8)
-    _date_axis(ax)
+def ration_chart(runs: list[Run]) -> Figure:
+    """Share of the standard received per day (1.0 = the standard), critical level drawn."""
+    names = commodities_of(runs)
+    worst = min(((r.summary["commodities"][n]["min_ration"], n, label) for label, r in runs
+                 for n in r.summary["commodities"]), default=(1.0, "", ""))  # fmt: skip
+    where = f" ({worst[2]})" if len(runs) > 1 else ""
+    title = (f"Ration received: {worst[1]}{where} falls to {worst[0]:.0%} of the standard" if worst[0] < 1
+             else "Ration received: the standard is met every day")  # fmt: skip
+    fig, axes = _grid(names, title, height=1.9)
+    for j, (ax, name) in enumerate(zip(axes, names, strict=True)):
+        critical = set()
+        for i, (label, r) in enumerate(runs):
+            spec = r.scenario.commodities.get(name)
+            if spec is None:
+                continue
+            rows = _rows(r, name)
+            ax.step(_dates(rows), rows["ration"], where="post", color=_line_colour(runs, i, j), lw=1.5,
+                    label=_label(runs, label, name))  # fmt: skip
+            if spec.critical_per_person_day is not None and spec.per_person_day:
+                critical.add(spec.critical_per_person_day / spec.per_person_day)
+        ax.axhline(1.0, color="#000000", lw=0.8, ls=":", label="standard (1.0)")
+        for k, level in enumerate(sorted(critical)):
+            ax.axhline(
+                level, color=BANDS["critical"], lw=1.0, ls="--", label="critical level" if k == 0 else None
+            )
+        ax.set_ylim(-0.03, 1.1)
+        ax.set_ylabel(f"{name}\nreceived / need")
+        ax.legend(loc="lower left", fontsize=7)
+        _date_axis(ax)
     return fig
 
 
-def population_chart(daily: pd.DataFrame, summary: dict) -> Figure:
-    """Camp population (line) and daily arrivals (bars)."""
-    first = daily.drop_duplicates("day")
-    dates = _dates(first)
-    pop = summary["population"]
-    fig, ax = plt.subplots(figsize=(9, 4), layout="constrained")
-    ax.bar(dates, first["arrivals"], width=1.0, color=_colour(4), alpha=0.6, label="arrivals (people/day)")
-    ax.set_ylabel("arrivals (people/day)")
-    twin = ax.twinx()
-    twin.plot(dates, first["population"], color=_colour(0), lw=2, label="population (people)")
-    twin.set_ylabel("population (people)")
-    twin.set_ylim(bottom=0)
-    ax.set_title(f"Population: {pop['initial']:,.0f} to a peak of {pop['peak']:,.0f} people", fontsize=12)
-    handles = ax.get_legend_handles_labels()[0] + twin.get_legend_handles_labels()[0]
-    labels = ax.get_legend_handles_labels()[1] + twin.get_legend_handles_labels()[1]
-    ax.legend(handles, labels, loc="upper left", fontsize=8)
-    _date_axis(ax)
+def population_chart(runs: list[Run]) -> Figure:
+    """Camp population and daily arrivals (people)."""
+    fig, (top, bottom) = plt.subplots(2, 1, figsize=(9, 5.2), sharex=True, layout="constrained",
+                                      height_ratios=[2, 1])  # fmt: skip
+    peaks = [(r.summary["population"]["peak"], label) for label, r in runs]
+    peak, who = max(peaks)
+    first = runs[0][1].summary["population"]["initial"]
+    who = f" ({who})" if len(runs) > 1 else ""
+    fig.suptitle(f"Population: from {first:,.0f} to a peak of {peak:,.0f} people{who}", fontsize=12)
+    for i, (label, r) in enumerate(runs):
+        days = r.daily.drop_duplicates("day")
+        dates = _dates(days)
+        top.plot(dates, days["population"], color=colour(i), lw=2, label=_label(runs, label, "population"))
+        if len(runs) == 1:
+            bottom.bar(dates, days["arrivals"], width=1.0, color=colour(4), alpha=0.8, label="arrivals")
+        else:
+            bottom.step(dates, days["arrivals"], where="post", color=colour(i), lw=1.2, label=label)
+    top.set_ylabel("population (people)")
+    top.set_ylim(bottom=0)
+    top.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
+    bottom.set_ylabel("arrivals (people/day)")
+    for ax in (top, bottom):
+        ax.legend(loc="upper left", fontsize=7)
+        _date_axis(ax)
     return fig
 
 
-def funding_chart(daily: pd.DataFrame, summary: dict) -> Figure:
-    """Cumulative funding received and spent, all commodities together (US$)."""
-    totals = daily.groupby("day", sort=True)[["funds_received", "spent"]].sum()
-    dates = pd.to_datetime(daily.drop_duplicates("day")["date"]).to_numpy()
-    f = summary["funding"]
-    share = f["received_usd"] / f["requirement_usd"] if f["requirement_usd"] else 1.0
+def funding_chart(runs: list[Run]) -> Figure:
+    """Cumulative funding received (solid) and spent (dashed), all commodities (US$ millions)."""
     fig, ax = plt.subplots(figsize=(9, 4), layout="constrained")
-    ax.step(dates, totals["funds_received"].cumsum(), where="post", color=_colour(2), lw=2, label="received")
-    ax.step(dates, totals["spent"].cumsum(), where="post", color=_colour(5), lw=2, label="spent")
-    if f["requirement_usd"]:
-        ax.axhline(f["requirement_usd"], color="#555555", ls="--", lw=0.9, label="requirement")
+    parts = []
+    for i, (label, r) in enumerate(runs):
+        totals = r.daily.groupby("day", sort=True)[["funds_received", "spent"]].sum()
+        dates = _dates(r.daily.drop_duplicates("day"))
+        c = colour(i) if len(runs) > 1 else colour(2)
+        name = f"{label}: " if len(runs) > 1 else ""
+        ax.step(
+            dates, totals["funds_received"].cumsum(), where="post", color=c, lw=2, label=f"{name}received"
+        )
+        ax.step(dates, totals["spent"].cumsum(), where="post", color=c if len(runs) > 1 else colour(5), lw=2,
+                ls="--", label=f"{name}spent")  # fmt: skip
+        f = r.summary["funding"]
+        share = f["received_usd"] / f["requirement_usd"] if f["requirement_usd"] else 1.0
+        parts.append(f"US\\${f['received_usd'] / 1e6:,.1f} M ({share:.0%})")
+    requirement = runs[0][1].summary["funding"]["requirement_usd"]
+    if requirement and len(runs) == 1:
+        ax.axhline(requirement, color="#555555", ls=":", lw=0.9, label="requirement")
     ax.set_ylabel("cumulative US$ (millions)")
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v / 1e6:,.1f}"))
     ax.set_ylim(bottom=0)
-    ax.set_title(f"Funding: US\\${f['received_usd']:,.0f} received ({share:.0%} of the requirement), "
-                 f"US\\${f['spent_usd']:,.0f} spent", fontsize=12)  # fmt: skip
-    ax.legend(loc="upper left", fontsize=8)
+    ax.set_title("Funding received: " + " vs ".join(parts), fontsize=12)
+    ax.legend(loc="upper left", fontsize=7)
     _date_axis(ax)
     return fig
 
 
-def run_charts(daily: pd.DataFrame, summary: dict, rationing: dict[str, list[float]]) -> dict[str, Figure]:
-    """All charts of one run, by file stem."""
-    return {
-        "cover": cover_chart(daily, summary, rationing),
-        "ration": ration_chart(daily, summary),
-        "population": population_chart(daily, summary),
-        "funding": funding_chart(daily, summary),
-    }
+def shortfall_chart(runs: list[Run]) -> Figure:
+    """Shortfall person-days by commodity, one bar per scenario."""
+    names = commodities_of(runs)
+    fig, ax = plt.subplots(figsize=(9, 4), layout="constrained")
+    width = 0.8 / len(runs)
+    x = np.arange(len(names))
+    totals = []
+    for i, (label, r) in enumerate(runs):
+        values = [r.summary["commodities"].get(n, {}).get("shortfall_person_days", np.nan) for n in names]
+        totals.append((np.nansum(values), label))
+        ax.bar(x + (i - (len(runs) - 1) / 2) * width, values, width=width, color=colour(i), label=label)
+    ax.set_xticks(x, names)
+    ax.set_ylabel("shortfall (person-days)")
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
+    if len(runs) > 1:
+        (hi, hi_label), (lo, lo_label) = max(totals), min(totals)
+        title = f"Shortfall: {hi:,.0f} person-days ({hi_label}) vs {lo:,.0f} ({lo_label})"
+    else:
+        title = f"Shortfall: {totals[0][0]:,.0f} person-days in all"
+    ax.set_title(title, fontsize=12)
+    ax.legend(loc="upper right", fontsize=7)
+    ax.grid(True, axis="y", alpha=0.3)
+    return fig
 
 
-def save(fig: Figure, path_without_suffix, dpi: int = 150) -> list[str]:
-    """Save a figure as PNG and close it; return the file names written."""
-    fig.savefig(f"{path_without_suffix}.png", dpi=dpi)
+def compliance_bands(result: SimulationResult, name: str) -> np.ndarray:
+    """Per day: 0 adequate (standard met), 1 stressed, 2 critical (below the critical level)."""
+    spec = result.scenario.commodities[name]
+    rows = _rows(result, name)
+    need, given = rows["need"].to_numpy(), rows["distributed"].to_numpy()
+    population = rows["population"].to_numpy()
+    band = shortage_mask(need, given).astype(int)
+    band[critical_mask(spec, need, given, population)] = 2
+    return band
+
+
+def compliance_chart(runs: list[Run]) -> Figure:
+    """Sphere compliance over time per commodity and scenario: adequate / stressed / critical."""
+    strips = [(n, label, r) for n in commodities_of(runs) for label, r in runs
+              if n in r.scenario.commodities and not r.scenario.commodities[n].per_household]  # fmt: skip
+    fig, ax = plt.subplots(figsize=(9, 0.45 * max(len(strips), 1) + 1.6), layout="constrained")
+    worst = (0.0, "")
+    for k, (name, label, r) in enumerate(strips):
+        rows = _rows(r, name)
+        dates = _dates(rows)
+        band = compliance_bands(r, name)
+        start = mdates.date2num(dates[0])
+        for value, key in enumerate(BANDS):
+            days = np.flatnonzero(band == value)
+            if days.size:
+                ax.broken_barh([(start + d, 1) for d in days], (k - 0.4, 0.8), color=BANDS[key], lw=0)
+        share = r.summary["commodities"][name]["share_person_days_at_standard"]
+        if share is not None and 1 - share > worst[0]:
+            worst = (1 - share, f"{name}" + (f" ({label})" if len(runs) > 1 else ""))
+    ax.set_yticks(range(len(strips)), [f"{n} · {lab}" if len(runs) > 1 else n for n, lab, _ in strips])
+    ax.set_ylim(len(strips) - 0.5, -0.5)
+    ax.xaxis_date()
+    _date_axis(ax)
+    ax.legend(handles=[Patch(color=c, label=k) for k, c in BANDS.items()], loc="upper center",
+              bbox_to_anchor=(0.5, -0.12), ncol=3, fontsize=8, frameon=False)  # fmt: skip
+    title = (f"Sphere compliance: {worst[1]} below the standard for {worst[0]:.0%} of person-days"
+             if worst[0] > 0 else "Sphere compliance: the standard is met for every person-day")  # fmt: skip
+    ax.set_title(title, fontsize=12)
+    return fig
+
+
+CHARTS = {
+    "cover": cover_chart,
+    "ration": ration_chart,
+    "population": population_chart,
+    "funding": funding_chart,
+    "shortfall": shortfall_chart,
+    "compliance": compliance_chart,
+}
+
+
+def save(fig: Figure, folder: Path, stem: str, dpi: int = 150) -> list[Path]:
+    """Save a figure as PNG (150 dpi) and SVG, close it, and return the paths."""
+    paths = [folder / f"{stem}.png", folder / f"{stem}.svg"]
+    fig.savefig(paths[0], dpi=dpi)
+    fig.savefig(paths[1])
     plt.close(fig)
-    return [f"{path_without_suffix}.png"]
+    return paths
+
+
+def write_charts(runs: list[Run], folder: Path) -> dict[str, list[Path]]:
+    """Render every chart for these runs into folder; return {chart name: [png, svg]}."""
+    return {name: save(make(runs), folder, name) for name, make in CHARTS.items()}

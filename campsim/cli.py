@@ -35,6 +35,9 @@ set_option = click.option(
 quiet_option = click.option(
     "--quiet", "-q", is_flag=True, help="Print nothing on success (errors still go to stderr)."
 )
+no_charts_option = click.option(
+    "--no-charts", is_flag=True, help="Skip the PNG/SVG charts (faster); report.html then has none."
+)
 
 
 @click.group(context_settings=CONTEXT)
@@ -51,6 +54,8 @@ def cli() -> None:
     Examples:
       campsim run scenarios/ramadi.yaml
       campsim run scenarios/ramadi.yaml --set funding.funded_fraction=1 --out reports/full
+      campsim compare scenarios/ramadi.yaml scenarios/ramadi-funded.yaml
+      campsim compare scenarios/ramadi.yaml --vary funding.funded_fraction=0.62,0.8,1.0
       campsim validate scenarios/*.yaml
     """
 
@@ -61,7 +66,7 @@ def cli() -> None:
 @seed_option
 @set_option
 @quiet_option
-@click.option("--no-charts", is_flag=True, help="Skip the PNG charts (faster).")
+@no_charts_option
 def run(scenario: str, out: Path | None, seed: int | None, overrides: tuple[str, ...],
         quiet: bool, no_charts: bool) -> int:  # fmt: skip
     """Simulate SCENARIO.yaml and write its shortage report.
@@ -72,12 +77,15 @@ def run(scenario: str, out: Path | None, seed: int | None, overrides: tuple[str,
       summary.md    the readable shortage report
       daily.csv     one row per day and commodity
       events.csv    orders, deliveries, tranches, ration changes, stock-outs, ...
-      *.png         days of cover, ration received, population, funding
+      report.html   one self-contained page: headline, cards, charts, events, inputs
+      *.png, *.svg  days of cover, ration received, population, funding, shortfall,
+                    Sphere compliance
     and prints a summary table.
     """
     from campsim.loader import load_scenario
-    from campsim.report import summary_table, write_report
+    from campsim.report import write_report
     from campsim.runner import simulate
+    from campsim.words import summary_table
 
     started = time.perf_counter()
     loaded = load_scenario(scenario, overrides)
@@ -85,6 +93,51 @@ def run(scenario: str, out: Path | None, seed: int | None, overrides: tuple[str,
     folder = write_report(result, out or Path("reports") / Path(scenario).stem, charts=not no_charts)
     if not quiet:
         click.echo(summary_table(result.summary))
+        click.echo(f"report: {folder}/ ({time.perf_counter() - started:.1f} s)")
+    return 0
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("scenarios", nargs=-1, required=True, metavar="SCENARIO.yaml...")
+@click.option(
+    "--vary", multiple=True, metavar="KEY=VALUES",
+    help="Compare variants of one scenario: KEY=a,b,c or KEY=lo:hi:step (hi included), with the same "
+    "dotted keys as --set, e.g. --vary funding.funded_fraction=0.62,0.8,1.0. Several --vary make a grid.",
+)  # fmt: skip
+@out_option
+@seed_option
+@set_option
+@quiet_option
+@no_charts_option
+def compare(scenarios: tuple[str, ...], vary: tuple[str, ...], out: Path | None, seed: int | None,
+            overrides: tuple[str, ...], quiet: bool, no_charts: bool) -> int:  # fmt: skip
+    """Compare scenarios side by side, with charts that overlay them.
+
+    \b
+    campsim compare A.yaml B.yaml [C.yaml ...]
+    campsim compare A.yaml --vary funding.funded_fraction=0.62,0.8,1.0
+
+    \b
+    Writes to the report folder (default reports/compare-<first scenario stem>/):
+      compare.csv   one row per scenario and commodity with the summary metrics
+      compare.md    the comparison in words and tables
+      report.html   one self-contained page with the overlaid charts
+      *.png, *.svg  the overlaid charts
+    and prints the table. Scenarios are labelled by their names (or the varied value);
+    commodities a scenario lacks are shown as absent. Every file is validated before
+    anything runs; with --seed all scenarios share that seed (common random numbers).
+    """
+    from campsim.compare import compare_table, load_variants, run_variants
+    from campsim.report import write_compare_report
+    from campsim.words import compare_table_text
+
+    started = time.perf_counter()
+    variants = load_variants(list(scenarios), overrides, vary)
+    runs = run_variants(variants, seed=seed)
+    folder = out or Path("reports") / f"compare-{Path(scenarios[0]).stem}"
+    write_compare_report(runs, compare_table(runs), folder, charts=not no_charts)
+    if not quiet:
+        click.echo(compare_table_text(runs))
         click.echo(f"report: {folder}/ ({time.perf_counter() - started:.1f} s)")
     return 0
 

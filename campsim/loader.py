@@ -213,6 +213,17 @@ def _cross_checks(s: Scenario) -> typing.Iterator[tuple[PathKey, str]]:
                     "per_new_household (items per arriving household)"
                 ),
             )
+        if c.critical_per_person_day is not None:
+            if c.per_household:
+                yield base + ("critical_per_person_day",), "applies to per_person_day items only"
+            elif c.per_person_day is not None and c.critical_per_person_day > c.per_person_day:
+                yield (
+                    base + ("critical_per_person_day",),
+                    (
+                        f"critical level {c.critical_per_person_day:g} is above the standard "
+                        f"per_person_day {c.per_person_day:g}"
+                    ),
+                )
         if c.per_household and c.rationing:
             yield (
                 base + ("rationing",),

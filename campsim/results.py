@@ -45,6 +45,24 @@ def runs(mask: np.ndarray) -> list[tuple[int, int]]:
     return [(int(a), int(b - a)) for a, b in zip(edges[::2], edges[1::2], strict=True)]
 
 
+def critical_mask(
+    spec: Commodity, need: np.ndarray, distributed: np.ndarray, population: np.ndarray
+) -> np.ndarray:
+    """Days on which each person got less than the commodity's critical level."""
+    if spec.critical_per_person_day is None:
+        return np.zeros(len(need), dtype=bool)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        per_person = np.where(population > 0, distributed / population, np.inf)
+    return (need > 0) & (per_person < spec.critical_per_person_day * (1 - standards.SHORTAGE_RTOL))
+
+
+def _share(population: np.ndarray, mask: np.ndarray, total: float) -> float:
+    """Share of person-days on days where mask holds (1 for 'met' when there are no people)."""
+    if total <= 0:
+        return float(mask.all())
+    return float(np.sum(population[mask])) / total
+
+
 def commodity_metrics(
     spec: Commodity,
     line: LineResult,
@@ -63,12 +81,18 @@ def commodity_metrics(
         shortfall = float(d["shortfall"][-1])  # the backlog still owed at the end
         kits_per_household = spec.per_new_household
         households_waiting = d["shortfall"] / kits_per_household if kits_per_household else 0 * need
-        person_days = float(np.sum(households_waiting * household_size))
+        people_short = households_waiting * household_size
+        person_days = float(np.sum(people_short))
     else:
         need_total = float(np.sum(need))
         shortfall = float(np.sum(d["shortfall"]))
         person_days = float(np.sum(population * unmet_share))
+        people_short = np.where(short, population, 0.0)
     short_runs = runs(short)
+    first_cause = None
+    if short_runs:
+        first_cause = "pipeline break" if d["stockout"][short_runs[0][0]] > 0 else "ration cut"
+    people_total = float(np.sum(population))
     break_runs = runs(d["stockout"] > 0)
     cut = d["ration_level"] < 1
     first_short = short_runs[0][0] if short_runs else None
@@ -100,6 +124,16 @@ def commodity_metrics(
         # beyond the contract: what kind of shortage, and when
         "ration_cut_days": int(np.sum(cut)),
         "first_ration_cut_date": day_date(start, int(np.argmax(cut))) if cut.any() else None,
+        "first_shortage_cause": first_cause,
+        "peak_people_short": float(np.max(people_short)) if short.any() else 0.0,
+        "share_person_days_at_standard": (
+            None if spec.per_household else _share(population, ~short, people_total)
+        ),
+        "share_person_days_below_critical": (
+            None
+            if spec.critical_per_person_day is None
+            else _share(population, critical_mask(spec, need, distributed, population), people_total)
+        ),
         "pipeline_break_days": int(np.sum(d["stockout"] > 0)),
         "pipeline_breaks": [
             {"start": day_date(start, a), "end": day_date(start, a + n - 1), "days": n} for a, n in break_runs

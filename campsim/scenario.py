@@ -232,6 +232,7 @@ class Commodity(Model):
     unit: str = "unit"
     per_person_day: NonNegFloat | None = None
     per_new_household: NonNegFloat | None = None
+    critical_per_person_day: NonNegFloat | None = None
     unit_cost_usd: NonNegFloat = 0.0
     initial_stock: NonNegFloat = 0.0
     capacity: NonNegFloat | None = None
@@ -292,7 +293,16 @@ class Scenario(Model):
                     and "per_new_household" not in spec
                 ):
                     per_person_day, unit = standards.PER_PERSON_DAY_DEFAULTS[name]
-                    commodities[name] = {"per_person_day": per_person_day, "unit": unit, **spec}
+                    spec = commodities[name] = {"per_person_day": per_person_day, "unit": unit, **spec}
+                critical = standards.CRITICAL_PER_PERSON_DAY_DEFAULTS.get(name)
+                if (
+                    critical is not None
+                    and isinstance(spec, dict)
+                    and "critical_per_person_day" not in spec
+                    and isinstance(spec.get("per_person_day"), int | float)
+                    and spec["per_person_day"] >= critical
+                ):
+                    commodities[name] = {**spec, "critical_per_person_day": critical}
         return data
 
     @field_validator("commodities")

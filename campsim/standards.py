@@ -19,6 +19,10 @@ SOAP_G_PER_PERSON_MONTH = 450.0
 # Iraq planning household size. Iraq Shelter/NFI Technical Guidance V11 (Feb 2017).
 HOUSEHOLD_SIZE_PERSONS = 6.0
 
+# Critical level (the "survival" floor) by commodity name, in the same unit as the need.
+# Water: Sphere's survival sum of 7.5 L. Below it a day counts as critical in the report.
+CRITICAL_PER_PERSON_DAY_DEFAULTS: dict[str, float] = {"water": WATER_SURVIVAL_L_PER_PERSON_DAY}
+
 # Per-person-day defaults by commodity name, with the unit they are counted in.
 PER_PERSON_DAY_DEFAULTS: dict[str, tuple[float, str]] = {
     "food": (FOOD_RATIONS_PER_PERSON_DAY, "ration"),
@@ -35,3 +39,19 @@ MAX_DAYS = 3650
 MAX_POPULATION_PERSONS = 1_000_000_000
 # New-household need for a kit item's order target is averaged over this many days.
 KIT_NEED_WINDOW_DAYS = 7
+
+# The standards a report cites: (what, value, source).
+STANDARDS_CITED: tuple[tuple[str, str, str], ...] = (
+    ("Water", "at least 15 L per person per day (drinking, cooking, basic hygiene)",
+     "Sphere Handbook 2018, water supply standard 2.1"),
+    ("Water, survival", "7.5 L per person per day (drinking 2.5-3, hygiene 2-6, cooking 3-6 L: lower sum)",
+     "Sphere Handbook 2018; UNHCR Handbook for Emergencies (7 L survival minimum)"),
+    ("Food energy", "2,100 kcal per person per day; 10-12% from protein, 17% from fat",
+     "Sphere Handbook 2018, food transfers standard / Appendix 6; WFP"),
+    ("Full food ration", "cereal 400 g, pulses 60 g, oil 25 g, fortified blended food 50 g, sugar 15 g, salt 5 g",
+     "WFP food basket"),
+    ("Soap", "250 g bathing + 200 g laundry soap per person per month", "Sphere 2011 hygiene table"),
+    ("Household size (Iraq)", "6 persons", "Iraq Shelter/NFI Technical Guidance V11, Feb 2017"),
+    ("Winter household kit (Iraq)", "6 blankets, 6 mattresses, 1 carpet, 1 plastic sheet; heater and fuel can",
+     "Iraq SNFI winterization strategy 2014"),
+)  # fmt: skip

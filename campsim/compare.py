@@ -1,0 +1,120 @@
+"""Comparing scenarios: several files, or variants of one file (``--vary KEY=values``).
+
+``compare_table`` returns the comparison as a DataFrame (compare.csv); charts and words
+are built from the same runs elsewhere. Scenarios with different commodities compare on
+what they share; the rest is marked absent.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+from campsim.errors import ScenarioError
+from campsim.loader import load_scenario
+from campsim.runner import SimulationResult, simulate
+from campsim.scenario import Scenario
+
+Labelled = list[tuple[str, Scenario]]
+# summary metrics that are one number (or date) per commodity: the columns of compare.csv
+METRICS = [
+    "need", "distributed", "coverage", "shortfall", "shortfall_person_days", "shortage_days",
+    "first_shortage_day", "first_shortage_date", "first_shortage_cause", "longest_shortage_days",
+    "min_ration", "peak_people_short", "share_person_days_at_standard",
+    "share_person_days_below_critical", "ration_cut_days", "pipeline_break_days", "unmet_cost_usd",
+    "requirement_usd", "received_usd", "spent_usd", "balance_usd", "initial_stock", "received",
+    "spoiled", "overflow", "end_stock", "end_pipeline",
+]  # fmt: skip
+
+
+def parse_vary(option: str) -> tuple[str, list[str]]:
+    """``KEY=a,b,c`` or ``KEY=lo:hi:step`` (hi included) -> (key, value texts).
+
+    Raises:
+        ScenarioError: malformed option or range.
+    """
+    key, sep, spec = option.partition("=")
+    key, spec = key.strip(), spec.strip()
+    if not sep or not key or not spec:
+        raise ScenarioError(f"--vary {option!r}: expected KEY=a,b,c or KEY=lo:hi:step")
+    if "," in spec or ":" not in spec:
+        values = [v.strip() for v in spec.split(",")]
+        if any(not v for v in values):
+            raise ScenarioError(f"--vary {option!r}: an empty value in the list")
+        return key, values
+    parts = spec.split(":")
+    try:
+        lo, hi, step = (yaml.safe_load(p) for p in parts) if len(parts) == 3 else (None, None, None)
+    except yaml.YAMLError:
+        lo = hi = step = None
+    numbers = (lo, hi, step)
+    if not all(isinstance(x, int | float) and not isinstance(x, bool) and math.isfinite(x) for x in numbers):
+        raise ScenarioError(f"--vary {option!r}: a range is lo:hi:step with three numbers")
+    if step <= 0 or hi < lo:
+        raise ScenarioError(f"--vary {option!r}: a range needs step > 0 and hi >= lo")
+    count = math.floor((hi - lo) / step + 1e-9) + 1
+    if count > 10_000:
+        raise ScenarioError(f"--vary {option!r}: {count} values; at most 10,000")
+    whole = all(isinstance(x, int) for x in numbers)
+    # round away floating-point residue so 0.3 + 2 x 0.05 reads 0.4, not 0.39999999999999997
+    values = [lo + i * step if whole else round(lo + i * step, 10) for i in range(count)]
+    return key, [repr(v) for v in values]
+
+
+def load_variants(paths: list[str], overrides: tuple[str, ...] = (), vary: tuple[str, ...] = ()) -> Labelled:
+    """The labelled scenarios to compare: each file, or the grid of --vary values on one file.
+
+    Raises:
+        ScenarioError: any invalid file, override or --vary option (nothing is run).
+    """
+    if vary:
+        if len(paths) != 1:
+            raise ScenarioError("--vary makes variants of one scenario; give exactly one file")
+        axes = [parse_vary(option) for option in vary]
+        variants = []
+        for combo in itertools.product(*(values for _, values in axes)):
+            sets = [f"{key}={value}" for (key, _), value in zip(axes, combo, strict=True)]
+            variants.append((", ".join(sets), load_scenario(paths[0], (*overrides, *sets))))
+        return variants
+    if len(paths) < 2:
+        raise ScenarioError("compare needs two or more scenario files, or one file with --vary KEY=values")
+    scenarios = [(Path(p), load_scenario(p, overrides)) for p in paths]
+    labels = [s.name for _, s in scenarios]
+    for i, (path, s) in enumerate(scenarios):
+        if labels.count(s.name) > 1:
+            labels[i] = f"{s.name} ({path.stem})"
+    for i in range(len(labels)):
+        if labels.count(labels[i]) > 1:
+            labels[i] = f"{labels[i]} #{i + 1}"
+    return [(label, s) for label, (_, s) in zip(labels, scenarios, strict=True)]
+
+
+def run_variants(variants: Labelled, seed: int | None = None) -> list[tuple[str, SimulationResult]]:
+    """Simulate each variant (with ``seed`` or each scenario's own)."""
+    return [(label, simulate(s, seed=seed)) for label, s in variants]
+
+
+def compare_table(runs: list[tuple[str, SimulationResult]]) -> pd.DataFrame:
+    """One row per scenario and commodity (union of commodities) with the summary metrics."""
+    names: list[str] = []
+    for _, r in runs:
+        names += [n for n in r.scenario.commodities if n not in names]
+    rows = []
+    for label, r in runs:
+        source = r.scenario.source
+        for name in names:
+            c = r.summary["commodities"].get(name)
+            rows.append({
+                "scenario": label,
+                "name": r.scenario.name,
+                "file": "" if source is None else str(source),
+                "seed": r.seed,
+                "commodity": name,
+                "present": c is not None,
+                **{m: (None if c is None else c[m]) for m in METRICS},
+            })  # fmt: skip
+    return pd.DataFrame(rows, columns=["scenario", "name", "file", "seed", "commodity", "present", *METRICS])

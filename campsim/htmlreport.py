@@ -1,0 +1,216 @@
+"""Self-contained HTML reports (Jinja2 templates in campsim/templates/).
+
+Charts are embedded as base64 PNG and the CSS is inline, so a report.html is one file
+that can be emailed or printed on A4 and makes no request to any network address.
+All values are escaped by Jinja2's autoescaping.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import struct
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from campsim import standards, words
+from campsim.runner import SimulationResult
+
+MAX_EVENT_ROWS = 300
+EVENTS_THAT_MATTER = ("stockout", "restock", "ration_change", "disruption", "tranche")
+CAPTIONS = {
+    "cover": "Stock in days of cover per commodity, rationing thresholds dashed, shortage days shaded.",
+    "ration": "Ration received as a share of the standard (1.0); the critical level dashed where set.",
+    "population": "Camp population and daily arrivals.",
+    "funding": "Cumulative funding received (solid) and spent (dashed).",
+    "shortfall": "Shortfall in person-days by commodity.",
+    "compliance": "Sphere compliance per day: adequate (standard met), stressed, critical (below the critical level).",
+}
+
+
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("campsim", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["num"] = lambda x, digits=0: f"{x:,.{digits}f}"
+    env.filters["pct"] = lambda x, digits=0: f"{x:.{digits}%}"
+    return env
+
+
+def _chart(name: str, png: Path) -> dict[str, Any]:
+    data = png.read_bytes()
+    width, height = struct.unpack(">II", data[16:24])  # the PNG header's IHDR size
+    return {
+        "name": name,
+        "png_base64": base64.b64encode(data).decode("ascii"),
+        "caption": CAPTIONS.get(name, name),
+        "width": width,
+        "height": height,
+    }
+
+
+def _mode(summary: dict[str, Any]) -> str:
+    return "deterministic (expected values)" if summary.get("deterministic") else f"seed {summary['seed']}"
+
+
+def flatten(value: Any, prefix: str = "") -> list[tuple[str, str]]:
+    """Nested scenario data -> (dotted key, value text) rows."""
+    if isinstance(value, dict):
+        rows: list[tuple[str, str]] = []
+        for key, item in value.items():
+            rows += flatten(item, f"{prefix}.{key}" if prefix else str(key))
+        return rows
+    if isinstance(value, list) and any(isinstance(v, dict | list) for v in value):
+        rows = []
+        for i, item in enumerate(value):
+            rows += flatten(item, f"{prefix}.{i}")
+        return rows
+    text = json.dumps(value, ensure_ascii=False) if isinstance(value, list) else str(value)
+    return [(prefix, text)]
+
+
+def scenario_inputs(result: SimulationResult) -> list[tuple[str, str]]:
+    """The scenario as validated (defaults filled in), as key/value rows."""
+    return flatten(result.scenario.model_dump(mode="json", exclude_none=True))
+
+
+def used_standards(results: list[SimulationResult]) -> list[tuple[str, str, str]]:
+    """The standards the scenarios' commodities were held to."""
+    rows, seen = [], set()
+    for r in results:
+        for name, spec in r.scenario.commodities.items():
+            text = words.standard_phrase(spec)
+            if spec.critical_per_person_day is not None:
+                text += f"; critical below {spec.critical_per_person_day:g} {spec.unit}"
+            if (name, text) not in seen:
+                seen.add((name, text))
+                rows.append((f"{name} (this scenario)", text, "scenario file"))
+    return rows
+
+
+def _event_rows(result: SimulationResult) -> tuple[list[dict[str, str]], int]:
+    events = result.events[result.events["kind"].isin(EVENTS_THAT_MATTER)]
+    shown = events.head(MAX_EVENT_ROWS)
+
+    def fmt(x: float, digits: int) -> str:
+        return "" if x != x else f"{x:,.{digits}f}"  # NaN -> empty
+
+    rows = [
+        {
+            "date": e.date,
+            "kind": e.kind,
+            "commodity": e.commodity,
+            "quantity": fmt(e.quantity, 2 if e.kind == "ration_change" else 0),
+            "cost_usd": fmt(e.cost_usd, 0),
+            "note": e.note,
+        }
+        for e in shown.itertuples()
+    ]
+    return rows, len(events) - len(shown)
+
+
+def _common(results: list[SimulationResult]) -> dict[str, Any]:
+    from campsim import __version__
+
+    return {
+        "version": __version__,
+        "written": datetime.now().strftime("%Y-%m-%d %H:%M"),
+        "standards": standards.STANDARDS_CITED,
+        "used_standards": used_standards(results),
+    }
+
+
+def render_run(result: SimulationResult, charts: dict[str, Path]) -> str:
+    """report.html of one run; ``charts`` maps chart name -> PNG path."""
+    s = result.summary
+    cards = []
+    for name, c in s["commodities"].items():
+        spec = result.scenario.commodities[name]
+        critical = spec.critical_per_person_day
+        cards.append({
+            "name": name, "c": c, "unit": spec.unit, "standard": words.standard_phrase(spec),
+            "critical": None if critical is None else f"{critical:g} {spec.unit} per person per day",
+        })  # fmt: skip
+    events, left = _event_rows(result)
+    source = result.scenario.source
+    return (
+        _environment()
+        .get_template("run.html.j2")
+        .render(
+            title=f"Shortage report: {s['scenario']}",
+            s=s,
+            mode=_mode(s),
+            source=None if source is None else str(source),
+            overall=words.overall(s),
+            headlines=words.run_headlines(result),
+            cards=cards,
+            charts=[_chart(name, path) for name, path in charts.items()],
+            events=events,
+            events_left=left,
+            inputs=scenario_inputs(result),
+            **_common([result]),
+        )
+    )
+
+
+def _metric_tables(runs: list[tuple[str, SimulationResult]]) -> list[dict[str, Any]]:
+    names: list[str] = []
+    for _, r in runs:
+        names += [n for n in r.scenario.commodities if n not in names]
+    metrics = [
+        ("Shortfall (person-days)", "shortfall_person_days", lambda v: f"{v:,.0f}"),
+        ("First shortage", "first_shortage_date",
+         lambda v: "none" if v is None else v),
+        ("Shortage days", "shortage_days", str),
+        ("Coverage", "coverage", lambda v: f"{v:.1%}"),
+        ("Lowest ration", "min_ration", lambda v: f"{v:.0%}"),
+        ("Unmet cost (US$)", "unmet_cost_usd", lambda v: f"{v:,.0f}"),
+        ("Funding received (US$)", "received_usd", lambda v: f"{v:,.0f}"),
+    ]  # fmt: skip
+    tables = []
+    for title, key, fmt in metrics:
+        rows = []
+        for name in names:
+            cells = []
+            for _, r in runs:
+                c = r.summary["commodities"].get(name)
+                cells.append(None if c is None else fmt(c[key]))
+            rows.append({"commodity": name, "cells": cells})
+        tables.append({"title": title, "rows": rows})
+    return tables
+
+
+def input_differences(runs: list[tuple[str, SimulationResult]]) -> list[tuple[str, list[str | None]]]:
+    """Scenario keys whose values differ between the runs (None where a run lacks the key)."""
+    flat = [dict(scenario_inputs(r)) for _, r in runs]
+    keys: list[str] = []
+    for f in flat:
+        keys += [k for k in f if k not in keys]
+    return [(k, [f.get(k) for f in flat]) for k in keys if len({f.get(k) for f in flat}) > 1]
+
+
+def render_compare(runs: list[tuple[str, SimulationResult]], charts: dict[str, Path]) -> str:
+    """report.html of a comparison."""
+    results = [r for _, r in runs]
+    return (
+        _environment()
+        .get_template("compare.html.j2")
+        .render(
+            title="Comparison: " + " vs ".join(label for label, _ in runs),
+            labels=[label for label, _ in runs],
+            runs=[{"label": label, "s": r.summary, "mode": _mode(r.summary)} for label, r in runs],
+            overall=words.compare_overall(runs),
+            headlines=words.compare_headlines(runs),
+            tables=_metric_tables(runs),
+            charts=[_chart(name, path) for name, path in charts.items()],
+            input_diff=input_differences(runs),
+            **_common(results),
+        )
+    )
