@@ -15,7 +15,7 @@ VARIANTS = {
     "perishable food, tight store": [
         "commodities.food.shelf_life_days=20",
         "commodities.food.capacity=2100000",
-        "commodities.water.capacity=1100000",
+        "commodities.water.capacity=1600000",
     ],
     "unfunded": ["funding.funded_fraction=0"],
     "monthly tranches": ["funding.disbursement=monthly"],

@@ -1,0 +1,65 @@
+"""report.html opened from disk in a real headless Chromium (Debian's chromium + chromedriver).
+
+The browser and driver come from the system (never downloaded); .ci/run installs them.
+The test skips only when no Chromium binary exists at all.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from campsim.cli import main
+from tests.conftest import ROOT
+
+CHROMIUM = next((p for p in ("/usr/bin/chromium", shutil.which("chromium") or "") if p and Path(p).exists()), None)
+CHROMEDRIVER = next(
+    (p for p in ("/usr/bin/chromedriver", shutil.which("chromedriver") or "") if p and Path(p).exists()), None
+)
+pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="no Chromium binary on this machine")
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory):
+    webdriver = pytest.importorskip("selenium.webdriver")
+    from selenium.webdriver.chrome.service import Service
+
+    assert CHROMEDRIVER, "chromium is installed but chromedriver is not (apt-get install chromium-driver)"
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
+                 "--disable-background-networking", "--disable-component-update", "--no-first-run",
+                 "--disable-sync", "--window-size=1200,1600",
+                 f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}"):  # fmt: skip
+        options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
+    yield driver
+    driver.quit()
+
+
+@pytest.mark.parametrize("command", ["run", "compare"])
+def test_report_opens_in_chromium_with_every_image_decoded(browser, command, tmp_path):
+    out = tmp_path / command
+    scenarios = [str(ROOT / "scenarios" / "ramadi.yaml")]
+    if command == "compare":
+        scenarios.append(str(ROOT / "scenarios" / "ramadi-funded.yaml"))
+    assert main([command, *scenarios, "--out", str(out), "--quiet"]) == 0
+    browser.get((out / "report.html").as_uri())
+    images = browser.execute_script(
+        "return Array.from(document.images).map(i => [i.complete, i.naturalWidth, i.naturalHeight]);"
+    )
+    assert len(images) == 6
+    assert all(done and width > 0 and height > 0 for done, width, height in images), images
+    headline = browser.find_element("id", "headline")
+    assert headline.is_displayed()
+    assert ("falls below" in headline.text) if command == "run" else ("short from" in headline.text)
+    errors = [e for e in browser.get_log("browser") if e["level"] == "SEVERE"]
+    assert errors == []
+    shot = tmp_path / f"{command}.png"
+    assert browser.save_screenshot(str(shot)) and shot.stat().st_size > 10_000
+    # what a printer gets: the page lays out at A4 width without horizontal overflow
+    browser.set_window_size(794, 1123)
+    assert browser.execute_script("return document.documentElement.scrollWidth") <= 800

@@ -1,0 +1,92 @@
+"""Every chart: the expected series on a small scenario, and real PNG and SVG files."""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import pytest
+
+import campsim
+from campsim import charts
+from tests.conftest import scenario
+
+SMALL = {
+    "water": {"per_person_day": 15, "initial_stock": 60_000, "unit_cost_usd": 0.01,
+              "rationing": [{"below_days_of_cover": 3, "ration": 0.5}],
+              "ordering": {"order_up_to_days": 2, "lead_time_days": 2}},
+    "kits": {"per_new_household": 1, "initial_stock": 5},
+}  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def one():
+    s = scenario(SMALL, name="small", population={"initial": 1000, "arrivals": [{"rate": {"2017-10-01": 30}}]},
+                 funding={"funded_fraction": 0.5})  # fmt: skip
+    return [("small", campsim.simulate(s))]
+
+
+@pytest.fixture(scope="module")
+def two(one):
+    s = scenario({"water": SMALL["water"]}, name="other", days=12, start="2017-10-03",
+                 population={"initial": 800})  # fmt: skip
+    return [*one, ("other", campsim.simulate(s))]
+
+
+def test_cover_chart_has_a_panel_per_commodity_with_thresholds_and_shading(one, two):
+    fig = charts.cover_chart(one)
+    water, kits = fig.axes
+    assert len(water.get_lines()) == 1 + 1  # days of cover + one rationing threshold
+    assert len(kits.get_lines()) == 1
+    assert len(water.patches) >= 1  # shortage days shaded
+    assert "fall below the standard" in fig._suptitle.get_text()
+    fig = charts.cover_chart(two)
+    water, kits = fig.axes
+    assert len(water.get_lines()) == 2 + 1  # one line per scenario + threshold
+    assert len(kits.get_lines()) == 1  # "other" has no kits
+    plt.close("all")
+
+
+def test_ration_chart_draws_standard_and_critical_level(one):
+    fig = charts.ration_chart(one)
+    water, kits = fig.axes
+    assert len(water.get_lines()) == 3  # ration, standard 1.0, critical 7.5/15
+    assert [round(y, 3) for y in water.get_lines()[2].get_ydata()] == [0.5, 0.5]
+    assert len(kits.get_lines()) == 2  # no critical level for kits
+    plt.close("all")
+
+
+def test_population_funding_shortfall_and_compliance_charts(one, two):
+    pop = charts.population_chart(one)
+    assert len(pop.axes[0].get_lines()) == 1 and len(pop.axes[1].patches) == 10  # a bar a day
+    pop2 = charts.population_chart(two)
+    assert len(pop2.axes[0].get_lines()) == 2 and len(pop2.axes[1].get_lines()) == 2
+    fund = charts.funding_chart(two)
+    assert len(fund.axes[0].get_lines()) == 4  # received + spent per scenario
+    short = charts.shortfall_chart(two)
+    assert len(short.axes[0].patches) == 2 * 2  # 2 commodities x 2 scenarios (absent = NaN bar)
+    comp = charts.compliance_chart(two)
+    assert [t.get_text() for t in comp.axes[0].get_yticklabels()] == ["water · small", "water · other"]
+    plt.close("all")
+
+
+def test_compliance_bands_follow_the_standard_and_the_critical_level():
+    # 100 people, 15 L standard, 7.5 L critical: 3,000 L serves days 0-1 in full (1,500 each);
+    # nothing after -> critical. With a 0.6 ration below 10 days' cover: 900 L/day (9 L, stressed).
+    s = scenario({"water": {"initial_stock": 3000}}, population={"initial": 100}, days=4)
+    r = campsim.simulate(s)
+    assert charts.compliance_bands(r, "water").tolist() == [0, 0, 2, 2]
+    assert r.summary["commodities"]["water"]["share_person_days_at_standard"] == 0.5
+    assert r.summary["commodities"]["water"]["share_person_days_below_critical"] == 0.5
+    s = scenario({"water": {"initial_stock": 3000, "rationing": [{"below_days_of_cover": 10, "ration": 0.6}]}},
+                 population={"initial": 100}, days=4)  # fmt: skip
+    r = campsim.simulate(s)
+    assert r.daily["distributed"].tolist() == [900, 900, 900, 300]
+    assert charts.compliance_bands(r, "water").tolist() == [1, 1, 1, 2]
+    assert r.summary["commodities"]["water"]["share_person_days_below_critical"] == 0.25
+
+
+def test_write_charts_makes_non_empty_png_and_svg(two, tmp_path):
+    written = charts.write_charts(two, tmp_path)
+    assert set(written) == set(charts.CHART_NAMES)
+    for png, svg in written.values():
+        assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 5000
+        assert svg.read_text()[:200].count("<svg") == 1 or "<svg" in svg.read_text()[:2000]

@@ -1,0 +1,186 @@
+"""report.html of a run and of a comparison: self-contained, complete, escaped."""
+
+from __future__ import annotations
+
+import base64
+import csv
+import json
+from html.parser import HTMLParser
+
+import pytest
+
+from campsim.cli import main
+from campsim.compare import load_variants, run_variants
+from tests.conftest import ROOT
+
+RAMADI = ROOT / "scenarios" / "ramadi.yaml"
+FUNDED = ROOT / "scenarios" / "ramadi-funded.yaml"
+CHARTS = {"cover", "ration", "population", "funding", "shortfall", "compliance"}
+
+
+class Page(HTMLParser):
+    """Collects what the tests look at: references, images, figure ids, text."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.refs: list[str] = []
+        self.images: list[str] = []
+        self.ids: set[str] = set()
+        self.text: list[str] = []
+        self.tags: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        self.tags.append(tag)
+        self.refs += [v for k, v in attrs.items() if k in ("src", "href", "action", "data") and v]
+        if tag == "img":
+            self.images.append(attrs.get("src", ""))
+        if "id" in attrs:
+            self.ids.add(attrs["id"])
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+
+def parse(path) -> Page:
+    page = Page()
+    page.feed(path.read_text(encoding="utf-8"))
+    return page
+
+
+def assert_self_contained(page: Page) -> None:
+    assert page.refs, "no references at all?"
+    for ref in page.refs:
+        assert ref.startswith("data:"), ref
+    assert "script" not in page.tags and "link" not in page.tags
+    for src in page.images:
+        head, payload = src.split(",", 1)
+        assert head == "data:image/png;base64"
+        assert base64.b64decode(payload)[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.fixture(scope="module")
+def run_report(tmp_path_factory):
+    out = tmp_path_factory.mktemp("run") / "ramadi"
+    assert main(["run", str(RAMADI), "--out", str(out), "--quiet"]) == 0
+    return out
+
+
+def test_run_report_is_self_contained_and_has_every_chart(run_report):
+    page = parse(run_report / "report.html")
+    assert_self_contained(page)
+    assert {f"chart-{name}" for name in CHARTS} <= page.ids
+    assert len(page.images) == len(CHARTS)
+    text = " ".join(page.text)
+    summary = json.loads((run_report / "summary.json").read_text())
+    water = summary["commodities"]["water"]
+    assert "Water falls below 15 litre per person per day" in text
+    assert f"{water['shortfall_person_days']:,.0f} person-days" in text
+    for kind in ("tranche", "disruption", "stockout"):
+        assert kind in text
+    assert "Sphere Handbook 2018, water supply standard 2.1" in text  # standards with sources
+    assert "commodities.food.ordering.order_up_to_days" in text  # the inputs table
+    for name in CHARTS:
+        assert (run_report / f"{name}.png").stat().st_size > 0
+        assert (run_report / f"{name}.svg").stat().st_size > 0
+
+
+def test_a_hostile_scenario_name_renders_as_text(tmp_path):
+    out = tmp_path / "r"
+    name = "<script>alert('x')</script> & co"
+    assert main(["run", str(RAMADI), "--out", str(out), "--quiet", "--no-charts",
+                 "--set", f"name={name}", "--set", "disruptions.0.reason=<img src=x onerror=alert(1)>"]) == 0  # fmt: skip
+    html = (out / "report.html").read_text()
+    assert "<script>" not in html and "<img src=x" not in html
+    assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; co" in html
+    page = parse(out / "report.html")
+    assert name in " ".join(page.text)
+    assert "script" not in page.tags
+
+
+def test_compare_writes_the_table_words_charts_and_report(tmp_path, capsys):
+    out = tmp_path / "cmp"
+    assert main(["compare", str(RAMADI), str(FUNDED), "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "62% funded" in printed and "fully funded" in printed
+    rows = list(csv.DictReader((out / "compare.csv").open()))
+    assert len(rows) == 2 * 4
+    assert {r["scenario"] for r in rows} == {
+        "Ramadi camps, October 2017 influx (62% funded)", "Ramadi camps, October 2017 influx (fully funded)"
+    }
+    funded = [r for r in rows if "fully" in r["scenario"]]
+    assert all(float(r["received_usd"]) == pytest.approx(float(r["requirement_usd"])) for r in funded)
+    md = (out / "compare.md").read_text()
+    assert md.startswith("# Comparison: ") and "| water |" in md
+    page = parse(out / "report.html")
+    assert_self_contained(page)
+    assert {f"chart-{name}" for name in CHARTS} <= page.ids
+    text = " ".join(page.text)
+    assert "funding.funded_fraction" in text  # what differs between the scenarios
+    assert "Water: Ramadi camps, October 2017 influx (62% funded): short from" in text
+
+
+def test_compare_vary_labels_variants_by_value_and_shares_random_numbers(tmp_path):
+    out = tmp_path / "vary"
+    assert main(["compare", str(RAMADI), "--vary", "funding.funded_fraction=0.5:1.0:0.25",
+                 "--out", str(out), "--quiet", "--no-charts"]) == 0  # fmt: skip
+    rows = list(csv.DictReader((out / "compare.csv").open()))
+    labels = list(dict.fromkeys(r["scenario"] for r in rows))
+    assert labels == [f"funding.funded_fraction={v}" for v in ("0.5", "0.75", "1.0")]
+    water = {r["scenario"]: r for r in rows if r["commodity"] == "water"}
+    assert float(water[labels[0]]["received_usd"]) == pytest.approx(0.5 * float(water[labels[0]]["requirement_usd"]))
+    assert "report.html" in {p.name for p in out.iterdir()}
+    # common random numbers: every variant sees the same arrivals and lead times
+    runs = run_variants(load_variants([str(RAMADI)], vary=("funding.funded_fraction=0.5,1.0",)))
+    (_, low), (_, high) = runs
+    assert low.daily["population"].equals(high.daily["population"])
+    assert low.summary["commodities"]["water"]["shortfall_person_days"] > high.summary["commodities"]["water"][
+        "shortfall_person_days"
+    ]
+
+
+def test_compare_shows_commodities_a_scenario_lacks_as_absent(tmp_path):
+    lean = tmp_path / "lean.yaml"
+    lean.write_text(
+        "name: lean\nstart: 2017-10-15\ndays: 30\npopulation: {initial: 5000}\n"
+        "commodities:\n  water: {initial_stock: 100000}\n  fuel: {per_person_day: 0.5, initial_stock: 1000}\n"
+    )
+    out = tmp_path / "c"
+    assert main(["compare", str(RAMADI), str(lean), "--out", str(out), "--quiet"]) == 0
+    rows = list(csv.DictReader((out / "compare.csv").open()))
+    absent = {(r["scenario"], r["commodity"]) for r in rows if r["present"] == "False"}
+    assert ("lean", "food") in absent and ("Ramadi camps, October 2017 influx (62% funded)", "fuel") in absent
+    assert "absent" in (out / "report.html").read_text()
+    assert "absent" in (out / "compare.md").read_text()
+
+
+def test_compare_with_one_invalid_file_exits_2_and_writes_nothing(tmp_path, capsys):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("name: bad\nstart: 2017-10-01\ndays: 10\ncommodities:\n  water: {initial_stok: 5}\n")
+    out = tmp_path / "out"
+    assert main(["compare", str(RAMADI), str(bad), "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert f"{bad}:5: commodities.water.initial_stok: unknown key; did you mean initial_stock?" in err
+    assert not out.exists() and sorted(p.name for p in tmp_path.iterdir()) == ["bad.yaml"]
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["compare", str(RAMADI)], "two or more"),
+        (["compare", str(RAMADI), str(FUNDED), "--vary", "days=10,20"], "exactly one file"),
+        (["compare", str(RAMADI), "--vary", "funding.funded_fraction"], "KEY=a,b,c"),
+        (["compare", str(RAMADI), "--vary", "funding.funded_fraction=1:0:0.1"], "hi >= lo"),
+        (["compare", str(RAMADI), "--vary", "funding.funded_fraction=0.5,1.5"], "funding.funded_fraction"),
+    ],
+)
+def test_compare_bad_options_exit_2(args, words, capsys, tmp_path):
+    assert main([*args, "--out", str(tmp_path / "o")]) == 2
+    assert words in capsys.readouterr().err
+    assert not (tmp_path / "o").exists()
+
+
+def test_compare_default_folder_is_reports_compare_stem(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert main(["compare", str(RAMADI), str(FUNDED), "--quiet", "--no-charts"]) == 0
+    assert (tmp_path / "reports" / "compare-ramadi" / "compare.csv").exists()
