@@ -83,7 +83,7 @@ def load_variants(paths: list[str], overrides: tuple[str, ...] = (), vary: tuple
     if len(paths) < 2:
         raise ScenarioError("compare needs two or more scenario files, or one file with --vary KEY=values")
     scenarios = [(Path(p), load_scenario(p, overrides)) for p in paths]
-    labels = [s.name for _, s in scenarios]
+    labels = distinguishing_labels([s.name for _, s in scenarios])
     for i, (path, s) in enumerate(scenarios):
         if labels.count(s.name) > 1:
             labels[i] = f"{s.name} ({path.stem})"
@@ -91,6 +91,27 @@ def load_variants(paths: list[str], overrides: tuple[str, ...] = (), vary: tuple
         if labels.count(labels[i]) > 1:
             labels[i] = f"{labels[i]} #{i + 1}"
     return [(label, s) for label, (_, s) in zip(labels, scenarios, strict=True)]
+
+
+def distinguishing_labels(names: list[str]) -> list[str]:
+    """Short labels: the part of each name after the words all names share.
+
+    "Ramadi camps, October 2017 influx (62% funded)" and "... (fully funded)" become
+    "62% funded" and "fully funded". Names that share nothing, or would collide, stay whole.
+    """
+    tokens = [name.split() for name in names]
+    common = 0
+    while all(len(t) > common + 1 for t in tokens) and len({t[common] for t in tokens}) == 1:
+        common += 1
+    labels = []
+    for t in tokens:
+        rest = " ".join(t[common:]).strip(" ,;:-–")
+        if rest.startswith("(") and rest.endswith(")") and rest.count("(") == 1:
+            rest = rest[1:-1].strip()
+        labels.append(rest)
+    if common == 0 or any(not label for label in labels) or len(set(labels)) < len(labels):
+        return list(names)
+    return labels
 
 
 def run_variants(variants: Labelled, seed: int | None = None) -> list[tuple[str, SimulationResult]]:

@@ -195,10 +195,16 @@ def standard_phrase(spec: Any) -> str:
     return f"{spec.per_person_day:g} {spec.unit} per person per day"
 
 
+def prose(name: str) -> str:
+    """A commodity key as words: household_kits -> household kits."""
+    return name.replace("_", " ")
+
+
 def shortage_sentence(name: str, c: dict[str, Any], spec: Any) -> str:
     """Who goes short of what, from when (ration cut or pipeline break), for how long, at what cost."""
+    name = prose(name)
     if not c["shortage_days"]:
-        return f"{name.capitalize()} meets the standard ({standard_phrase(spec)}) every day."
+        return f"{name[0].upper()}{name[1:]} meets the standard ({standard_phrase(spec)}) every day."
     if spec.per_household:
         who = f"arriving households wait for {name} (up to {_num(c['peak_people_short'])} people at once)"
     else:
@@ -246,7 +252,8 @@ def compare_headlines(runs: list[tuple[str, SimulationResult]]) -> list[str]:
                     f"{_days(c['shortage_days'])}, {_num(c['shortfall_person_days'])} person-days, "
                     f"US${_num(c['unmet_cost_usd'])} unmet"
                 )
-        sentences.append(f"{name.capitalize()}: " + "; ".join(parts) + ".")
+        words = prose(name)
+        sentences.append(f"{words[0].upper()}{words[1:]}: " + "; ".join(parts) + ".")
     return sentences
 
 

@@ -105,10 +105,12 @@ def test_compare_writes_the_table_words_charts_and_report(tmp_path, capsys):
     assert "62% funded" in printed and "fully funded" in printed
     rows = list(csv.DictReader((out / "compare.csv").open()))
     assert len(rows) == 2 * 4
-    assert {r["scenario"] for r in rows} == {
+    # labels: the part of the names that differs; the full names stay in the name column
+    assert {r["scenario"] for r in rows} == {"62% funded", "fully funded"}
+    assert {r["name"] for r in rows} == {
         "Ramadi camps, October 2017 influx (62% funded)", "Ramadi camps, October 2017 influx (fully funded)"
     }
-    funded = [r for r in rows if "fully" in r["scenario"]]
+    funded = [r for r in rows if r["scenario"] == "fully funded"]
     assert all(float(r["received_usd"]) == pytest.approx(float(r["requirement_usd"])) for r in funded)
     md = (out / "compare.md").read_text()
     assert md.startswith("# Comparison: ") and "| water |" in md
@@ -117,7 +119,7 @@ def test_compare_writes_the_table_words_charts_and_report(tmp_path, capsys):
     assert {f"chart-{name}" for name in CHARTS} <= page.ids
     text = " ".join(page.text)
     assert "funding.funded_fraction" in text  # what differs between the scenarios
-    assert "Water: Ramadi camps, October 2017 influx (62% funded): short from" in text
+    assert "Water: 62% funded: short from 22 November 2017 (pipeline break)" in text
 
 
 def test_compare_vary_labels_variants_by_value_and_shares_random_numbers(tmp_path):
