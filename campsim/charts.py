@@ -140,9 +140,7 @@ def ration_chart(runs: list[Run]) -> Figure:
                 critical.add(spec.critical_per_person_day / spec.per_person_day)
         ax.axhline(1.0, color="#000000", lw=0.8, ls=":", label="standard (1.0)")
         for k, level in enumerate(sorted(critical)):
-            ax.axhline(
-                level, color=BANDS["critical"], lw=1.0, ls="--", label="critical level" if k == 0 else None
-            )
+            ax.axhline(level, color=BANDS["critical"], lw=1.0, ls="--", label="critical level" if k == 0 else None)
         ax.set_ylim(-0.03, 1.1)
         ax.set_ylabel(f"{name}\nreceived / need")
         ax.legend(loc="lower left", fontsize=7)
@@ -186,9 +184,7 @@ def funding_chart(runs: list[Run]) -> Figure:
         dates = _dates(r.daily.drop_duplicates("day"))
         c = colour(i) if len(runs) > 1 else colour(2)
         name = f"{label}: " if len(runs) > 1 else ""
-        ax.step(
-            dates, totals["funds_received"].cumsum(), where="post", color=c, lw=2, label=f"{name}received"
-        )
+        ax.step(dates, totals["funds_received"].cumsum(), where="post", color=c, lw=2, label=f"{name}received")
         ax.step(dates, totals["spent"].cumsum(), where="post", color=c if len(runs) > 1 else colour(5), lw=2,
                 ls="--", label=f"{name}spent")  # fmt: skip
         f = r.summary["funding"]

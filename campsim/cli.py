@@ -6,6 +6,7 @@ Exit codes: 0 success; 2 bad input (scenario, data file, option); 1 internal err
 from __future__ import annotations
 
 import os
+import signal
 import sys
 import time
 import traceback
@@ -32,9 +33,12 @@ set_option = click.option(
     "--set commodities.food.ordering.lead_time_days=30 or --set funding.funded_fraction=1. "
     "The value is read as a YAML scalar and the scenario is validated again. Repeatable.",
 )  # fmt: skip
-quiet_option = click.option(
-    "--quiet", "-q", is_flag=True, help="Print nothing on success (errors still go to stderr)."
-)
+quiet_option = click.option("--quiet", "-q", is_flag=True, help="Print nothing on success (errors still go to stderr).")
+force_option = click.option(
+    "--force", is_flag=True,
+    help="Replace --out even if it is a non-empty folder campsim did not write (it never replaces the "
+    "working folder or its parents).",
+)  # fmt: skip
 no_charts_option = click.option(
     "--no-charts", is_flag=True, help="Skip the PNG/SVG charts (faster); report.html then has none."
 )
@@ -67,8 +71,9 @@ def cli() -> None:
 @set_option
 @quiet_option
 @no_charts_option
+@force_option
 def run(scenario: str, out: Path | None, seed: int | None, overrides: tuple[str, ...],
-        quiet: bool, no_charts: bool) -> int:  # fmt: skip
+        quiet: bool, no_charts: bool, force: bool) -> int:  # fmt: skip
     """Simulate SCENARIO.yaml and write its shortage report.
 
     \b
@@ -83,14 +88,16 @@ def run(scenario: str, out: Path | None, seed: int | None, overrides: tuple[str,
     and prints a summary table.
     """
     from campsim.loader import load_scenario
-    from campsim.report import write_report
+    from campsim.report import check_replaceable, write_report
     from campsim.runner import simulate
     from campsim.words import summary_table
 
     started = time.perf_counter()
     loaded = load_scenario(scenario, overrides)
+    folder = out or Path("reports") / Path(scenario).stem
+    check_replaceable(folder, force)  # refuse before the work, not after it
     result = simulate(loaded, seed=seed)
-    folder = write_report(result, out or Path("reports") / Path(scenario).stem, charts=not no_charts)
+    write_report(result, folder, charts=not no_charts, force=force)
     if not quiet:
         click.echo(summary_table(result.summary))
         click.echo(f"report: {folder}/ ({time.perf_counter() - started:.1f} s)")
@@ -109,8 +116,9 @@ def run(scenario: str, out: Path | None, seed: int | None, overrides: tuple[str,
 @set_option
 @quiet_option
 @no_charts_option
+@force_option
 def compare(scenarios: tuple[str, ...], vary: tuple[str, ...], out: Path | None, seed: int | None,
-            overrides: tuple[str, ...], quiet: bool, no_charts: bool) -> int:  # fmt: skip
+            overrides: tuple[str, ...], quiet: bool, no_charts: bool, force: bool) -> int:  # fmt: skip
     """Compare scenarios side by side, with charts that overlay them.
 
     \b
@@ -128,14 +136,15 @@ def compare(scenarios: tuple[str, ...], vary: tuple[str, ...], out: Path | None,
     anything runs; with --seed all scenarios share that seed (common random numbers).
     """
     from campsim.compare import compare_table, load_variants, run_variants
-    from campsim.report import write_compare_report
+    from campsim.report import check_replaceable, write_compare_report
     from campsim.words import compare_table_text
 
     started = time.perf_counter()
     variants = load_variants(list(scenarios), overrides, vary)
-    runs = run_variants(variants, seed=seed)
     folder = out or Path("reports") / f"compare-{Path(scenarios[0]).stem}"
-    write_compare_report(runs, compare_table(runs), folder, charts=not no_charts)
+    check_replaceable(folder, force)
+    runs = run_variants(variants, seed=seed)
+    write_compare_report(runs, compare_table(runs), folder, charts=not no_charts, force=force)
     if not quiet:
         click.echo(compare_table_text(runs))
         click.echo(f"report: {folder}/ ({time.perf_counter() - started:.1f} s)")
@@ -167,8 +176,25 @@ def validate(scenarios: tuple[str, ...], overrides: tuple[str, ...], quiet: bool
     return status
 
 
+def _terminated(signum: int, frame: object) -> None:
+    """SIGTERM: unwind like Ctrl-C, so a half-written report is removed on the way out."""
+    raise SystemExit(128 + signum)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point: run the CLI and return the exit status instead of exiting."""
+    try:
+        previous = signal.signal(signal.SIGTERM, _terminated)
+    except ValueError:  # not the main thread: leave signals alone
+        previous = None
+    try:
+        return _main(argv)
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _main(argv: list[str] | None) -> int:
     try:
         status = cli.main(args=argv, prog_name="campsim", standalone_mode=False)
     except click.exceptions.Exit as exc:
@@ -189,8 +215,7 @@ def main(argv: list[str] | None = None) -> int:
         if os.environ.get("CAMPSIM_DEBUG"):
             traceback.print_exc()
         click.echo(
-            f"internal error: {type(exc).__name__}: {exc} (set CAMPSIM_DEBUG=1 for a traceback; "
-            "please report it)",
+            f"internal error: {type(exc).__name__}: {exc} (set CAMPSIM_DEBUG=1 for a traceback; please report it)",
             err=True,
         )
         return 1

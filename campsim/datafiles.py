@@ -8,6 +8,8 @@ import math
 from datetime import date
 from pathlib import Path
 
+from campsim import standards
+
 ARRIVALS_COLUMNS = ("date", "arrivals")
 
 
@@ -67,9 +69,7 @@ def read_arrivals_csv(path: Path) -> dict[date, float]:
         try:
             day = date.fromisoformat(raw_date)
         except ValueError:
-            raise DataFileError(
-                f"date: expected an ISO date like 2017-10-01, got {raw_date!r}", line
-            ) from None
+            raise DataFileError(f"date: expected an ISO date like 2017-10-01, got {raw_date!r}", line) from None
         if day in series:
             raise DataFileError(f"date: {day} appears twice", line)
         try:
@@ -78,5 +78,9 @@ def read_arrivals_csv(path: Path) -> dict[date, float]:
             count = math.nan
         if not math.isfinite(count) or count < 0:
             raise DataFileError(f"arrivals: expected a non-negative number, got {raw_count!r}", line)
+        if count > standards.MAX_ARRIVALS_PERSONS:
+            raise DataFileError(
+                f"arrivals: {raw_count} is above the limit of {standards.MAX_ARRIVALS_PERSONS:,} a day", line
+            )
         series[day] = count
     return series

@@ -142,8 +142,7 @@ def draw_inputs(s: Scenario, seed: int | None = None, replication: int = 0) -> R
             arrivals=means,
             departures=expected_departures(s, means),
             lead_times_days={
-                n: np.full(s.days, mean_lead_time_days(o.lead_time_days), dtype=np.int64)
-                for n, o in ordered.items()
+                n: np.full(s.days, mean_lead_time_days(o.lead_time_days), dtype=np.int64) for n, o in ordered.items()
             },
         )
     arrivals = stream(seed, replication, "arrivals").poisson(means).astype(float)

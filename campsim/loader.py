@@ -49,9 +49,7 @@ def load_scenario(path: str | Path, overrides: list[str] | tuple[str, ...] = ())
     return validate_document(doc, base_dir=Path(path).parent, source=Path(path))
 
 
-def scenario_from_dict(
-    data: dict[str, Any], base_dir: str | Path = ".", name: str = "<scenario>"
-) -> Scenario:
+def scenario_from_dict(data: dict[str, Any], base_dir: str | Path = ".", name: str = "<scenario>") -> Scenario:
     """Validate plain data (as a YAML file would hold it) into a Scenario."""
     return validate_document(YamlDocument(data=data, file=name), base_dir=Path(base_dir))
 
@@ -114,7 +112,8 @@ def _problem(err: dict[str, Any], loc: PathKey) -> str:
     }
     if kind in bounds:
         limit = next(iter(ctx.values()))
-        return f"expected a number {bounds[kind]} {limit}{got}"
+        shown = f"{limit:,.16g}" if isinstance(limit, int | float) else str(limit)
+        return f"expected a number {bounds[kind]} {shown}{got}"
     if kind in ("too_short", "too_long"):
         return f"{err['msg'][0].lower()}{err['msg'][1:]}{got}"
     msg = err["msg"]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -28,59 +29,94 @@ if TYPE_CHECKING:
 MARKER = ".campsim-report"
 
 
-def write_report(result: SimulationResult, out_dir: str | Path, charts: bool = True) -> Path:
+def write_report(result: SimulationResult, out_dir: str | Path, charts: bool = True, force: bool = False) -> Path:
     """Write the report folder of one run and return its path.
 
     Raises:
-        OutputFolderError: ``out_dir`` holds something other than a campsim report.
+        OutputFolderError: ``out_dir`` holds something other than a campsim report (and
+            ``force`` is not set), or the folder cannot be written.
     """
-    return _write_folder(out_dir, lambda folder: _write_run(result, folder, charts))
+    return _write_folder(out_dir, lambda folder: _write_run(result, folder, charts), force)
 
 
 def write_compare_report(
-    runs: list[tuple[str, SimulationResult]], table: pd.DataFrame, out_dir: str | Path, charts: bool = True
+    runs: list[tuple[str, SimulationResult]],
+    table: pd.DataFrame,
+    out_dir: str | Path,
+    charts: bool = True,
+    force: bool = False,
 ) -> Path:
     """Write the report folder of a comparison and return its path."""
-    return _write_folder(out_dir, lambda folder: _write_compare(runs, table, folder, charts))
+    return _write_folder(out_dir, lambda folder: _write_compare(runs, table, folder, charts), force)
 
 
-def _write_folder(out_dir: str | Path, fill: Callable[[Path], None]) -> Path:
-    """Fill a staging folder beside ``out_dir``, then swap it into place."""
+def _write_folder(out_dir: str | Path, fill: Callable[[Path], None], force: bool) -> Path:
+    """Fill a staging folder beside ``out_dir``, then swap it into place.
+
+    Whatever interrupts the run (an exception, Ctrl-C, SIGTERM turned into SystemExit by
+    the CLI) removes the staging folder and leaves the previous report as it was.
+    """
     out = Path(out_dir)
-    check_replaceable(out)
+    check_replaceable(out, force)
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.campsim-tmp-", dir=out.parent))
     except OSError as exc:
         raise OutputFolderError(f"{out}: cannot create the report folder: {exc.strerror}") from None
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     try:
         fill(staging)
         (staging / MARKER).write_text("a campsim report folder: campsim may replace it whole\n")
         _swap_into_place(staging, out)
+    except OSError as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise OutputFolderError(f"{out}: cannot write the report: {exc}") from None
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return out
 
 
-def check_replaceable(out: Path) -> None:
-    """Refuse to replace a folder that is not an earlier campsim report (e.g. ``--out .``)."""
+def check_replaceable(out: Path, force: bool = False) -> None:
+    """Refuse to replace what is not an earlier campsim report, unless forced.
+
+    An empty folder is fine. The working directory and its parents are never replaced,
+    even with ``force``.
+    """
     if out.exists() and not out.is_dir():
         raise OutputFolderError(f"{out}: exists and is not a folder; choose another --out")
-    if out.is_dir() and any(out.iterdir()) and not (out / MARKER).is_file():
+    if not out.is_dir() or not any(out.iterdir()) or (out / MARKER).is_file():
+        return
+    here = Path.cwd().resolve()
+    if out.resolve() == here or out.resolve() in here.parents:
+        raise OutputFolderError(f"{out}: is the working folder or one of its parents; choose another --out")
+    if not force:
         raise OutputFolderError(
             f"{out}: folder exists and is not a campsim report (no {MARKER}); "
-            "refusing to replace it; choose another --out"
+            "refusing to replace it; choose another --out, or add --force to replace it"
         )
 
 
 def _swap_into_place(staging: Path, out: Path) -> None:
-    """Replace ``out`` by ``staging`` with renames (atomic on one file system)."""
-    old = None
-    if out.exists():
-        old = out.with_name(f".{out.name}.old-{os.getpid()}")
-        out.rename(old)
-    staging.rename(out)
+    """Replace ``out`` by ``staging``: move the old folder aside, the new one in, delete the old.
+
+    A non-empty folder cannot be replaced in one rename. Signals are held off for the two
+    renames, and if the second fails the old folder is put back, so ``out`` is always either
+    the old report or the new one.
+    """
+    old = out.with_name(f".{out.name}.campsim-old-{os.getpid()}") if out.exists() else None
+    blocked = {signal.SIGINT, signal.SIGTERM}
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, blocked)
+    try:
+        if old is not None:
+            out.rename(old)
+        try:
+            staging.rename(out)
+        except BaseException:
+            if old is not None:
+                old.rename(out)
+            raise
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
     os.chmod(out, 0o755)
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
@@ -96,9 +132,7 @@ def _write_run(result: SimulationResult, folder: Path, charts: bool) -> None:
     (folder / "report.html").write_text(htmlreport.render_run(result, pngs), encoding="utf-8")
 
 
-def _write_compare(
-    runs: list[tuple[str, SimulationResult]], table: pd.DataFrame, folder: Path, charts: bool
-) -> None:
+def _write_compare(runs: list[tuple[str, SimulationResult]], table: pd.DataFrame, folder: Path, charts: bool) -> None:
     table.to_csv(folder / "compare.csv", index=False, na_rep="", lineterminator="\n")
     (folder / "compare.md").write_text(compare_markdown(runs))
     pngs = _charts(runs, folder) if charts else {}

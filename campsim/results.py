@@ -45,9 +45,7 @@ def runs(mask: np.ndarray) -> list[tuple[int, int]]:
     return [(int(a), int(b - a)) for a, b in zip(edges[::2], edges[1::2], strict=True)]
 
 
-def critical_mask(
-    spec: Commodity, need: np.ndarray, distributed: np.ndarray, population: np.ndarray
-) -> np.ndarray:
+def critical_mask(spec: Commodity, need: np.ndarray, distributed: np.ndarray, population: np.ndarray) -> np.ndarray:
     """Days on which each person got less than the commodity's critical level."""
     if spec.critical_per_person_day is None:
         return np.zeros(len(need), dtype=bool)
@@ -126,9 +124,7 @@ def commodity_metrics(
         "first_ration_cut_date": day_date(start, int(np.argmax(cut))) if cut.any() else None,
         "first_shortage_cause": first_cause,
         "peak_people_short": float(np.max(people_short)) if short.any() else 0.0,
-        "share_person_days_at_standard": (
-            None if spec.per_household else _share(population, ~short, people_total)
-        ),
+        "share_person_days_at_standard": (None if spec.per_household else _share(population, ~short, people_total)),
         "share_person_days_below_critical": (
             None
             if spec.critical_per_person_day is None
@@ -202,9 +198,6 @@ def daily_frame(s: Scenario, r: EngineResult) -> pd.DataFrame:
 
 def events_frame(s: Scenario, r: EngineResult) -> pd.DataFrame:
     """The event log as a table, in the order things happened."""
-    rows = [
-        (e.day, day_date(s.start, e.day), e.kind, e.commodity, e.quantity, e.cost_usd, e.note)
-        for e in r.events
-    ]
+    rows = [(e.day, day_date(s.start, e.day), e.kind, e.commodity, e.quantity, e.cost_usd, e.note) for e in r.events]
     frame = pd.DataFrame(rows, columns=EVENT_COLUMNS)
     return frame.astype({"quantity": float, "cost_usd": float})

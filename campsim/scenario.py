@@ -46,7 +46,8 @@ def _day_number_or_date(value: Any) -> int | date:
 
 
 IsoDate = Annotated[date, BeforeValidator(_iso_date)]
-NonNegFloat = Annotated[float, Field(ge=0)]
+NonNegFloat = Annotated[float, Field(ge=0, le=standards.MAX_QUANTITY)]
+People = Annotated[float, Field(ge=0, le=standards.MAX_ARRIVALS_PERSONS)]
 Fraction = Annotated[float, Field(ge=0, le=1)]
 
 
@@ -78,13 +79,13 @@ class Surge(Model):
 
     start: IsoDate
     days: Annotated[int, Field(ge=1)]
-    total: NonNegFloat
+    total: People
 
 
 class ArrivalComponent(Model):
     """One source of arrivals; a scenario's components add up."""
 
-    rate: dict[IsoDate, NonNegFloat] | None = Field(
+    rate: dict[IsoDate, People] | None = Field(
         default=None, description="people/day from each date on (piecewise constant)"
     )
     surge: Surge | None = None
@@ -110,7 +111,7 @@ class Population(Model):
     initial: Annotated[int, Field(ge=0, le=standards.MAX_POPULATION_PERSONS)] = 0
     household_size: Annotated[float, Field(gt=0)] = standards.HOUSEHOLD_SIZE_PERSONS
     departures_per_day: Fraction = 0.0
-    arrivals: list[ArrivalComponent] = Field(default_factory=list)
+    arrivals: list[ArrivalComponent] = Field(default_factory=list, max_length=standards.MAX_LIST_ITEMS)
 
 
 class Tranche(DayOrDate):
@@ -123,7 +124,7 @@ class Disbursement(Model):
     """When funding arrives: ``upfront``, ``monthly`` or a schedule of tranches."""
 
     mode: Literal["upfront", "monthly", "schedule"] = "upfront"
-    tranches: list[Tranche] = Field(default_factory=list)
+    tranches: list[Tranche] = Field(default_factory=list, max_length=standards.MAX_LIST_ITEMS)
 
 
 def _disbursement(value: Any) -> Any:
@@ -142,9 +143,7 @@ class Funding(Model):
     """Funding received against each commodity's requirement."""
 
     funded_fraction: Fraction = 1.0
-    disbursement: Annotated[Disbursement, BeforeValidator(_disbursement)] = Field(
-        default_factory=Disbursement
-    )
+    disbursement: Annotated[Disbursement, BeforeValidator(_disbursement)] = Field(default_factory=Disbursement)
 
 
 class LogNormal(Model):
@@ -170,9 +169,7 @@ class LeadTime(Model):
         if self.triangular is not None:
             lo, mode, hi = self.triangular
             if not lo <= mode <= hi:
-                raise ValueError(
-                    f"triangular needs [min, mode, max] with min <= mode <= max, got {self.triangular}"
-                )
+                raise ValueError(f"triangular needs [min, mode, max] with min <= mode <= max, got {self.triangular}")
             if lo == hi:
                 self.fixed, self.triangular = lo, None
         if self.uniform is not None:
@@ -240,8 +237,8 @@ class Commodity(Model):
     funded_fraction: Fraction | None = None
     requirement_usd: NonNegFloat | None = None
     ordering: Ordering | None = None
-    rationing: list[RationStep] = Field(default_factory=list)
-    donations: list[Donation] = Field(default_factory=list)
+    rationing: list[RationStep] = Field(default_factory=list, max_length=standards.MAX_LIST_ITEMS)
+    donations: list[Donation] = Field(default_factory=list, max_length=standards.MAX_LIST_ITEMS)
 
     @property
     def per_household(self) -> bool:
@@ -275,8 +272,8 @@ class Scenario(Model):
     deterministic: bool = False
     population: Population = Field(default_factory=Population)
     funding: Funding = Field(default_factory=Funding)
-    commodities: Annotated[dict[str, Commodity], Field(min_length=1)]
-    disruptions: list[Disruption] = Field(default_factory=list)
+    commodities: Annotated[dict[str, Commodity], Field(min_length=1, max_length=standards.MAX_COMMODITIES)]
+    disruptions: list[Disruption] = Field(default_factory=list, max_length=standards.MAX_LIST_ITEMS)
     _source: Path | None = PrivateAttr(default=None)
 
     @model_validator(mode="before")

@@ -37,6 +37,12 @@ SHORTAGE_RTOL = 1e-9
 # Limits that keep a typo from asking for an absurd run.
 MAX_DAYS = 3650
 MAX_POPULATION_PERSONS = 1_000_000_000
+# Arrivals per day (rates, surge totals spread per day, CSV counts) stay below this too.
+MAX_ARRIVALS_PERSONS = 1_000_000_000
+# Any other quantity, price or number of days in a scenario; keeps products far from overflow.
+MAX_QUANTITY = 1e15
+MAX_COMMODITIES = 100
+MAX_LIST_ITEMS = 10_000
 # New-household need for a kit item's order target is averaged over this many days.
 KIT_NEED_WINDOW_DAYS = 7
 

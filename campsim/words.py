@@ -122,8 +122,7 @@ def summary_markdown(summary: dict[str, Any], result: SimulationResult | None = 
         "",
         "## Stock balance",
         "",
-        "| commodity | unit | initial stock | received | distributed | spoiled | overflow "
-        "| end stock | in pipeline |",
+        "| commodity | unit | initial stock | received | distributed | spoiled | overflow | end stock | in pipeline |",
         "|---|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for name, c in summary["commodities"].items():
@@ -266,8 +265,7 @@ def compare_overall(runs: list[tuple[str, SimulationResult]]) -> str:
         unmet = sum(c["unmet_cost_usd"] for c in cs)
         short = sum(1 for c in cs if c["shortage_days"])
         parts.append(
-            f"{label}: {short} of {len(cs)} commodities short, {_num(person_days)} person-days, "
-            f"US${_num(unmet)} unmet"
+            f"{label}: {short} of {len(cs)} commodities short, {_num(person_days)} person-days, US${_num(unmet)} unmet"
         )
     return "; ".join(parts) + "."
 
@@ -337,8 +335,7 @@ def _table(header: tuple[str, ...], rows: list[tuple[str, ...]], left: int = 1) 
 
     def fmt(row: tuple[str, ...]) -> str:
         return "  ".join(
-            cell.ljust(w) if i < left else cell.rjust(w)
-            for i, (cell, w) in enumerate(zip(row, widths, strict=True))
+            cell.ljust(w) if i < left else cell.rjust(w) for i, (cell, w) in enumerate(zip(row, widths, strict=True))
         )
 
     return "\n".join([fmt(header), fmt(tuple("-" * w for w in widths)), *[fmt(r) for r in rows]])

@@ -148,9 +148,7 @@ def _walk(
     """Record key lines; reject duplicate keys, bad dates, recursive aliases and alias bombs."""
     count[0] += 1
     if count[0] > MAX_YAML_NODES:
-        raise ScenarioError(
-            f"more than {MAX_YAML_NODES} YAML nodes (an alias expansion?); refused", file=doc.file
-        )
+        raise ScenarioError(f"more than {MAX_YAML_NODES} YAML nodes (an alias expansion?); refused", file=doc.file)
     line = node.start_mark.line + 1
     if id(node) in ancestors:
         raise ScenarioError(
