@@ -286,7 +286,8 @@ class CampModel:
                 rec["shortfall"][day] = shortfall
                 rec["ration"][day] = distributed / need if need > 0 else 1.0
                 rec["ration_level"][day] = level
-                rec["days_of_cover"][day] = cover
+                # a need so small that cover overflows to infinity is recorded like no need
+                rec["days_of_cover"][day] = cover if cover < np.inf else np.nan
                 rec["stockout"][day] = broken
                 if level != line.level:
                     self.log(day, "ration_change", line.name, level)

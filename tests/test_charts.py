@@ -56,7 +56,7 @@ def test_ration_chart_draws_standard_and_critical_level(one):
 
 def test_population_funding_shortfall_and_compliance_charts(one, two):
     pop = charts.population_chart(one)
-    assert len(pop.axes[0].get_lines()) == 1 and len(pop.axes[1].patches) == 10  # a bar a day
+    assert len(pop.axes[0].get_lines()) == 1 and len(pop.axes[1].collections) == 1  # filled arrivals
     pop2 = charts.population_chart(two)
     assert len(pop2.axes[0].get_lines()) == 2 and len(pop2.axes[1].get_lines()) == 2
     fund = charts.funding_chart(two)
