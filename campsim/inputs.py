@@ -129,7 +129,8 @@ def _draw_lead_times(lead: LeadTime, rng: np.random.Generator, n: int) -> np.nda
         mean, sd = lead.lognormal.mean, lead.lognormal.sd
         sigma2 = math.log1p((sd / mean) ** 2)
         draws = rng.lognormal(math.log(mean) - sigma2 / 2, math.sqrt(sigma2), size=n)
-    return np.maximum(1, np.ceil(draws)).astype(np.int64)
+    # a lead time beyond the horizon only means "never arrives": cap it so it fits an integer
+    return np.clip(np.ceil(draws), 1, standards.MAX_QUANTITY).astype(np.int64)
 
 
 def draw_inputs(s: Scenario, seed: int | None = None, replication: int = 0) -> RandomInputs:

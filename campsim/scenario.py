@@ -149,7 +149,8 @@ class Funding(Model):
 class LogNormal(Model):
     """Mean and standard deviation of the lead time itself (not of its logarithm)."""
 
-    mean: Annotated[float, Field(gt=0)]
+    # bounded so that (sd / mean)^2 and the draws stay finite and fit whole days
+    mean: Annotated[float, Field(ge=standards.MIN_LEAD_TIME_MEAN_DAYS, le=standards.MAX_QUANTITY)]
     sd: NonNegFloat
 
 

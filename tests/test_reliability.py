@@ -104,3 +104,18 @@ def test_refusal_comes_before_the_simulation(tmp_path, monkeypatch):
     monkeypatch.setattr(campsim.runner, "simulate", lambda *a, **k: calls.append(1))
     assert main(["run", str(RAMADI), "--out", str(foreign), "--quiet"]) == 2
     assert calls == []
+
+
+def test_documented_limits_are_enforced_with_clear_messages(tmp_path):
+    import campsim
+    from campsim import standards
+
+    wide = {f"item_{i}": {"per_person_day": 1} for i in range(standards.MAX_COMMODITIES + 1)}
+    with pytest.raises(campsim.ScenarioError, match=r"commodities: .*at most 100 items"):
+        campsim.scenario_from_dict({"name": "wide", "start": "2017-10-01", "days": 10, "commodities": wide})
+    big = tmp_path / "big.yaml"
+    big.write_bytes(b"name: big\n# " + b"x" * (20_000_001) + b"\n")
+    with pytest.raises(campsim.ScenarioError, match="larger than 20000000 bytes"):
+        campsim.load_scenario(big)
+    with pytest.raises(campsim.ScenarioError, match=r"days: expected a number <= 3,650"):
+        campsim.scenario_from_dict({"name": "long", "start": "2017-10-01", "days": 3651, "commodities": {"water": {}}})
