@@ -23,18 +23,22 @@ _LAZY = {
     "load_scenario": "campsim.loader",
     "scenario_from_dict": "campsim.loader",
     "simulate": "campsim.runner",
+    "run_replications": "campsim.runner",
+    "ReplicatedResult": "campsim.runner",
 }
 
 if TYPE_CHECKING:
     from campsim.loader import load_scenario, scenario_from_dict
-    from campsim.runner import SimulationResult, simulate
+    from campsim.runner import ReplicatedResult, SimulationResult, run_replications, simulate
     from campsim.scenario import Scenario
 
 __all__ = [
+    "ReplicatedResult",
     "Scenario",
     "ScenarioError",
     "SimulationResult",
     "load_scenario",
+    "run_replications",
     "scenario_from_dict",
     "simulate",
 ]

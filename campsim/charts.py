@@ -271,6 +271,59 @@ def compliance_chart(runs: list[Run]) -> Figure:
     return fig
 
 
+def fan_chart(runs: list[Run]) -> Figure | None:
+    """Days of cover per commodity over replications: median over the P10-P90 band."""
+    replicated = [(label, r) for label, r in runs if getattr(r, "daily_quantiles", None) is not None]
+    if not replicated:
+        return None
+    names = commodities_of(replicated)
+    n = replicated[0][1].summary["replications"]
+    fig, axes = _grid(names, f"Days of cover over {n:,} replications: median and P10-P90")
+    for j, (ax, name) in enumerate(zip(axes, names, strict=True)):
+        for i, (label, r) in enumerate(replicated):
+            q = r.daily_quantiles[r.daily_quantiles["commodity"] == name]
+            if q.empty:
+                continue
+            dates, c = _dates(q), _line_colour(replicated, i, j)
+            ax.fill_between(dates, q["days_of_cover_p10"], q["days_of_cover_p90"], color=c, alpha=0.2, lw=0,
+                            label=None if len(replicated) > 1 else "P10-P90")  # fmt: skip
+            ax.plot(dates, q["days_of_cover_p50"], color=c, lw=1.6, label=_label(replicated, label, "median"))
+        ax.set_ylabel(f"{name}\ndays of cover")
+        ax.set_ylim(bottom=0)
+        ax.legend(loc="upper right", fontsize=7)
+        _date_axis(ax)
+    return fig
+
+
+def first_shortage_chart(runs: list[Run]) -> Figure | None:
+    """Probability that each commodity has gone short by each date."""
+    replicated = [(label, r) for label, r in runs if getattr(r, "p_shortage_by_date", None) is not None]
+    if not replicated:
+        return None
+    fig, ax = plt.subplots(figsize=(9, 4), layout="constrained")
+    worst = (0.0, "", "")
+    for i, (label, r) in enumerate(replicated):
+        frame = r.p_shortage_by_date
+        for j, name in enumerate(r.scenario.commodities):
+            rows = frame[frame["commodity"] == name]
+            style = "-" if len(replicated) == 1 else ["-", "--", ":", "-."][j % 4]
+            c = colour(j) if len(replicated) == 1 else colour(i)
+            tag = name if len(replicated) == 1 else f"{name} · {label}"
+            ax.step(_dates(rows), rows["p_first_shortage_by_date"], where="post", color=c, ls=style, lw=1.6,
+                    label=tag)  # fmt: skip
+            p = float(rows["p_first_shortage_by_date"].iloc[-1])
+            if p > worst[0]:
+                worst = (p, tag, rows["date"].iloc[-1])
+    ax.set_ylim(-0.02, 1.02)
+    ax.set_ylabel("P(first shortage by date)")
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:.0%}"))
+    ax.set_title(f"Chance of a shortage by date: {worst[1]} reaches {worst[0]:.0%} by {worst[2]}"
+                 if worst[0] > 0 else "Chance of a shortage by date: none in any replication", fontsize=12)  # fmt: skip
+    ax.legend(loc="upper left", fontsize=7)
+    _date_axis(ax)
+    return fig
+
+
 CHARTS = {
     "cover": cover_chart,
     "ration": ration_chart,
@@ -278,6 +331,8 @@ CHARTS = {
     "funding": funding_chart,
     "shortfall": shortfall_chart,
     "compliance": compliance_chart,
+    "fan": fan_chart,  # replicated runs only
+    "first_shortage": first_shortage_chart,  # replicated runs only
 }
 
 
@@ -291,5 +346,10 @@ def save(fig: Figure, folder: Path, stem: str, dpi: int = 150) -> list[Path]:
 
 
 def write_charts(runs: list[Run], folder: Path) -> dict[str, list[Path]]:
-    """Render every chart for these runs into folder; return {chart name: [png, svg]}."""
-    return {name: save(make(runs), folder, name) for name, make in CHARTS.items()}
+    """Render every chart that applies to these runs into folder; return {chart name: [png, svg]}."""
+    written = {}
+    for name, make in CHARTS.items():
+        fig = make(runs)
+        if fig is not None:
+            written[name] = save(fig, folder, name)
+    return written

@@ -39,6 +39,23 @@ force_option = click.option(
     help="Replace --out even if it is a non-empty folder campsim did not write (it never replaces the "
     "working folder or its parents).",
 )  # fmt: skip
+replications_option = click.option(
+    "--replications", "-n", type=click.IntRange(min=1, max=1_000_000), default=None,
+    help="Number of replications (default: the scenario's replications:, else 1). Replication i draws "
+    "from the i-th child of SeedSequence(seed); replication 0 is the single run.",
+)  # fmt: skip
+jobs_option = click.option(
+    "--jobs", "-j", type=click.IntRange(min=1), default=None,
+    help="Worker processes for replications (default: all cores; 1 = in this process). "
+    "Results are identical whatever the number.",
+)  # fmt: skip
+executor_option = click.option(
+    "--executor", type=click.Choice(["local", "dask"]), default="local", show_default=True,
+    help="Where replications run: local processes, or an existing Dask distributed cluster (needs --address).",
+)  # fmt: skip
+address_option = click.option(
+    "--address", metavar="tcp://HOST:8786", default=None, help="The Dask scheduler for --executor dask."
+)
 no_charts_option = click.option(
     "--no-charts", is_flag=True, help="Skip the PNG/SVG charts (faster); report.html then has none."
 )
@@ -72,8 +89,13 @@ def cli() -> None:
 @quiet_option
 @no_charts_option
 @force_option
-def run(scenario: str, out: Path | None, seed: int | None, overrides: tuple[str, ...],
-        quiet: bool, no_charts: bool, force: bool) -> int:  # fmt: skip
+@replications_option
+@jobs_option
+@executor_option
+@address_option
+def run(scenario: str, out: Path | None, seed: int | None, overrides: tuple[str, ...], quiet: bool,
+        no_charts: bool, force: bool, replications: int | None, jobs: int | None, executor: str,
+        address: str | None) -> int:  # fmt: skip
     """Simulate SCENARIO.yaml and write its shortage report.
 
     \b
@@ -83,6 +105,8 @@ def run(scenario: str, out: Path | None, seed: int | None, overrides: tuple[str,
       daily.csv     one row per day and commodity
       events.csv    orders, deliveries, tranches, ration changes, stock-outs, ...
       report.html   one self-contained page: headline, cards, charts, events, inputs
+    and with --replications N > 1 also daily_quantiles.csv, p_shortage_by_date.csv, fan
+    and first-shortage charts; summary.json then holds means and an "uncertainty" block
       *.png, *.svg  days of cover, ration received, population, funding, shortfall,
                     Sphere compliance
     and prints a summary table.
@@ -96,7 +120,16 @@ def run(scenario: str, out: Path | None, seed: int | None, overrides: tuple[str,
     loaded = load_scenario(scenario, overrides)
     folder = out or Path("reports") / Path(scenario).stem
     check_replaceable(folder, force)  # refuse before the work, not after it
-    result = simulate(loaded, seed=seed)
+    n = loaded.replications if replications is None else replications
+    if n == 1:
+        result = simulate(loaded, seed=seed)
+    else:
+        from campsim.executors import progress_bar
+        from campsim.runner import run_replications
+
+        with progress_bar(n, quiet, "replications") as bar:
+            result = run_replications(loaded, n, seed=seed, jobs=jobs, executor=executor, address=address,
+                                      progress=bar.update)  # fmt: skip
     write_report(result, folder, charts=not no_charts, force=force)
     if not quiet:
         click.echo(summary_table(result.summary))

@@ -28,6 +28,8 @@ CAPTIONS = {
     "funding": "Cumulative funding received (solid) and spent (dashed).",
     "shortfall": "Shortfall in person-days by commodity.",
     "compliance": "Sphere compliance per day: adequate (standard met), stressed, critical (below the critical level).",
+    "fan": "Days of cover over the replications: the median line over the P10-P90 band.",
+    "first_shortage": "Probability that a commodity has gone below the standard by each date, over the replications.",
 }
 
 
@@ -155,9 +157,26 @@ def render_run(result: SimulationResult, charts: dict[str, Path]) -> str:
             events=events,
             events_left=left,
             inputs=scenario_inputs(result),
+            uncertainty=_uncertainty_rows(s),
             **_common([result]),
         )
     )
+
+
+def _uncertainty_rows(summary: dict[str, Any]) -> list[dict[str, Any]]:
+    """P10/P50/P90 of the key metrics per commodity, for a replicated run."""
+    rows = []
+    for name, spread in summary.get("uncertainty", {}).items():
+        people = spread["shortfall_person_days"]
+        days = spread["shortage_days"]
+        cost = spread["unmet_cost_usd"]
+        rows.append({
+            "name": name, "p_shortage": spread["p_shortage"],
+            "person_days": [people["p10"], people["p50"], people["p90"]],
+            "days": [days["p10"], days["p50"], days["p90"]],
+            "cost": [cost["p10"], cost["p50"], cost["p90"]],
+        })  # fmt: skip
+    return rows
 
 
 def _metric_tables(runs: list[tuple[str, SimulationResult]]) -> list[dict[str, Any]]:

@@ -128,6 +128,10 @@ def _write_run(result: SimulationResult, folder: Path, charts: bool) -> None:
     (folder / "summary.md").write_text(summary_markdown(summary, result))
     result.daily.to_csv(folder / "daily.csv", index=False, na_rep="", lineterminator="\n")
     result.events.to_csv(folder / "events.csv", index=False, na_rep="", lineterminator="\n")
+    quantiles = getattr(result, "daily_quantiles", None)
+    if quantiles is not None:  # a replicated run
+        quantiles.to_csv(folder / "daily_quantiles.csv", index=False, na_rep="", lineterminator="\n")
+        result.p_shortage_by_date.to_csv(folder / "p_shortage_by_date.csv", index=False, lineterminator="\n")
     pngs = _charts([(result.scenario.name, result)], folder) if charts else {}
     (folder / "report.html").write_text(htmlreport.render_run(result, pngs), encoding="utf-8")
 

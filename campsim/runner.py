@@ -44,3 +44,85 @@ def simulate(scenario: Scenario, seed: int | None = None, replication: int = 0) 
         events=events_frame(scenario, raw),
         raw=raw,
     )
+
+
+@dataclass
+class ReplicatedResult(SimulationResult):
+    """Many replications: the aggregated summary, replication 0's tables, and daily quantiles."""
+
+    daily_quantiles: pd.DataFrame | None = None
+    p_shortage_by_date: pd.DataFrame | None = None
+
+
+def run_replications(
+    scenario: Scenario,
+    replications: int | None = None,
+    seed: int | None = None,
+    jobs: int | None = None,
+    executor: str = "local",
+    address: str | None = None,
+    progress=None,
+) -> ReplicatedResult:
+    """Run ``replications`` (default: the scenario's own) and aggregate them.
+
+    Replication i uses the i-th child of ``SeedSequence(seed)``; results are identical
+    whatever ``jobs`` and ``executor`` (see executors.py). daily and events describe
+    replication 0, so they match a single ``simulate``.
+    """
+    from campsim.executors import run_replications as execute
+    from campsim.replicate import aggregate, daily_quantiles
+
+    seed = scenario.seed if seed is None else seed
+    n = scenario.replications if replications is None else replications
+    first = simulate(scenario, seed=seed)
+    samples = execute(scenario, seed, n, jobs=jobs, executor=executor, address=address, progress=progress)
+    summary = aggregate(scenario, seed, samples)
+    return ReplicatedResult(
+        scenario=scenario,
+        seed=seed,
+        summary=summary,
+        daily=first.daily,
+        events=first.events,
+        raw=first.raw,
+        daily_quantiles=_quantile_frame(scenario, daily_quantiles(scenario, samples)),
+        p_shortage_by_date=_first_shortage_frame(scenario, samples),
+    )
+
+
+def _quantile_frame(scenario: Scenario, q: dict) -> pd.DataFrame:
+    """daily_quantiles.csv: day, date, commodity, then <metric>_p10/_p50/_p90."""
+    import numpy as np
+
+    from campsim.results import day_date
+
+    names = list(scenario.commodities)
+    days = np.arange(scenario.days)
+    frame = {
+        "day": np.repeat(days, len(names)),
+        "date": np.repeat([day_date(scenario.start, d) for d in days], len(names)),
+        "commodity": np.tile(np.array(names, dtype=object), scenario.days),
+    }
+    for key in sorted(q, key=_metric_order):
+        values = q[key]
+        frame[key] = np.repeat(values, len(names)) if values.ndim == 1 else values.reshape(-1)
+    return pd.DataFrame(frame)
+
+
+def _metric_order(key: str) -> tuple[int, str]:
+    order = ["stock", "ration", "days_of_cover", "population"]
+    metric = key.rsplit("_", 1)[0]
+    return order.index(metric), key
+
+
+def _first_shortage_frame(scenario: Scenario, samples) -> pd.DataFrame:
+    """p_shortage_by_date.csv: P(first shortage on or before the date), per commodity."""
+    from campsim.replicate import p_shortage_by_date
+
+    rows = []
+    for name in scenario.commodities:
+        firsts = [s.summary["commodities"][name]["first_shortage_day"] for s in samples]
+        for day, (when, p) in enumerate(p_shortage_by_date(scenario, firsts).items()):
+            rows.append((day, when, name, p))
+    return pd.DataFrame(rows, columns=["day", "date", "commodity", "p_first_shortage_by_date"]).sort_values(
+        ["day"], kind="stable"
+    )

@@ -270,6 +270,7 @@ class Scenario(Model):
     start: IsoDate
     days: Annotated[int, Field(ge=1, le=standards.MAX_DAYS)]
     seed: Annotated[int, Field(ge=0)] = 0
+    replications: Annotated[int, Field(ge=1, le=standards.MAX_REPLICATIONS)] = 1
     deterministic: bool = False
     population: Population = Field(default_factory=Population)
     funding: Funding = Field(default_factory=Funding)

@@ -42,6 +42,7 @@ MAX_ARRIVALS_PERSONS = 1_000_000_000
 # Any other quantity, price or number of days in a scenario; keeps products far from overflow.
 MAX_QUANTITY = 1e15
 MAX_COMMODITIES = 100
+MAX_REPLICATIONS = 1_000_000
 # A lognormal lead time's mean may not be smaller (its sd/mean ratio must stay finite).
 MIN_LEAD_TIME_MEAN_DAYS = 1e-6
 MAX_LIST_ITEMS = 10_000

@@ -15,8 +15,13 @@ def _num(x: float, digits: int = 0) -> str:
     return f"{x:,.{digits}f}"
 
 
-def _days(n: int) -> str:
-    return f"{n} day" if n == 1 else f"{n} days"
+def _count(x: float) -> str:
+    """A count, or a mean of counts over replications (one decimal)."""
+    return str(int(x)) if float(x).is_integer() else f"{x:.1f}"
+
+
+def _days(n: float) -> str:
+    return "1 day" if n == 1 else f"{_count(n)} days"
 
 
 def overall(summary: dict[str, Any]) -> str:
@@ -157,9 +162,9 @@ def summary_table(summary: dict[str, Any]) -> str:
         (
             name,
             f"{c['coverage']:.1%}",
-            str(c["shortage_days"]),
+            _count(c["shortage_days"]),
             c["first_shortage_date"] or "-",
-            str(c["longest_shortage_days"]),
+            _count(c["longest_shortage_days"]),
             f"{c['min_ration']:.0%}",
             _num(c["shortfall_person_days"]),
             _num(c["unmet_cost_usd"]),

@@ -1,0 +1,111 @@
+"""Running many replications: in-process, on local worker processes, or on a Dask cluster.
+
+Work is cut into chunks of replications (one task each), so 100,000 runs are a few hundred
+tasks, and workers return small samples that are collected as they arrive. Whatever runs
+them, samples are aggregated in replication order, so results do not depend on the executor.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import sys
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor, as_completed
+
+from campsim.errors import ScenarioError
+from campsim.replicate import Sample, run_chunk
+from campsim.scenario import Scenario
+
+MAX_CHUNK = 250
+
+
+def chunks(n: int, workers: int) -> list[tuple[int, int]]:
+    """Cut replications 0..n-1 into about 4 chunks per worker (at most MAX_CHUNK each)."""
+    size = max(1, min(MAX_CHUNK, math.ceil(n / max(1, workers * 4))))
+    return [(start, min(start + size, n)) for start in range(0, n, size)]
+
+
+def default_jobs() -> int:
+    return os.cpu_count() or 1
+
+
+def run_replications(
+    scenario: Scenario,
+    seed: int,
+    n: int,
+    jobs: int | None = None,
+    executor: str = "local",
+    address: str | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> list[Sample]:
+    """Run replications 0..n-1 and return their samples in replication order.
+
+    Args:
+        jobs: worker processes for the local executor (default: all cores; 1 = in-process).
+        executor: "local" or "dask" (then ``address`` is the scheduler, e.g. tcp://host:8786).
+        progress: called with the number of replications finished by each completed chunk.
+    """
+    done: list[Sample] = []
+    for batch in _batches(scenario, seed, n, jobs or default_jobs(), executor, address):
+        done += batch
+        if progress is not None:
+            progress(len(batch))
+    return sorted(done, key=lambda s: s.index)
+
+
+def _batches(
+    scenario: Scenario, seed: int, n: int, jobs: int, executor: str, address: str | None
+) -> Iterator[list[Sample]]:
+    if executor == "dask":
+        yield from _dask(scenario, seed, n, address)
+        return
+    parts = chunks(n, jobs)
+    if jobs == 1 or len(parts) == 1:
+        for start, stop in parts:
+            yield run_chunk(scenario, seed, start, stop)
+        return
+    pool = ProcessPoolExecutor(max_workers=min(jobs, len(parts)))
+    try:
+        futures = [pool.submit(run_chunk, scenario, seed, start, stop) for start, stop in parts]
+        for future in as_completed(futures):
+            yield future.result()
+    except BaseException:
+        pool.shutdown(wait=False, cancel_futures=True)  # Ctrl-C: stop the workers, keep nothing
+        raise
+    pool.shutdown()
+
+
+def _dask(scenario: Scenario, seed: int, n: int, address: str | None) -> Iterator[list[Sample]]:
+    if not address:
+        raise ScenarioError("--executor dask needs --address tcp://HOST:8786 (the Dask scheduler)")
+    try:
+        from distributed import Client
+        from distributed import as_completed as dask_completed
+    except ImportError:
+        raise ScenarioError(
+            "--executor dask needs the dask[distributed] package: pip install 'dask[distributed]'"
+        ) from None
+    try:
+        client = Client(address, timeout="10s")
+    except OSError as exc:
+        raise ScenarioError(f"--address {address}: cannot reach the Dask scheduler ({exc})") from None
+    futures = []
+    try:
+        workers = max(1, sum(client.nthreads().values()))
+        scattered = client.scatter(scenario, broadcast=True)
+        futures = [client.submit(run_chunk, scattered, seed, a, b, pure=False) for a, b in chunks(n, workers)]
+        for future in dask_completed(futures):
+            yield future.result()
+    except BaseException:
+        client.cancel(futures)  # Ctrl-C: stop the cluster's work too
+        raise
+    finally:
+        client.close()
+
+
+def progress_bar(total: int, quiet: bool, label: str):
+    """A tqdm bar on stderr for long runs; silent with --quiet or when not on a terminal."""
+    from tqdm import tqdm
+
+    return tqdm(total=total, desc=label, unit="run", disable=quiet or not sys.stderr.isatty(), leave=False)
