@@ -353,3 +353,40 @@ def write_charts(runs: list[Run], folder: Path) -> dict[str, list[Path]]:
         if fig is not None:
             written[name] = save(fig, folder, name)
     return written
+
+
+def sweep_chart(table: pd.DataFrame, keys: list[str]) -> Figure:
+    """The funding-to-shortage curve: shortfall person-days (P10-P90 band) and P(any shortage)."""
+    x_key = keys[0]
+    others = keys[1:]
+    fig, (top, bottom) = plt.subplots(2, 1, figsize=(9, 6.5), sharex=True, layout="constrained",
+                                      height_ratios=[3, 2])  # fmt: skip
+    groups = [((), table)] if not others else list(table.groupby(others, sort=False))
+    styles = ["-", "--", ":", "-."]
+    for g, (other_values, rows) in enumerate(groups):
+        suffix = "" if not others else " · " + ", ".join(
+            f"{k}={v}" for k, v in zip(others, other_values if isinstance(other_values, tuple) else (other_values,),
+                                       strict=True))  # fmt: skip
+        for j, (name, line) in enumerate(rows.groupby("commodity", sort=False)):
+            line = line.sort_values(x_key)
+            x = line[x_key].to_numpy(dtype=float)
+            c, ls = colour(j), styles[g % len(styles)]
+            top.fill_between(x, line["shortfall_person_days_p10"], line["shortfall_person_days_p90"], color=c,
+                             alpha=0.15, lw=0)  # fmt: skip
+            top.plot(x, line["shortfall_person_days"], color=c, ls=ls, marker="o", ms=3, label=f"{name}{suffix}")
+            bottom.plot(x, line["p_shortage"], color=c, ls=ls, marker="o", ms=3, label=f"{name}{suffix}")
+    top.set_ylabel("shortfall (person-days)\nmean, P10-P90 band")
+    top.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
+    top.set_ylim(bottom=0)
+    bottom.set_ylabel("P(any shortage day)")
+    bottom.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:.0%}"))
+    bottom.set_ylim(-0.02, 1.02)
+    bottom.set_xlabel(x_key + (" (share of the requirement)" if x_key.endswith("funded_fraction") else ""))
+    total = table.groupby(x_key)["shortfall_person_days"].sum().sort_index()
+    first, last = total.iloc[0], total.iloc[-1]
+    fig.suptitle(f"Shortfall from {first:,.0f} person-days at {x_key}={total.index[0]:g} to "
+                 f"{last:,.0f} at {total.index[-1]:g}", fontsize=12)  # fmt: skip
+    for ax in (top, bottom):
+        ax.grid(True, alpha=0.3)
+        ax.legend(loc="upper right", fontsize=7)
+    return fig

@@ -1,6 +1,7 @@
 """The ``campsim`` command: parse arguments, call the library, print, choose the exit code.
 
-Exit codes: 0 success; 2 bad input (scenario, data file, option); 1 internal error.
+Exit codes: 0 success; 2 bad input (scenario, data file, option); 1 internal error; 3 solve
+found no value in the range that meets its targets; 130/143 interrupted.
 """
 
 from __future__ import annotations
@@ -182,6 +183,117 @@ def compare(scenarios: tuple[str, ...], vary: tuple[str, ...], out: Path | None,
         click.echo(compare_table_text(runs))
         click.echo(f"report: {folder}/ ({time.perf_counter() - started:.1f} s)")
     return 0
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("scenario", metavar="SCENARIO.yaml")
+@click.option(
+    "--vary", multiple=True, required=True, metavar="KEY=VALUES",
+    help="KEY=lo:hi:step (hi included) or KEY=a,b,c, the dotted keys of --set; several --vary make a grid.",
+)  # fmt: skip
+@out_option
+@seed_option
+@set_option
+@quiet_option
+@no_charts_option
+@force_option
+@replications_option
+@jobs_option
+@executor_option
+@address_option
+def sweep(scenario: str, vary: tuple[str, ...], out: Path | None, seed: int | None, overrides: tuple[str, ...],
+          quiet: bool, no_charts: bool, force: bool, replications: int | None, jobs: int | None, executor: str,
+          address: str | None) -> int:  # fmt: skip
+    """Run a grid of variants with replications: how shortage responds to funding (or any key).
+
+    \b
+    campsim sweep scenarios/ramadi.yaml --vary funding.funded_fraction=0.3:1.0:0.05 -n 200
+
+    \b
+    Writes (default reports/sweep-<stem>/):
+      sweep.csv     one row per grid point and commodity: metric means, P10/P50/P90, p_shortage
+      sweep.png/svg the funding-to-shortage curve (P10-P90 band) and P(any shortage)
+      report.html   the curve and every point
+    Every point runs the same replications on the same seed (common random numbers).
+    """
+    from campsim.compare import grid
+    from campsim.executors import progress_bar
+    from campsim.report import check_replaceable, write_sweep_report
+    from campsim.sweep import sweep as run_sweep
+
+    started = time.perf_counter()
+    points = grid(scenario, overrides, vary)  # validate every point before running any
+    folder = out or Path("reports") / f"sweep-{Path(scenario).stem}"
+    check_replaceable(folder, force)
+    n = points[0][2].replications if replications is None else replications
+    with progress_bar(n * len(points), quiet, "sweep") as bar:
+        result = run_sweep(scenario, vary, overrides, replications, seed, jobs, executor, address, bar.update)
+    for warning in result.warnings:
+        click.echo(warning, err=True)
+    write_sweep_report(result, points[0][2].name, folder, charts=not no_charts, force=force)
+    if not quiet:
+        columns = [*result.keys, "commodity", "shortfall_person_days", "shortfall_person_days_p10",
+                   "shortfall_person_days_p90", "p_shortage", "first_shortage_date"]  # fmt: skip
+        click.echo(result.table[columns].to_string(index=False, float_format=lambda v: f"{v:,.3g}"))
+        click.echo(f"report: {folder}/ ({time.perf_counter() - started:.1f} s)")
+    return 0
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("scenario", metavar="SCENARIO.yaml")
+@click.option("--vary", "key", required=True, metavar="KEY",
+              help="The knob, e.g. funding.funded_fraction or commodities.water.funded_fraction.")  # fmt: skip
+@click.option("--range", "bounds", default=None, metavar="LO:HI",
+              help="Search range (default 0:1 for funded fractions).")  # fmt: skip
+@click.option("--tol", type=float, default=0.001, show_default=True, help="Stop when the bracket is this narrow.")
+@click.option(
+    "--target", "targets", multiple=True, required=True, metavar="EXPR",
+    help="COMMODITY.METRIC[.p10|.p50|.p90] OP NUMBER with OP one of <= < >= >, e.g. 'water.p_shortage<=0.05' "
+    "or 'food.shortfall_person_days.p90<=1000'. Repeatable: all must hold.",
+)  # fmt: skip
+@out_option
+@seed_option
+@set_option
+@quiet_option
+@force_option
+@replications_option
+@jobs_option
+@executor_option
+@address_option
+def solve(scenario: str, key: str, bounds: str | None, tol: float, targets: tuple[str, ...], out: Path | None,
+          seed: int | None, overrides: tuple[str, ...], quiet: bool, force: bool, replications: int | None,
+          jobs: int | None, executor: str, address: str | None) -> int:  # fmt: skip
+    """Find the least value of one knob that meets every target (bisection on common random numbers).
+
+    \b
+    campsim solve scenarios/ramadi.yaml --vary funding.funded_fraction \\
+        --target 'water.shortfall_person_days.p90<=10000' -n 100
+
+    Prints the value, what it costs on top of the scenario as written, and the points
+    evaluated (also in solve.csv under reports/solve-<stem>/). Exit status 3 when no value
+    in the range meets the targets.
+    """
+    from campsim.report import check_replaceable, write_solve_report
+    from campsim.sweep import solve as run_solve
+
+    started = time.perf_counter()
+    low = high = None
+    if bounds is not None:
+        try:
+            low, high = (float(part) for part in bounds.split(":"))
+        except ValueError:
+            raise ScenarioError(f"--range {bounds!r}: expected LO:HI, e.g. 0.3:1") from None
+    folder = out or Path("reports") / f"solve-{Path(scenario).stem}"
+    check_replaceable(folder, force)
+    result = run_solve(scenario, key, targets, low, high, tol, overrides, replications, seed, jobs, executor, address)
+    for warning in result.warnings:
+        click.echo(warning, err=True)
+    write_solve_report(result, folder, force=force)
+    if not quiet:
+        click.echo(result.points.to_string(index=False))
+        click.echo(f"report: {folder}/ ({time.perf_counter() - started:.1f} s)")
+    click.echo(result.message, err=result.value is None)
+    return 0 if result.value is not None else 3
 
 
 @cli.command(context_settings=CONTEXT)

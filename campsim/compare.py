@@ -74,12 +74,7 @@ def load_variants(paths: list[str], overrides: tuple[str, ...] = (), vary: tuple
     if vary:
         if len(paths) != 1:
             raise ScenarioError("--vary makes variants of one scenario; give exactly one file")
-        axes = [parse_vary(option) for option in vary]
-        variants = []
-        for combo in itertools.product(*(values for _, values in axes)):
-            sets = [f"{key}={value}" for (key, _), value in zip(axes, combo, strict=True)]
-            variants.append((", ".join(sets), load_scenario(paths[0], (*overrides, *sets))))
-        return variants
+        return [(label, s) for _, label, s in grid(paths[0], overrides, vary)]
     if len(paths) < 2:
         raise ScenarioError("compare needs two or more scenario files, or one file with --vary KEY=values")
     scenarios = [(Path(p), load_scenario(p, overrides)) for p in paths]
@@ -112,6 +107,26 @@ def distinguishing_labels(names: list[str]) -> list[str]:
     if common == 0 or any(not label for label in labels) or len(set(labels)) < len(labels):
         return list(names)
     return labels
+
+
+def grid(
+    path: str, overrides: tuple[str, ...], vary: tuple[str, ...]
+) -> list[tuple[dict[str, object], str, Scenario]]:
+    """The full grid of --vary values on one file: (values by key, label, scenario) per point.
+
+    Raises:
+        ScenarioError: a malformed --vary or an invalid grid point (nothing is run).
+    """
+    axes = [parse_vary(option) for option in vary]
+    keys = [key for key, _ in axes]
+    if len(set(keys)) != len(keys):
+        raise ScenarioError("--vary: each key may be varied once")
+    points = []
+    for combo in itertools.product(*(values for _, values in axes)):
+        sets = [f"{key}={value}" for key, value in zip(keys, combo, strict=True)]
+        values = {key: yaml.safe_load(value) for key, value in zip(keys, combo, strict=True)}
+        points.append((values, ", ".join(sets), load_scenario(path, (*overrides, *sets))))
+    return points
 
 
 def run_variants(variants: Labelled, seed: int | None = None) -> list[tuple[str, SimulationResult]]:

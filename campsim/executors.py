@@ -46,37 +46,53 @@ def run_replications(
         executor: "local" or "dask" (then ``address`` is the scheduler, e.g. tcp://host:8786).
         progress: called with the number of replications finished by each completed chunk.
     """
-    done: list[Sample] = []
-    for batch in _batches(scenario, seed, n, jobs or default_jobs(), executor, address):
-        done += batch
+    return run_grid([(scenario, seed, n)], jobs, executor, address, progress)[0]
+
+
+def run_grid(
+    items: list[tuple[Scenario, int, int]],
+    jobs: int | None = None,
+    executor: str = "local",
+    address: str | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> list[list[Sample]]:
+    """Run several (scenario, seed, replications) at once, sharing one pool or cluster.
+
+    Returns each item's samples in replication order. A sweep's grid points go through the
+    same workers, so starting them is paid once.
+    """
+    jobs = jobs or default_jobs()
+    width = jobs if executor == "local" else 8
+    tasks = [(k, a, b) for k, (_, _, n) in enumerate(items) for a, b in chunks(n, width)]
+    results: list[list[Sample]] = [[] for _ in items]
+    for k, batch in _run_tasks(items, tasks, jobs, executor, address):
+        results[k] += batch
         if progress is not None:
             progress(len(batch))
-    return sorted(done, key=lambda s: s.index)
+    return [sorted(r, key=lambda s: s.index) for r in results]
 
 
-def _batches(
-    scenario: Scenario, seed: int, n: int, jobs: int, executor: str, address: str | None
-) -> Iterator[list[Sample]]:
+def _run_tasks(items, tasks, jobs: int, executor: str, address: str | None) -> Iterator[tuple[int, list[Sample]]]:
     if executor == "dask":
-        yield from _dask(scenario, seed, n, address)
+        yield from _dask(items, tasks, address)
         return
-    parts = chunks(n, jobs)
-    if jobs == 1 or len(parts) == 1:
-        for start, stop in parts:
-            yield run_chunk(scenario, seed, start, stop)
+    if jobs == 1 or len(tasks) == 1:
+        for k, a, b in tasks:
+            scenario, seed, _ = items[k]
+            yield k, run_chunk(scenario, seed, a, b)
         return
-    pool = ProcessPoolExecutor(max_workers=min(jobs, len(parts)))
+    pool = ProcessPoolExecutor(max_workers=min(jobs, len(tasks)))
     try:
-        futures = [pool.submit(run_chunk, scenario, seed, start, stop) for start, stop in parts]
+        futures = {pool.submit(run_chunk, items[k][0], items[k][1], a, b): k for k, a, b in tasks}
         for future in as_completed(futures):
-            yield future.result()
+            yield futures[future], future.result()
     except BaseException:
         pool.shutdown(wait=False, cancel_futures=True)  # Ctrl-C: stop the workers, keep nothing
         raise
     pool.shutdown()
 
 
-def _dask(scenario: Scenario, seed: int, n: int, address: str | None) -> Iterator[list[Sample]]:
+def _dask(items, tasks, address: str | None) -> Iterator[tuple[int, list[Sample]]]:
     if not address:
         raise ScenarioError("--executor dask needs --address tcp://HOST:8786 (the Dask scheduler)")
     try:
@@ -90,15 +106,16 @@ def _dask(scenario: Scenario, seed: int, n: int, address: str | None) -> Iterato
         client = Client(address, timeout="10s")
     except OSError as exc:
         raise ScenarioError(f"--address {address}: cannot reach the Dask scheduler ({exc})") from None
-    futures = []
+    futures: dict = {}
     try:
-        workers = max(1, sum(client.nthreads().values()))
-        scattered = client.scatter(scenario, broadcast=True)
-        futures = [client.submit(run_chunk, scattered, seed, a, b, pure=False) for a, b in chunks(n, workers)]
-        for future in dask_completed(futures):
-            yield future.result()
+        scattered = [client.scatter(scenario, broadcast=True) for scenario, _, _ in items]
+        for k, a, b in tasks:
+            future = client.submit(run_chunk, scattered[k], items[k][1], a, b, pure=False)
+            futures[future] = k
+        for future in dask_completed(list(futures)):
+            yield futures[future], future.result()
     except BaseException:
-        client.cancel(futures)  # Ctrl-C: stop the cluster's work too
+        client.cancel(list(futures))  # Ctrl-C: stop the cluster's work too
         raise
     finally:
         client.close()

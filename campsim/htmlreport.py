@@ -30,6 +30,7 @@ CAPTIONS = {
     "compliance": "Sphere compliance per day: adequate (standard met), stressed, critical (below the critical level).",
     "fan": "Days of cover over the replications: the median line over the P10-P90 band.",
     "first_shortage": "Probability that a commodity has gone below the standard by each date, over the replications.",
+    "sweep": "Shortfall person-days (mean, P10-P90 band) and the probability of any shortage at each grid point.",
 }
 
 
@@ -232,4 +233,33 @@ def render_compare(runs: list[tuple[str, SimulationResult]], charts: dict[str, P
             input_diff=input_differences(runs),
             **_common(results),
         )
+    )
+
+
+def render_sweep(result, scenario_name: str, charts: dict[str, Path]) -> str:
+    """report.html of a sweep (``result`` is a sweep.SweepResult)."""
+    table = result.table
+    x_key = result.keys[0]
+    total = table.groupby(x_key)["shortfall_person_days"].sum().sort_index()
+    headline = (
+        f"Shortfall falls from {total.iloc[0]:,.0f} person-days at {x_key} = {total.index[0]:g} "
+        f"to {total.iloc[-1]:,.0f} at {total.index[-1]:g} (all commodities, mean over replications)."
+        if total.iloc[0] >= total.iloc[-1]
+        else f"Shortfall goes from {total.iloc[0]:,.0f} person-days at {x_key} = {total.index[0]:g} "
+        f"to {total.iloc[-1]:,.0f} at {total.index[-1]:g} (all commodities, mean over replications)."
+    )
+    first = result.summaries[0]
+    return _environment().get_template("sweep.html.j2").render(
+        title=f"Sweep: {scenario_name}",
+        scenario=scenario_name,
+        points=len(result.summaries),
+        replications=first["replications"],
+        seed=first["seed"],
+        keys=result.keys,
+        headline=headline,
+        warnings=result.warnings,
+        charts=[_chart(name, path) for name, path in charts.items()],
+        rows=table.to_dict("records"),
+        version=_common([])["version"],
+        written=_common([])["written"],
     )

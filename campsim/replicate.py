@@ -99,9 +99,7 @@ def aggregate(scenario: Scenario, seed: int, samples: list[Sample]) -> dict[str,
         if scenario.days <= 366:
             spread["p_shortage_by_date"] = p_shortage_by_date(scenario, days_of_first(per_rep))
         uncertainty[name] = spread
-    population = {
-        key: float(np.mean([s.summary["population"][key] for s in samples])) for key in first["population"]
-    }
+    population = {key: float(np.mean([s.summary["population"][key] for s in samples])) for key in first["population"]}
     return {
         **{k: first[k] for k in ("scenario", "start", "end", "days", "seed", "deterministic")},
         "replications": len(samples),

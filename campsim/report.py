@@ -143,6 +143,34 @@ def _write_compare(runs: list[tuple[str, SimulationResult]], table: pd.DataFrame
     (folder / "report.html").write_text(htmlreport.render_compare(runs, pngs), encoding="utf-8")
 
 
+def write_sweep_report(result, scenario_name: str, out_dir: str | Path, charts: bool = True,
+                       force: bool = False) -> Path:  # fmt: skip
+    """Write the report folder of a sweep: sweep.csv, the curve and report.html."""
+
+    def fill(folder: Path) -> None:
+        result.table.to_csv(folder / "sweep.csv", index=False, na_rep="", lineterminator="\n")
+        pngs = {}
+        if charts:
+            from campsim import charts as ch
+
+            pngs["sweep"] = ch.save(ch.sweep_chart(result.table, result.keys), folder, "sweep")[0]
+        (folder / "report.html").write_text(htmlreport.render_sweep(result, scenario_name, pngs), encoding="utf-8")
+
+    return _write_folder(out_dir, fill, force)
+
+
+def write_solve_report(result, out_dir: str | Path, force: bool = False) -> Path:
+    """Write the report folder of a solve: solve.csv (every point evaluated) and solve.md."""
+
+    def fill(folder: Path) -> None:
+        result.points.to_csv(folder / "solve.csv", index=False, lineterminator="\n")
+        lines = [f"# Solve: {result.key}", "", result.message + ".", ""]
+        lines += [f"- {w}" for w in result.warnings]
+        (folder / "solve.md").write_text("\n".join(lines) + "\n")
+
+    return _write_folder(out_dir, fill, force)
+
+
 def _charts(runs: list[tuple[str, SimulationResult]], folder: Path) -> dict[str, Path]:
     from campsim import charts as ch  # matplotlib only when charts are wanted
 

@@ -1,0 +1,238 @@
+"""Sweeps and the solver: how shortage responds to a knob, and the least value that works.
+
+Every grid point (and every solver evaluation) runs the same replications on the same
+seed, so points differ by the knob, not by noise (common random numbers).
+"""
+
+from __future__ import annotations
+
+import math
+import operator
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from campsim.compare import grid
+from campsim.errors import ScenarioError
+from campsim.executors import run_grid
+from campsim.loader import load_scenario
+from campsim.replicate import aggregate
+from campsim.scenario import Scenario
+
+STAT_COLUMNS = ("p10", "p50", "p90")
+OPERATORS = {"<=": operator.le, "<": operator.lt, ">=": operator.ge, ">": operator.gt}
+
+
+def shadowed(scenario: Scenario, key: str) -> list[str]:
+    """Commodities whose own funded_fraction hides a varied funding.funded_fraction."""
+    if key != "funding.funded_fraction":
+        return []
+    return [n for n, c in scenario.commodities.items() if c.funded_fraction is not None]
+
+
+def shadow_warnings(scenario: Scenario, keys: list[str]) -> list[str]:
+    return [
+        f"warning: {key} does not move {name}: commodities.{name}.funded_fraction is set and wins"
+        for key in keys
+        for name in shadowed(scenario, key)
+    ]
+
+
+@dataclass
+class SweepResult:
+    """One row per grid point and commodity (sweep.csv), and each point's summary."""
+
+    keys: list[str]
+    table: pd.DataFrame
+    summaries: list[dict[str, Any]]
+    warnings: list[str] = field(default_factory=list)
+
+
+def sweep(
+    path: str,
+    vary: tuple[str, ...],
+    overrides: tuple[str, ...] = (),
+    replications: int | None = None,
+    seed: int | None = None,
+    jobs: int | None = None,
+    executor: str = "local",
+    address: str | None = None,
+    progress=None,
+) -> SweepResult:
+    """Run every point of the --vary grid with the same replications and seed."""
+    if not vary:
+        raise ScenarioError("sweep needs at least one --vary KEY=lo:hi:step or KEY=a,b,c")
+    points = grid(path, overrides, vary)
+    base = points[0][2]
+    n = base.replications if replications is None else replications
+    root = base.seed if seed is None else seed
+    keys = list(points[0][0])
+    all_samples = run_grid([(s, root, n) for _, _, s in points], jobs, executor, address, progress)
+    rows, summaries = [], []
+    for (values, _, s), samples in zip(points, all_samples, strict=True):
+        summary = aggregate(s, root, samples)
+        summaries.append(summary)
+        for name, c in summary["commodities"].items():
+            spread = summary["uncertainty"][name]
+            row: dict[str, Any] = {**values, "commodity": name, "replications": n, "seed": root,
+                                   "p_shortage": spread["p_shortage"]}  # fmt: skip
+            for metric, value in c.items():
+                if metric in spread and isinstance(spread[metric], dict):
+                    row[metric] = value
+                    row.update({f"{metric}_{q}": spread[metric][q] for q in STAT_COLUMNS})
+            row["first_shortage_date"] = c["first_shortage_date"]
+            rows.append(row)
+    return SweepResult(keys, pd.DataFrame(rows), summaries, shadow_warnings(base, keys))
+
+
+# --- the solver ------------------------------------------------------------------------
+
+TARGET = re.compile(
+    r"^\s*(?P<commodity>[^.\s]+)\.(?P<metric>[A-Za-z_]+)(?:\.(?P<stat>p10|p50|p90|mean))?\s*"
+    r"(?P<op><=|>=|<|>)\s*(?P<value>[-+0-9.eE]+)\s*$"
+)
+
+
+@dataclass(frozen=True)
+class Target:
+    """``water.p_shortage<=0.05`` or ``food.shortfall_person_days.p90<=1000``."""
+
+    text: str
+    commodity: str
+    metric: str
+    stat: str | None
+    op: str
+    value: float
+
+    def measure(self, summary: dict[str, Any]) -> float:
+        if self.metric == "p_shortage":
+            return summary["uncertainty"][self.commodity]["p_shortage"]
+        if self.stat in (None, "mean"):
+            return summary["commodities"][self.commodity][self.metric]
+        return summary["uncertainty"][self.commodity][self.metric][self.stat]
+
+    def met(self, summary: dict[str, Any]) -> bool:
+        return OPERATORS[self.op](self.measure(summary), self.value)
+
+
+def parse_target(text: str, scenario: Scenario) -> Target:
+    """Parse and check a --target against the scenario's commodities and metrics."""
+    match = TARGET.match(text)
+    if not match:
+        raise ScenarioError(
+            f"--target {text!r}: expected COMMODITY.METRIC[.p10|.p50|.p90] OP NUMBER, "
+            "e.g. water.p_shortage<=0.05 or food.shortfall_person_days.p90<=1000"
+        )
+    commodity, metric, stat = match["commodity"], match["metric"], match["stat"]
+    if commodity not in scenario.commodities:
+        raise ScenarioError(f"--target {text!r}: unknown commodity {commodity!r}; the scenario has "
+                            f"{', '.join(scenario.commodities)}")  # fmt: skip
+    from campsim.compare import METRICS
+
+    numeric = [m for m in METRICS if m not in ("first_shortage_date", "first_shortage_cause")]
+    if metric not in (*numeric, "p_shortage"):
+        raise ScenarioError(f"--target {text!r}: unknown metric {metric!r}; use p_shortage or one of "
+                            f"{', '.join(numeric)}")  # fmt: skip
+    if metric == "p_shortage" and stat is not None:
+        raise ScenarioError(f"--target {text!r}: p_shortage is already a probability; drop .{stat}")
+    try:
+        value = float(match["value"])
+    except ValueError:
+        raise ScenarioError(f"--target {text!r}: {match['value']!r} is not a number") from None
+    return Target(text.strip(), commodity, metric, stat, match["op"], value)
+
+
+@dataclass
+class SolveResult:
+    """The least value meeting every target (None if none in the range does)."""
+
+    key: str
+    value: float | None
+    low: float
+    high: float
+    cost_usd: float | None
+    points: pd.DataFrame
+    warnings: list[str]
+    message: str
+
+
+def _moved_commodities(scenario: Scenario, key: str) -> list[str]:
+    if key == "funding.funded_fraction":
+        return [n for n, c in scenario.commodities.items() if c.funded_fraction is None]
+    match = re.fullmatch(r"commodities\.([^.]+)\.funded_fraction", key)
+    return [match[1]] if match and match[1] in scenario.commodities else []
+
+
+def extra_cost_usd(base: Scenario, key: str, value: float) -> float | None:
+    """What the knob at ``value`` costs on top of the scenario as written (funding knobs only)."""
+    from campsim.inputs import requirement_usd
+
+    moved = _moved_commodities(base, key)
+    if not moved:
+        return None
+    return sum((value - base.funded_fraction(n)) * requirement_usd(base, n) for n in moved)
+
+
+def solve(
+    path: str,
+    key: str,
+    targets: tuple[str, ...],
+    low: float | None = None,
+    high: float | None = None,
+    tol: float = 0.001,
+    overrides: tuple[str, ...] = (),
+    replications: int | None = None,
+    seed: int | None = None,
+    jobs: int | None = None,
+    executor: str = "local",
+    address: str | None = None,
+) -> SolveResult:
+    """Bisection for the least value of ``key`` in [low, high] that meets every target.
+
+    Shortage falls as funding rises in expectation (on common random numbers, every point
+    sees the same arrivals and lead times), so the targets switch from unmet to met once;
+    bisection finds that point to within ``tol``.
+    """
+    base = load_scenario(path, overrides)
+    if not targets:
+        raise ScenarioError("solve needs at least one --target, e.g. --target 'water.p_shortage<=0.05'")
+    parsed = [parse_target(t, base) for t in targets]
+    if low is None or high is None:
+        if not key.endswith("funded_fraction"):
+            raise ScenarioError(f"--vary {key}: give --range lo:hi (only funded fractions have a default, 0:1)")
+        low, high = 0.0 if low is None else low, 1.0 if high is None else high
+    if not (math.isfinite(low) and math.isfinite(high)) or low > high:
+        raise ScenarioError(f"--range {low}:{high}: expected lo:hi with lo <= hi")
+    if not tol > 0:
+        raise ScenarioError(f"--tol {tol}: expected a number > 0")
+    n = base.replications if replications is None else replications
+    root = base.seed if seed is None else seed
+    rows: list[dict[str, Any]] = []
+
+    def evaluate(x: float) -> bool:
+        scenario = load_scenario(path, (*overrides, f"{key}={x!r}"))
+        summary = aggregate(scenario, root, run_grid([(scenario, root, n)], jobs, executor, address)[0])
+        ok = all(t.met(summary) for t in parsed)
+        rows.append({key: x, "meets_targets": ok, **{t.text: t.measure(summary) for t in parsed}})
+        return ok
+
+    warnings = shadow_warnings(base, [key])
+    if not evaluate(high):
+        return SolveResult(key, None, low, high, None, pd.DataFrame(rows), warnings,
+                           f"no value of {key} in [{low:g}, {high:g}] meets "
+                           f"{' and '.join(t.text for t in parsed)}, not even {high:g}")  # fmt: skip
+    lo, hi = low, high
+    if evaluate(lo):
+        hi = lo
+    while hi - lo > tol:
+        mid = (lo + hi) / 2
+        if evaluate(mid):
+            hi = mid
+        else:
+            lo = mid
+    cost = extra_cost_usd(base, key, hi)
+    cost_words = "" if cost is None else f"; it costs US${cost:,.0f} on top of the scenario as written"
+    message = f"least {key} meeting {' and '.join(t.text for t in parsed)}: {hi:.6g} (within {tol:g}){cost_words}"
+    return SolveResult(key, hi, low, high, cost, pd.DataFrame(rows), warnings, message)
