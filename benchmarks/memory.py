@@ -1,4 +1,4 @@
-"""Peak memory of a long, wide run: `python benchmarks/memory.py [--days 3650] [--commodities 20]`.
+"""Peak memory of a long, wide run: `python benchmarks/memory.py [--days 3650] [--commodities 20] [--replications N]`.
 
 Builds a 10-year, 20-commodity scenario (both kinds of commodity, ordering, rationing,
 shelf life, disruptions, monthly funding), runs it end to end as `campsim run` does
@@ -58,6 +58,8 @@ def main() -> None:
     parser.add_argument("--days", type=int, default=3650)
     parser.add_argument("--commodities", type=int, default=20)
     parser.add_argument("--no-charts", action="store_true")
+    parser.add_argument("--replications", type=int, default=1)
+    parser.add_argument("--jobs", type=int, default=None)
     args = parser.parse_args()
     import campsim.charts  # noqa: F401  (matplotlib, so the baseline includes it)
     from campsim.cli import main as campsim_main  # imports counted in the baseline below
@@ -68,10 +70,13 @@ def main() -> None:
         before = peak_rss_mib()
         started = time.perf_counter()
         argv = ["run", str(path), "--out", str(Path(tmp) / "out"), "--quiet"]
+        argv += ["--replications", str(args.replications)] + (["--jobs", str(args.jobs)] if args.jobs else [])
         status = campsim_main(argv + (["--no-charts"] if args.no_charts else []))
         elapsed = time.perf_counter() - started
         rows = sum(1 for _ in (Path(tmp) / "out" / "daily.csv").open()) - 1
-    print(f"{args.days} days x {args.commodities} commodities: exit {status}, {elapsed:.1f} s, "
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(f"{args.days} days x {args.commodities} commodities x {args.replications} replications: "
+          f"exit {status}, {elapsed:.1f} s, largest worker process {children:.0f} MiB; "
           f"{rows:,} daily rows; peak RSS {before:.0f} MiB after imports -> {peak_rss_mib():.0f} MiB")  # fmt: skip
 
 

@@ -151,8 +151,13 @@ def run(scenario: str, out: Path | None, seed: int | None, overrides: tuple[str,
 @quiet_option
 @no_charts_option
 @force_option
+@replications_option
+@jobs_option
+@executor_option
+@address_option
 def compare(scenarios: tuple[str, ...], vary: tuple[str, ...], out: Path | None, seed: int | None,
-            overrides: tuple[str, ...], quiet: bool, no_charts: bool, force: bool) -> int:  # fmt: skip
+            overrides: tuple[str, ...], quiet: bool, no_charts: bool, force: bool, replications: int | None,
+            jobs: int | None, executor: str, address: str | None) -> int:  # fmt: skip
     """Compare scenarios side by side, with charts that overlay them.
 
     \b
@@ -165,7 +170,9 @@ def compare(scenarios: tuple[str, ...], vary: tuple[str, ...], out: Path | None,
       compare.md    the comparison in words and tables
       report.html   one self-contained page with the overlaid charts
       *.png, *.svg  the overlaid charts
-    and prints the table. Scenarios are labelled by their names (or the varied value);
+    and prints the table. With --replications N the tables hold means over N replications on
+    common random numbers, and a fan chart overlays each scenario's median and P10-P90 band.
+    Scenarios are labelled by their names (or the varied value);
     commodities a scenario lacks are shown as absent. Every file is validated before
     anything runs; with --seed all scenarios share that seed (common random numbers).
     """
@@ -177,7 +184,14 @@ def compare(scenarios: tuple[str, ...], vary: tuple[str, ...], out: Path | None,
     variants = load_variants(list(scenarios), overrides, vary)
     folder = out or Path("reports") / f"compare-{Path(scenarios[0]).stem}"
     check_replaceable(folder, force)
-    runs = run_variants(variants, seed=seed)
+    n = replications or 1
+    if n > 1:
+        from campsim.executors import progress_bar
+
+        with progress_bar(n * len(variants), quiet, "compare") as bar:
+            runs = run_variants(variants, seed, n, jobs, executor, address, bar.update)
+    else:
+        runs = run_variants(variants, seed=seed)
     write_compare_report(runs, compare_table(runs), folder, charts=not no_charts, force=force)
     if not quiet:
         click.echo(compare_table_text(runs))

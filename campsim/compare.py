@@ -129,9 +129,29 @@ def grid(
     return points
 
 
-def run_variants(variants: Labelled, seed: int | None = None) -> list[tuple[str, SimulationResult]]:
-    """Simulate each variant (with ``seed`` or each scenario's own)."""
-    return [(label, simulate(s, seed=seed)) for label, s in variants]
+def run_variants(
+    variants: Labelled,
+    seed: int | None = None,
+    replications: int = 1,
+    jobs: int | None = None,
+    executor: str = "local",
+    address: str | None = None,
+    progress=None,
+) -> list[tuple[str, SimulationResult]]:
+    """Simulate each variant (with ``seed`` or each scenario's own); with replications > 1,
+    all variants' replications share one pool and the same seed (common random numbers)."""
+    if replications <= 1:
+        return [(label, simulate(s, seed=seed)) for label, s in variants]
+    from campsim.executors import run_grid
+    from campsim.runner import replicated_result
+
+    seeds = [s.seed if seed is None else seed for _, s in variants]
+    items = [(s, root, replications) for (_, s), root in zip(variants, seeds, strict=True)]
+    samples = run_grid(items, jobs, executor, address, progress)
+    return [
+        (label, replicated_result(s, root, got))
+        for (label, s), root, got in zip(variants, seeds, samples, strict=True)
+    ]
 
 
 def compare_table(runs: list[tuple[str, SimulationResult]]) -> pd.DataFrame:

@@ -70,12 +70,18 @@ def run_replications(
     replication 0, so they match a single ``simulate``.
     """
     from campsim.executors import run_replications as execute
-    from campsim.replicate import aggregate, daily_quantiles
 
     seed = scenario.seed if seed is None else seed
     n = scenario.replications if replications is None else replications
-    first = simulate(scenario, seed=seed)
     samples = execute(scenario, seed, n, jobs=jobs, executor=executor, address=address, progress=progress)
+    return replicated_result(scenario, seed, samples)
+
+
+def replicated_result(scenario: Scenario, seed: int, samples) -> ReplicatedResult:
+    """Aggregate samples into a ReplicatedResult; replication 0 is re-run for its tables."""
+    from campsim.replicate import aggregate, daily_quantiles
+
+    first = simulate(scenario, seed=seed)
     summary = aggregate(scenario, seed, samples)
     return ReplicatedResult(
         scenario=scenario,
