@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import os
+import signal
 import sys
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -81,15 +82,24 @@ def _run_tasks(items, tasks, jobs: int, executor: str, address: str | None) -> I
             scenario, seed, _ = items[k]
             yield k, run_chunk(scenario, seed, a, b)
         return
-    pool = ProcessPoolExecutor(max_workers=min(jobs, len(tasks)))
+    pool = ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), initializer=_leave_signals_to_the_parent)
     try:
         futures = {pool.submit(run_chunk, items[k][0], items[k][1], a, b): k for k, a, b in tasks}
         for future in as_completed(futures):
             yield futures[future], future.result()
     except BaseException:
-        pool.shutdown(wait=False, cancel_futures=True)  # Ctrl-C: stop the workers, keep nothing
+        # Ctrl-C or SIGTERM: stop the workers now rather than after their queued chunks
+        for process in list((getattr(pool, "_processes", None) or {}).values()):
+            process.terminate()
+        pool.shutdown(wait=False, cancel_futures=True)
         raise
     pool.shutdown()
+
+
+def _leave_signals_to_the_parent() -> None:
+    """Workers ignore Ctrl-C; the parent decides and stops them (see _run_tasks)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def _dask(items, tasks, address: str | None) -> Iterator[tuple[int, list[Sample]]]:

@@ -119,3 +119,19 @@ def test_documented_limits_are_enforced_with_clear_messages(tmp_path):
         campsim.load_scenario(big)
     with pytest.raises(campsim.ScenarioError, match=r"days: expected a number <= 3,650"):
         campsim.scenario_from_dict({"name": "long", "start": "2017-10-01", "days": 3651, "commodities": {"water": {}}})
+
+
+def test_ctrl_c_during_replications_stops_the_workers_and_writes_nothing(tmp_path):
+    out = tmp_path / "reps"
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    child = subprocess.Popen(
+        [sys.executable, "-m", "campsim", "run", str(RAMADI), "-n", "20000", "-j", "2", "--out", str(out), "--quiet"],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
+    )  # fmt: skip
+    time.sleep(4)  # imports, the worker pool starting, and some replications
+    assert child.poll() is None, child.stderr.read()
+    os.killpg(child.pid, signal.SIGINT)  # Ctrl-C reaches the whole process group, workers too
+    _, err = child.communicate(timeout=60)
+    assert child.returncode == 130, err
+    assert b"Traceback" not in err
+    assert not out.exists() and leftovers(out) == []
