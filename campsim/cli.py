@@ -113,7 +113,7 @@ def run(scenario: str, out: Path | None, seed: int | None, overrides: tuple[str,
     and prints a summary table.
     """
     from campsim.loader import load_scenario
-    from campsim.report import check_replaceable, write_report
+    from campsim.report import check_replaceable, find_solve, write_report
     from campsim.runner import simulate
     from campsim.words import summary_table
 
@@ -131,6 +131,9 @@ def run(scenario: str, out: Path | None, seed: int | None, overrides: tuple[str,
         with progress_bar(n, quiet, "replications") as bar:
             result = run_replications(loaded, n, seed=seed, jobs=jobs, executor=executor, address=address,
                                       progress=bar.update)  # fmt: skip
+    solved = find_solve(scenario, overrides)
+    if solved is not None:  # a solve of this very scenario: its figure goes in the headline
+        result.summary["solve"] = solved
     write_report(result, folder, charts=not no_charts, force=force)
     if not quiet:
         click.echo(summary_table(result.summary))
@@ -287,7 +290,7 @@ def solve(scenario: str, key: str, bounds: str | None, tol: float, targets: tupl
     evaluated (also in solve.csv under reports/solve-<stem>/). Exit status 3 when no value
     in the range meets the targets.
     """
-    from campsim.report import check_replaceable, write_solve_report
+    from campsim.report import check_replaceable, scenario_fingerprint, write_solve_report
     from campsim.sweep import solve as run_solve
 
     started = time.perf_counter()
@@ -302,7 +305,7 @@ def solve(scenario: str, key: str, bounds: str | None, tol: float, targets: tupl
     result = run_solve(scenario, key, targets, low, high, tol, overrides, replications, seed, jobs, executor, address)
     for warning in result.warnings:
         click.echo(warning, err=True)
-    write_solve_report(result, folder, force=force)
+    write_solve_report(result, folder, scenario_fingerprint(scenario, overrides), force=force)
     if not quiet:
         click.echo(result.points.to_string(index=False))
         click.echo(f"report: {folder}/ ({time.perf_counter() - started:.1f} s)")

@@ -109,9 +109,7 @@ def distinguishing_labels(names: list[str]) -> list[str]:
     return labels
 
 
-def grid(
-    path: str, overrides: tuple[str, ...], vary: tuple[str, ...]
-) -> list[tuple[dict[str, object], str, Scenario]]:
+def grid(path: str, overrides: tuple[str, ...], vary: tuple[str, ...]) -> list[tuple[dict[str, object], str, Scenario]]:
     """The full grid of --vary values on one file: (values by key, label, scenario) per point.
 
     Raises:
@@ -149,8 +147,7 @@ def run_variants(
     items = [(s, root, replications) for (_, s), root in zip(variants, seeds, strict=True)]
     samples = run_grid(items, jobs, executor, address, progress)
     return [
-        (label, replicated_result(s, root, got))
-        for (label, s), root, got in zip(variants, seeds, samples, strict=True)
+        (label, replicated_result(s, root, got)) for (label, s), root, got in zip(variants, seeds, samples, strict=True)
     ]
 
 

@@ -249,17 +249,21 @@ def render_sweep(result, scenario_name: str, charts: dict[str, Path]) -> str:
         f"to {total.iloc[-1]:,.0f} at {total.index[-1]:g} (all commodities, mean over replications)."
     )
     first = result.summaries[0]
-    return _environment().get_template("sweep.html.j2").render(
-        title=f"Sweep: {scenario_name}",
-        scenario=scenario_name,
-        points=len(result.summaries),
-        replications=first["replications"],
-        seed=first["seed"],
-        keys=result.keys,
-        headline=headline,
-        warnings=result.warnings,
-        charts=[_chart(name, path) for name, path in charts.items()],
-        rows=table.to_dict("records"),
-        version=_common([])["version"],
-        written=_common([])["written"],
+    return (
+        _environment()
+        .get_template("sweep.html.j2")
+        .render(
+            title=f"Sweep: {scenario_name}",
+            scenario=scenario_name,
+            points=len(result.summaries),
+            replications=first["replications"],
+            seed=first["seed"],
+            keys=result.keys,
+            headline=headline,
+            warnings=result.warnings,
+            charts=[_chart(name, path) for name, path in charts.items()],
+            rows=table.to_dict("records"),
+            version=_common([])["version"],
+            written=_common([])["written"],
+        )
     )

@@ -7,6 +7,7 @@ crash or a Ctrl-C never leaves a half-written report where the old one was.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -159,16 +160,45 @@ def write_sweep_report(result, scenario_name: str, out_dir: str | Path, charts: 
     return _write_folder(out_dir, fill, force)
 
 
-def write_solve_report(result, out_dir: str | Path, force: bool = False) -> Path:
-    """Write the report folder of a solve: solve.csv (every point evaluated) and solve.md."""
+def scenario_fingerprint(path: str | Path, overrides: tuple[str, ...] | list[str] = ()) -> str:
+    """Identifies a scenario as run: its file's bytes and the --set overrides."""
+    digest = hashlib.sha256(Path(path).read_bytes())
+    digest.update("\n".join(overrides).encode())
+    return digest.hexdigest()
+
+
+def write_solve_report(result, out_dir: str | Path, fingerprint: str, force: bool = False) -> Path:
+    """Write the report folder of a solve: solve.csv (every point evaluated), solve.md, solve.json.
+
+    solve.json carries the scenario's fingerprint, so a later ``campsim run`` of the very same
+    scenario can put the solver's figure in its headline (see find_solve).
+    """
 
     def fill(folder: Path) -> None:
         result.points.to_csv(folder / "solve.csv", index=False, lineterminator="\n")
+        record = {
+            "fingerprint": fingerprint, "key": result.key, "value": result.value, "cost_usd": result.cost_usd,
+            "targets": result.targets, "replications": result.replications, "seed": result.seed,
+            "message": result.message,
+        }  # fmt: skip
+        (folder / "solve.json").write_text(json.dumps(record, indent=2) + "\n")
         lines = [f"# Solve: {result.key}", "", result.message + ".", ""]
         lines += [f"- {w}" for w in result.warnings]
         (folder / "solve.md").write_text("\n".join(lines) + "\n")
 
     return _write_folder(out_dir, fill, force)
+
+
+def find_solve(path: str | Path, overrides: tuple[str, ...] | list[str] = ()) -> dict | None:
+    """The solve of this exact scenario under reports/solve-<stem>/, if one was run and found a value."""
+    record_path = Path("reports") / f"solve-{Path(path).stem}" / "solve.json"
+    try:
+        record = json.loads(record_path.read_text())
+    except (OSError, ValueError):
+        return None
+    if record.get("fingerprint") != scenario_fingerprint(path, overrides) or record.get("value") is None:
+        return None
+    return record
 
 
 def _charts(runs: list[tuple[str, SimulationResult]], folder: Path) -> dict[str, Path]:

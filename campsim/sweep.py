@@ -156,6 +156,9 @@ class SolveResult:
     points: pd.DataFrame
     warnings: list[str]
     message: str
+    targets: list[str] = field(default_factory=list)
+    replications: int = 1
+    seed: int = 0
 
 
 def _moved_commodities(scenario: Scenario, key: str) -> list[str]:
@@ -222,7 +225,8 @@ def solve(
     if not evaluate(high):
         return SolveResult(key, None, low, high, None, pd.DataFrame(rows), warnings,
                            f"no value of {key} in [{low:g}, {high:g}] meets "
-                           f"{' and '.join(t.text for t in parsed)}, not even {high:g}")  # fmt: skip
+                           f"{' and '.join(t.text for t in parsed)}, not even {high:g}",
+                           [t.text for t in parsed], n, root)  # fmt: skip
     lo, hi = low, high
     if evaluate(lo):
         hi = lo
@@ -235,4 +239,6 @@ def solve(
     cost = extra_cost_usd(base, key, hi)
     cost_words = "" if cost is None else f"; it costs US${cost:,.0f} on top of the scenario as written"
     message = f"least {key} meeting {' and '.join(t.text for t in parsed)}: {hi:.6g} (within {tol:g}){cost_words}"
-    return SolveResult(key, hi, low, high, cost, pd.DataFrame(rows), warnings, message)
+    return SolveResult(
+        key, hi, low, high, cost, pd.DataFrame(rows), warnings, message, [t.text for t in parsed], n, root
+    )

@@ -24,8 +24,25 @@ def _days(n: float) -> str:
     return "1 day" if n == 1 else f"{_count(n)} days"
 
 
+def solve_sentence(summary: dict[str, Any]) -> str:
+    """The solver's figure for the money that prevents the shortage, if a solve was run."""
+    solved = summary.get("solve")
+    if not solved:
+        return ""
+    cost = solved.get("cost_usd")
+    money = f"US${_num(cost)} more than this scenario's funding" if cost is not None else "no funding figure"
+    return (
+        f" Setting {solved['key']} to {solved['value']:.4g} would meet {' and '.join(solved['targets'])}: "
+        f"{money} (campsim solve, {_num(solved['replications'])} replications)."
+    )
+
+
 def overall(summary: dict[str, Any]) -> str:
-    """One sentence across commodities."""
+    """One sentence across commodities (and the solver's figure when there is one)."""
+    return _overall(summary) + solve_sentence(summary)
+
+
+def _overall(summary: dict[str, Any]) -> str:
     commodities = summary["commodities"]
     short = [name for name, c in commodities.items() if c["shortage_days"]]
     if not short:

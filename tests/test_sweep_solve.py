@@ -149,3 +149,23 @@ def test_solver_targets_can_use_quantiles_and_commodity_knobs(tmp_path, capsys):
     assert "least commodities.food.funded_fraction" in out
     summary_rows = list(csv.DictReader((tmp_path / "s" / "solve.csv").open()))
     assert all(json.loads(r["meets_targets"].lower()) in (True, False) for r in summary_rows)
+
+
+def test_a_solve_of_the_same_scenario_puts_its_figure_in_the_run_headline(tmp_path, monkeypatch, capsys):
+    path = tmp_path / "steady.yaml"
+    path.write_text(STEADY.replace("name: steady camp", "name: steady camp\nfunding: {funded_fraction: 0.5}"))
+    monkeypatch.chdir(tmp_path)
+    assert main(["solve", str(path), "--vary", "funding.funded_fraction", "--target", "food.shortage_days<=0",
+                 "--tol", "0.001", "-n", "1", "-j", "1", "--quiet"]) == 0  # fmt: skip
+    record = json.loads((tmp_path / "reports" / "solve-steady" / "solve.json").read_text())
+    assert 0.99 <= record["value"] <= 0.991
+    assert record["cost_usd"] == pytest.approx((record["value"] - 0.5) * 100_000)
+    assert main(["run", str(path), "--quiet", "--no-charts"]) == 0
+    summary = json.loads((tmp_path / "reports" / "steady" / "summary.json").read_text())
+    assert summary["solve"]["value"] == record["value"]
+    money = f"US${record['cost_usd']:,.0f} more than this scenario"
+    assert money in (tmp_path / "reports" / "steady" / "summary.md").read_text()
+    assert money in (tmp_path / "reports" / "steady" / "report.html").read_text()
+    # a different scenario (here: an override) does not borrow that figure
+    assert main(["run", str(path), "--set", "days=90", "--quiet", "--no-charts", "--out", "other"]) == 0
+    assert "solve" not in json.loads((tmp_path / "other" / "summary.json").read_text())
