@@ -56,6 +56,7 @@ def run_grid(
     executor: str = "local",
     address: str | None = None,
     progress: Callable[[int], None] | None = None,
+    keep_daily: bool = True,
 ) -> list[list[Sample]]:
     """Run several (scenario, seed, replications) at once, sharing one pool or cluster.
 
@@ -66,25 +67,27 @@ def run_grid(
     width = jobs if executor == "local" else 8
     tasks = [(k, a, b) for k, (_, _, n) in enumerate(items) for a, b in chunks(n, width)]
     results: list[list[Sample]] = [[] for _ in items]
-    for k, batch in _run_tasks(items, tasks, jobs, executor, address):
+    for k, batch in _run_tasks(items, tasks, jobs, executor, address, keep_daily):
         results[k] += batch
         if progress is not None:
             progress(len(batch))
     return [sorted(r, key=lambda s: s.index) for r in results]
 
 
-def _run_tasks(items, tasks, jobs: int, executor: str, address: str | None) -> Iterator[tuple[int, list[Sample]]]:
+def _run_tasks(
+    items, tasks, jobs: int, executor: str, address: str | None, keep_daily: bool
+) -> Iterator[tuple[int, list[Sample]]]:
     if executor == "dask":
-        yield from _dask(items, tasks, address)
+        yield from _dask(items, tasks, address, keep_daily)
         return
     if jobs == 1 or len(tasks) == 1:
         for k, a, b in tasks:
             scenario, seed, _ = items[k]
-            yield k, run_chunk(scenario, seed, a, b)
+            yield k, run_chunk(scenario, seed, a, b, keep_daily)
         return
     pool = ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), initializer=_leave_signals_to_the_parent)
     try:
-        futures = {pool.submit(run_chunk, items[k][0], items[k][1], a, b): k for k, a, b in tasks}
+        futures = {pool.submit(run_chunk, items[k][0], items[k][1], a, b, keep_daily): k for k, a, b in tasks}
         for future in as_completed(futures):
             yield futures[future], future.result()
     except BaseException:
@@ -102,7 +105,7 @@ def _leave_signals_to_the_parent() -> None:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
-def _dask(items, tasks, address: str | None) -> Iterator[tuple[int, list[Sample]]]:
+def _dask(items, tasks, address: str | None, keep_daily: bool) -> Iterator[tuple[int, list[Sample]]]:
     if not address:
         raise ScenarioError("--executor dask needs --address tcp://HOST:8786 (the Dask scheduler)")
     try:
@@ -120,7 +123,7 @@ def _dask(items, tasks, address: str | None) -> Iterator[tuple[int, list[Sample]
     try:
         scattered = [client.scatter(scenario, broadcast=True) for scenario, _, _ in items]
         for k, a, b in tasks:
-            future = client.submit(run_chunk, scattered[k], items[k][1], a, b, pure=False)
+            future = client.submit(run_chunk, scattered[k], items[k][1], a, b, keep_daily, pure=False)
             futures[future] = k
         for future in dask_completed(list(futures)):
             yield futures[future], future.result()

@@ -39,18 +39,25 @@ class Sample:
     population: np.ndarray  # [days]
 
 
-def run_one(scenario: Scenario, seed: int, index: int) -> Sample:
-    """Simulate replication ``index`` and keep what aggregation needs."""
+def run_one(scenario: Scenario, seed: int, index: int, keep_daily: bool = True) -> Sample:
+    """Simulate replication ``index`` and keep what aggregation needs.
+
+    Sweeps and the solver only need summaries: with ``keep_daily=False`` the daily series
+    are dropped in the worker, so a 100,000-run sweep holds no daily tables.
+    """
     raw = engine.simulate(scenario, draw_inputs(scenario, seed, index))
+    summary = summarize(scenario, raw, seed)
+    if not keep_daily:
+        return Sample(index, summary, np.empty((0, 0, 0), DAILY_DTYPE), np.empty(0, DAILY_DTYPE))
     daily = np.stack(
         [np.column_stack([raw.lines[n].daily[m] for m in DAILY_METRICS]) for n in scenario.commodities], axis=1
     ).astype(DAILY_DTYPE)
-    return Sample(index, summarize(scenario, raw, seed), daily, raw.population.astype(DAILY_DTYPE))
+    return Sample(index, summary, daily, raw.population.astype(DAILY_DTYPE))
 
 
-def run_chunk(scenario: Scenario, seed: int, start: int, stop: int) -> list[Sample]:
+def run_chunk(scenario: Scenario, seed: int, start: int, stop: int, keep_daily: bool = True) -> list[Sample]:
     """Replications start..stop-1: the unit of work sent to a worker process or Dask."""
-    return [run_one(scenario, seed, i) for i in range(start, stop)]
+    return [run_one(scenario, seed, i, keep_daily) for i in range(start, stop)]
 
 
 def _quantiles(values: np.ndarray) -> dict[str, float]:

@@ -69,7 +69,7 @@ def sweep(
     n = base.replications if replications is None else replications
     root = base.seed if seed is None else seed
     keys = list(points[0][0])
-    all_samples = run_grid([(s, root, n) for _, _, s in points], jobs, executor, address, progress)
+    all_samples = run_grid([(s, root, n) for _, _, s in points], jobs, executor, address, progress, keep_daily=False)
     rows, summaries = [], []
     for (values, _, s), samples in zip(points, all_samples, strict=True):
         summary = aggregate(s, root, samples)
@@ -216,7 +216,8 @@ def solve(
 
     def evaluate(x: float) -> bool:
         scenario = load_scenario(path, (*overrides, f"{key}={x!r}"))
-        summary = aggregate(scenario, root, run_grid([(scenario, root, n)], jobs, executor, address)[0])
+        samples = run_grid([(scenario, root, n)], jobs, executor, address, keep_daily=False)[0]
+        summary = aggregate(scenario, root, samples)
         ok = all(t.met(summary) for t in parsed)
         rows.append({key: x, "meets_targets": ok, **{t.text: t.measure(summary) for t in parsed}})
         return ok
