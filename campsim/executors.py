@@ -19,12 +19,21 @@ from campsim.replicate import Sample, run_chunk
 from campsim.scenario import Scenario
 
 MAX_CHUNK = 250
+CHUNK_BYTES = 50_000_000
 
 
-def chunks(n: int, workers: int) -> list[tuple[int, int]]:
-    """Cut replications 0..n-1 into about 4 chunks per worker (at most MAX_CHUNK each)."""
-    size = max(1, min(MAX_CHUNK, math.ceil(n / max(1, workers * 4))))
+def chunks(n: int, workers: int, cap: int = MAX_CHUNK) -> list[tuple[int, int]]:
+    """Cut replications 0..n-1 into about 4 chunks per worker (at most ``cap`` each)."""
+    size = max(1, min(cap, math.ceil(n / max(1, workers * 4))))
     return [(start, min(start + size, n)) for start in range(0, n, size)]
+
+
+def _chunk_cap(scenario: Scenario, keep_daily: bool) -> int:
+    """Fewer replications per chunk when each carries long daily series (about 50 MB a chunk)."""
+    if not keep_daily:
+        return MAX_CHUNK
+    per_replication = scenario.days * (len(scenario.commodities) * 3 + 1) * 4
+    return max(1, min(MAX_CHUNK, CHUNK_BYTES // per_replication))
 
 
 def default_jobs() -> int:
@@ -65,7 +74,9 @@ def run_grid(
     """
     jobs = jobs or default_jobs()
     width = jobs if executor == "local" else 8
-    tasks = [(k, a, b) for k, (_, _, n) in enumerate(items) for a, b in chunks(n, width)]
+    tasks = [
+        (k, a, b) for k, (s, _, n) in enumerate(items) for a, b in chunks(n, width, _chunk_cap(s, keep_daily))
+    ]
     results: list[list[Sample]] = [[] for _ in items]
     for k, batch in _run_tasks(items, tasks, jobs, executor, address, keep_daily):
         results[k] += batch

@@ -20,6 +20,7 @@ from campsim.results import summarize
 from campsim.scenario import Scenario
 
 QUANTILES = (0.1, 0.5, 0.9)
+STAT_LABELS = ("p10", "p50", "p90")
 DAILY_METRICS = ("stock", "ration", "days_of_cover")  # per commodity; population per day
 # day-valued keys: aggregated as the (lower) median over the replications that have one
 DAY_KEYS = {"first_shortage_day": "first_shortage_date", "first_ration_cut_day": "first_ration_cut_date"}
@@ -139,18 +140,34 @@ def p_shortage_by_date(scenario: Scenario, firsts: list[int | None]) -> dict[str
     return {(scenario.start + timedelta(days=d)).isoformat(): float(p) for d, p in enumerate(cumulative)}
 
 
+QUANTILE_BLOCK_DAYS = 64  # days per quantile pass: bounds the temporaries of nanquantile
+
+
 def daily_quantiles(scenario: Scenario, samples: list[Sample]) -> dict[str, np.ndarray]:
-    """P10/P50/P90 by day: '<metric>_pXX' -> [days, commodities] (population: [days])."""
-    cube = np.stack([s.daily for s in sorted(samples, key=lambda s: s.index)])  # [reps, days, C, M]
-    out: dict[str, np.ndarray] = {}
-    for m, metric in enumerate(DAILY_METRICS):
-        values = cube[..., m].astype(float)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN cells: no need in any replication
-            q = np.nanquantile(values, QUANTILES, axis=0)
-        for k, label in enumerate(("p10", "p50", "p90")):
-            out[f"{metric}_{label}"] = q[k]
-    pop = np.stack([s.population for s in samples]).astype(float)
-    for k, value in enumerate(np.quantile(pop, QUANTILES, axis=0)):
-        out[f"population_{('p10', 'p50', 'p90')[k]}"] = value
+    """P10/P50/P90 by day: '<metric>_pXX' -> [days, commodities] (population: [days]).
+
+    Each sample's daily series moves into one float32 cube (and is released from the
+    sample), and quantiles are taken a block of days at a time, so memory stays near the
+    cube itself: 4 bytes x replications x days x commodities x 3.
+    """
+    ordered = sorted(samples, key=lambda s: s.index)
+    n, days, width = len(ordered), scenario.days, len(scenario.commodities)
+    cube = np.empty((n, days, width, len(DAILY_METRICS)), dtype=DAILY_DTYPE)
+    people = np.empty((n, days), dtype=DAILY_DTYPE)
+    for i, sample in enumerate(ordered):
+        cube[i], people[i] = sample.daily, sample.population
+        sample.daily = sample.population = None  # the cube holds it now
+    out = {f"{m}_{q}": np.empty((days, width)) for m in DAILY_METRICS for q in STAT_LABELS}
+    out.update({f"population_{q}": np.empty(days) for q in STAT_LABELS})
+    for first in range(0, days, QUANTILE_BLOCK_DAYS):
+        block = slice(first, min(first + QUANTILE_BLOCK_DAYS, days))
+        for m, metric in enumerate(DAILY_METRICS):
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN cells: no need in any replication
+                q = np.nanquantile(cube[:, block, :, m].astype(float), QUANTILES, axis=0)
+            for k, label in enumerate(STAT_LABELS):
+                out[f"{metric}_{label}"][block] = q[k]
+        q = np.quantile(people[:, block].astype(float), QUANTILES, axis=0)
+        for k, label in enumerate(STAT_LABELS):
+            out[f"population_{label}"][block] = q[k]
     return out

@@ -83,6 +83,7 @@ def replicated_result(scenario: Scenario, seed: int, samples) -> ReplicatedResul
 
     first = simulate(scenario, seed=seed)
     summary = aggregate(scenario, seed, samples)
+    quantiles = _quantile_frame(scenario, daily_quantiles(scenario, samples))  # releases the samples' series
     return ReplicatedResult(
         scenario=scenario,
         seed=seed,
@@ -90,7 +91,7 @@ def replicated_result(scenario: Scenario, seed: int, samples) -> ReplicatedResul
         daily=first.daily,
         events=first.events,
         raw=first.raw,
-        daily_quantiles=_quantile_frame(scenario, daily_quantiles(scenario, samples)),
+        daily_quantiles=quantiles,
         p_shortage_by_date=_first_shortage_frame(scenario, samples),
     )
 
