@@ -22,8 +22,9 @@ from campsim.scenario import Scenario
 QUANTILES = (0.1, 0.5, 0.9)
 STAT_LABELS = ("p10", "p50", "p90")
 DAILY_METRICS = ("stock", "ration", "days_of_cover")  # per commodity; population per day
-# day-valued keys: aggregated as the (lower) median over the replications that have one
-DAY_KEYS = {"first_shortage_day": "first_shortage_date", "first_ration_cut_day": "first_ration_cut_date"}
+# day-valued keys (with first_shortage_date and first_ration_cut_date): aggregated as the
+# lower median over the replications that have one
+DAY_KEYS = {"first_shortage_day"}
 # keys that are not numbers to average
 TEXT_KEYS = {"unit", "kind", "first_shortage_date", "first_ration_cut_date", "first_shortage_cause", "pipeline_breaks"}
 # daily values are kept as float32: 4 bytes per day, commodity and metric per replication
