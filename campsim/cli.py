@@ -62,6 +62,22 @@ no_charts_option = click.option(
 )
 
 
+def _stack(*options):
+    """Several click options as one decorator (applied in the order listed)."""
+
+    def decorate(function):
+        for option in reversed(options):
+            function = option(function)
+        return function
+
+    return decorate
+
+
+# every command that writes a report folder takes these
+report_options = _stack(out_option, seed_option, set_option, quiet_option, no_charts_option, force_option)
+replication_options = _stack(replications_option, jobs_option, executor_option, address_option)
+
+
 @click.group(context_settings=CONTEXT)
 @click.version_option(package_name="campsim", prog_name="campsim")
 def cli() -> None:
@@ -84,16 +100,8 @@ def cli() -> None:
 
 @cli.command(context_settings=CONTEXT)
 @click.argument("scenario", metavar="SCENARIO.yaml")
-@out_option
-@seed_option
-@set_option
-@quiet_option
-@no_charts_option
-@force_option
-@replications_option
-@jobs_option
-@executor_option
-@address_option
+@report_options
+@replication_options
 def run(scenario: str, out: Path | None, seed: int | None, overrides: tuple[str, ...], quiet: bool,
         no_charts: bool, force: bool, replications: int | None, jobs: int | None, executor: str,
         address: str | None) -> int:  # fmt: skip
@@ -148,16 +156,8 @@ def run(scenario: str, out: Path | None, seed: int | None, overrides: tuple[str,
     help="Compare variants of one scenario: KEY=a,b,c or KEY=lo:hi:step (hi included), with the same "
     "dotted keys as --set, e.g. --vary funding.funded_fraction=0.62,0.8,1.0. Several --vary make a grid.",
 )  # fmt: skip
-@out_option
-@seed_option
-@set_option
-@quiet_option
-@no_charts_option
-@force_option
-@replications_option
-@jobs_option
-@executor_option
-@address_option
+@report_options
+@replication_options
 def compare(scenarios: tuple[str, ...], vary: tuple[str, ...], out: Path | None, seed: int | None,
             overrides: tuple[str, ...], quiet: bool, no_charts: bool, force: bool, replications: int | None,
             jobs: int | None, executor: str, address: str | None) -> int:  # fmt: skip
@@ -208,16 +208,8 @@ def compare(scenarios: tuple[str, ...], vary: tuple[str, ...], out: Path | None,
     "--vary", multiple=True, required=True, metavar="KEY=VALUES",
     help="KEY=lo:hi:step (hi included) or KEY=a,b,c, the dotted keys of --set; several --vary make a grid.",
 )  # fmt: skip
-@out_option
-@seed_option
-@set_option
-@quiet_option
-@no_charts_option
-@force_option
-@replications_option
-@jobs_option
-@executor_option
-@address_option
+@report_options
+@replication_options
 def sweep(scenario: str, vary: tuple[str, ...], out: Path | None, seed: int | None, overrides: tuple[str, ...],
           quiet: bool, no_charts: bool, force: bool, replications: int | None, jobs: int | None, executor: str,
           address: str | None) -> int:  # fmt: skip
@@ -273,10 +265,7 @@ def sweep(scenario: str, vary: tuple[str, ...], out: Path | None, seed: int | No
 @set_option
 @quiet_option
 @force_option
-@replications_option
-@jobs_option
-@executor_option
-@address_option
+@replication_options
 def solve(scenario: str, key: str, bounds: str | None, tol: float, targets: tuple[str, ...], out: Path | None,
           seed: int | None, overrides: tuple[str, ...], quiet: bool, force: bool, replications: int | None,
           jobs: int | None, executor: str, address: str | None) -> int:  # fmt: skip
