@@ -176,16 +176,26 @@ def test_validate_checks_several_files_and_reports_each_problem_on_its_own_line(
     assert "ok: " in captured.out
 
 
-@pytest.mark.parametrize("command", [[], ["run"], ["validate"]])
-def test_help_explains_every_option(command, capsys):
+SHARED = ("--out", "--seed", "--set", "--quiet", "--force", "--replications", "--jobs", "--executor", "--address")
+
+
+@pytest.mark.parametrize(
+    ("command", "options"),
+    [
+        ([], ("run", "compare", "sweep", "solve", "validate")),
+        (["run"], (*SHARED, "--no-charts")),
+        (["compare"], (*SHARED, "--no-charts", "--vary")),
+        (["sweep"], (*SHARED, "--no-charts", "--vary")),
+        (["solve"], (*SHARED, "--vary", "--range", "--tol", "--target")),
+        (["validate"], ("--set", "--quiet")),
+    ],
+)
+def test_help_explains_every_option(command, options, capsys):
     assert main([*command, "--help"]) == 0
     text = capsys.readouterr().out
     assert "Usage: campsim" in text
-    if command == ["run"]:
-        for option in ("--out", "--seed", "--set", "--quiet", "--no-charts"):
-            assert option in text
-    if command == ["validate"]:
-        assert "--set" in text
+    for option in options:
+        assert option in text, option
 
 
 def test_internal_errors_exit_1_without_a_traceback(monkeypatch, capsys):
