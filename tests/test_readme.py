@@ -44,3 +44,4 @@ def test_readme_python_example_runs(monkeypatch):
     namespace: dict = {}
     exec(compile(code, "README.md", "exec"), namespace)  # noqa: S102 - our own README
     assert namespace["result"].summary["seed"] == 1
+    assert namespace["many"].summary["replications"] == 20
