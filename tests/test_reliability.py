@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -128,7 +129,12 @@ def test_ctrl_c_during_replications_stops_the_workers_and_writes_nothing(tmp_pat
         [sys.executable, "-m", "campsim", "run", str(RAMADI), "-n", "20000", "-j", "2", "--out", str(out), "--quiet"],
         env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
     )  # fmt: skip
-    time.sleep(4)  # imports, the worker pool starting, and some replications
+    # wait until the worker pool is up (the child has children of its own), then some work
+    children = Path(f"/proc/{child.pid}/task/{child.pid}/children")
+    deadline = time.monotonic() + 60
+    while child.poll() is None and time.monotonic() < deadline and not children.read_text().split():
+        time.sleep(0.05)
+    time.sleep(0.5)
     assert child.poll() is None, child.stderr.read()
     os.killpg(child.pid, signal.SIGINT)  # Ctrl-C reaches the whole process group, workers too
     _, err = child.communicate(timeout=60)
