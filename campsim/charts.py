@@ -24,6 +24,7 @@ from matplotlib.ticker import FuncFormatter  # noqa: E402
 
 from campsim.results import critical_mask, shortage_mask  # noqa: E402
 from campsim.results import runs as runs_of  # noqa: E402
+from campsim.runner import commodities_of  # noqa: E402
 
 if TYPE_CHECKING:
     from campsim.runner import SimulationResult
@@ -38,14 +39,6 @@ CHART_NAMES = ("cover", "ration", "population", "funding", "shortfall", "complia
 def colour(i: int) -> str:
     """The fixed colour of the i-th scenario (or commodity)."""
     return OKABE_ITO[i % len(OKABE_ITO)]
-
-
-def commodities_of(runs: list[Run]) -> list[str]:
-    """Union of the runs' commodities, in first-seen order."""
-    names: list[str] = []
-    for _, r in runs:
-        names += [n for n in r.scenario.commodities if n not in names]
-    return names
 
 
 def _rows(result: SimulationResult, name: str) -> pd.DataFrame:

@@ -16,7 +16,7 @@ import yaml
 
 from campsim.errors import ScenarioError
 from campsim.loader import load_scenario
-from campsim.runner import SimulationResult, simulate
+from campsim.runner import SimulationResult, commodities_of, simulate
 from campsim.scenario import Scenario
 
 Labelled = list[tuple[str, Scenario]]
@@ -153,9 +153,7 @@ def run_variants(
 
 def compare_table(runs: list[tuple[str, SimulationResult]]) -> pd.DataFrame:
     """One row per scenario and commodity (union of commodities) with the summary metrics."""
-    names: list[str] = []
-    for _, r in runs:
-        names += [n for n in r.scenario.commodities if n not in names]
+    names = commodities_of(runs)
     rows = []
     for label, r in runs:
         source = r.scenario.source

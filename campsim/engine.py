@@ -41,7 +41,7 @@ import numpy as np
 import simpy
 
 from campsim import standards
-from campsim.inputs import RandomInputs, requirement_usd, tranches
+from campsim.inputs import RandomInputs, requirements_usd, tranches
 from campsim.scenario import Commodity, Scenario
 from campsim.stock import Stock
 
@@ -144,9 +144,9 @@ class CampModel:
         self.population = np.zeros(self.days)
         self.people = float(scenario.population.initial)
         self.events: list[EventRow] = []
+        requirements = requirements_usd(scenario)
         self.lines = {
-            name: SupplyLine(name, spec, self.days, requirement_usd(scenario, name))
-            for name, spec in scenario.commodities.items()
+            name: SupplyLine(name, spec, self.days, requirements[name]) for name, spec in scenario.commodities.items()
         }
         self.env.process(self.population_flow())
         self.env.process(self.funding())

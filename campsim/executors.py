@@ -74,9 +74,7 @@ def run_grid(
     """
     jobs = jobs or default_jobs()
     width = jobs if executor == "local" else 8
-    tasks = [
-        (k, a, b) for k, (s, _, n) in enumerate(items) for a, b in chunks(n, width, _chunk_cap(s, keep_daily))
-    ]
+    tasks = [(k, a, b) for k, (s, _, n) in enumerate(items) for a, b in chunks(n, width, _chunk_cap(s, keep_daily))]
     results: list[list[Sample]] = [[] for _ in items]
     for k, batch in _run_tasks(items, tasks, jobs, executor, address, keep_daily):
         results[k] += batch

@@ -17,7 +17,7 @@ from typing import Any
 import jinja2
 
 from campsim import standards, words
-from campsim.runner import SimulationResult
+from campsim.runner import SimulationResult, commodities_of
 
 MAX_EVENT_ROWS = 300
 EVENTS_THAT_MATTER = ("stockout", "restock", "ration_change", "disruption", "tranche")
@@ -181,9 +181,7 @@ def _uncertainty_rows(summary: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def _metric_tables(runs: list[tuple[str, SimulationResult]]) -> list[dict[str, Any]]:
-    names: list[str] = []
-    for _, r in runs:
-        names += [n for n in r.scenario.commodities if n not in names]
+    names = commodities_of(runs)
     metrics = [
         ("Shortfall (person-days)", "shortfall_person_days", lambda v: f"{v:,.0f}"),
         ("First shortage", "first_shortage_date",

@@ -83,19 +83,30 @@ def expected_departures(s: Scenario, arrivals: np.ndarray) -> np.ndarray:
     return s.population.departures_per_day * before
 
 
-def requirement_usd(s: Scenario, name: str) -> float:
-    """A commodity's requirement: its own figure, or its full need on the expected path x cost."""
-    c = s.commodities[name]
-    if c.requirement_usd is not None:
-        return c.requirement_usd
-    if c.unit_cost_usd == 0:
-        return 0.0
+def requirements_usd(s: Scenario) -> dict[str, float]:
+    """Every commodity's requirement: its own figure, or its full need on the expected path x cost.
+
+    The expected population path is computed once for all commodities.
+    """
     arrivals = arrival_means(s)
-    if c.per_household:
-        need = float(np.sum(arrivals)) / s.population.household_size * c.per_new_household
-    else:
-        need = float(np.sum(expected_population(s, arrivals))) * c.per_person_day
-    return need * c.unit_cost_usd
+    people_days = float(np.sum(expected_population(s, arrivals)))
+    households = float(np.sum(arrivals)) / s.population.household_size
+    out = {}
+    for name, c in s.commodities.items():
+        if c.requirement_usd is not None:
+            out[name] = c.requirement_usd
+        elif c.unit_cost_usd == 0:
+            out[name] = 0.0
+        elif c.per_household:
+            out[name] = households * c.per_new_household * c.unit_cost_usd
+        else:
+            out[name] = people_days * c.per_person_day * c.unit_cost_usd
+    return out
+
+
+def requirement_usd(s: Scenario, name: str) -> float:
+    """One commodity's requirement (see requirements_usd)."""
+    return requirements_usd(s)[name]
 
 
 def tranches(s: Scenario, name: str, requirement: float | None = None) -> list[tuple[int, float]]:

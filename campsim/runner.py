@@ -26,6 +26,14 @@ class SimulationResult:
     raw: EngineResult
 
 
+def commodities_of(runs: list[tuple[str, SimulationResult]]) -> list[str]:
+    """Union of the runs' commodities, in first-seen order (scenarios compare on this list)."""
+    names: list[str] = []
+    for _, r in runs:
+        names += [n for n in r.scenario.commodities if n not in names]
+    return names
+
+
 def simulate(scenario: Scenario, seed: int | None = None, replication: int = 0) -> SimulationResult:
     """Simulate one replication of a scenario.
 

@@ -170,12 +170,13 @@ def _moved_commodities(scenario: Scenario, key: str) -> list[str]:
 
 def extra_cost_usd(base: Scenario, key: str, value: float) -> float | None:
     """What the knob at ``value`` costs on top of the scenario as written (funding knobs only)."""
-    from campsim.inputs import requirement_usd
+    from campsim.inputs import requirements_usd
 
     moved = _moved_commodities(base, key)
     if not moved:
         return None
-    return sum((value - base.funded_fraction(n)) * requirement_usd(base, n) for n in moved)
+    requirements = requirements_usd(base)
+    return sum((value - base.funded_fraction(n)) * requirements[n] for n in moved)
 
 
 def solve(

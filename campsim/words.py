@@ -5,10 +5,10 @@ Everything here is plain text built from summary dicts; no model runs, no files 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from datetime import date
+from typing import Any
 
-if TYPE_CHECKING:
-    from campsim.runner import SimulationResult
+from campsim.runner import SimulationResult, commodities_of
 
 
 def _num(x: float, digits: int = 0) -> str:
@@ -203,8 +203,6 @@ def summary_table(summary: dict[str, Any]) -> str:
 
 def _date_words(iso: str) -> str:
     """2017-10-02 -> 2 October 2017."""
-    from datetime import date
-
     d = date.fromisoformat(iso)
     return f"{d.day} {d.strftime('%B')} {d.year}"
 
@@ -253,9 +251,7 @@ def run_headlines(result: SimulationResult) -> list[str]:
 
 def compare_headlines(runs: list[tuple[str, SimulationResult]]) -> list[str]:
     """Per commodity, what each scenario gives: 'At A, water falls below ... ; at B it never does.'"""
-    names: list[str] = []
-    for _, r in runs:
-        names += [n for n in r.scenario.commodities if n not in names]
+    names = commodities_of(runs)
     sentences = []
     for name in names:
         parts = []
@@ -295,9 +291,7 @@ def compare_overall(runs: list[tuple[str, SimulationResult]]) -> str:
 def compare_markdown(runs: list[tuple[str, SimulationResult]]) -> str:
     """compare.md: the headline and side-by-side tables."""
     labels = [label for label, _ in runs]
-    names: list[str] = []
-    for _, r in runs:
-        names += [n for n in r.scenario.commodities if n not in names]
+    names = commodities_of(runs)
     lines = [f"# Comparison: {' vs '.join(labels)}", "", compare_overall(runs), ""]
     lines += [f"- {sentence}" for sentence in compare_headlines(runs)]
     metrics = [
@@ -326,9 +320,7 @@ def compare_markdown(runs: list[tuple[str, SimulationResult]]) -> str:
 
 def compare_table_text(runs: list[tuple[str, SimulationResult]]) -> str:
     """A compact terminal table: one row per commodity and scenario."""
-    names: list[str] = []
-    for _, r in runs:
-        names += [n for n in r.scenario.commodities if n not in names]
+    names = commodities_of(runs)
     header = (
         "commodity",
         "scenario",
