@@ -25,6 +25,7 @@ from matplotlib.ticker import FuncFormatter  # noqa: E402
 from campsim.results import critical_mask, shortage_mask  # noqa: E402
 from campsim.results import runs as runs_of  # noqa: E402
 from campsim.runner import commodities_of  # noqa: E402
+from campsim.sweep import curve_ends, is_number, show  # noqa: E402
 
 if TYPE_CHECKING:
     from campsim.runner import SimulationResult
@@ -355,14 +356,18 @@ def sweep_chart(table: pd.DataFrame, keys: list[str]) -> Figure:
     fig, (top, bottom) = plt.subplots(2, 1, figsize=(9, 6.5), sharex=True, layout="constrained",
                                       height_ratios=[3, 2])  # fmt: skip
     groups = [((), table)] if not others else list(table.groupby(others, sort=False))
+    values = list(dict.fromkeys(table[x_key]))
+    numeric = all(is_number(v) for v in values)
+    position = {v: i for i, v in enumerate(values)}  # categories (e.g. upfront, monthly) in grid order
     styles = ["-", "--", ":", "-."]
     for g, (other_values, rows) in enumerate(groups):
         suffix = "" if not others else " · " + ", ".join(
             f"{k}={v}" for k, v in zip(others, other_values if isinstance(other_values, tuple) else (other_values,),
                                        strict=True))  # fmt: skip
         for j, (name, line) in enumerate(rows.groupby("commodity", sort=False)):
-            line = line.sort_values(x_key)
-            x = line[x_key].to_numpy(dtype=float)
+            if numeric:
+                line = line.sort_values(x_key)
+            x = line[x_key].to_numpy(dtype=float) if numeric else line[x_key].map(position).to_numpy()
             c, ls = colour(j), styles[g % len(styles)]
             top.fill_between(x, line["shortfall_person_days_p10"], line["shortfall_person_days_p90"], color=c,
                              alpha=0.15, lw=0)  # fmt: skip
@@ -375,10 +380,11 @@ def sweep_chart(table: pd.DataFrame, keys: list[str]) -> Figure:
     bottom.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:.0%}"))
     bottom.set_ylim(-0.02, 1.02)
     bottom.set_xlabel(x_key + (" (share of the requirement)" if x_key.endswith("funded_fraction") else ""))
-    total = table.groupby(x_key)["shortfall_person_days"].sum().sort_index()
-    first, last = total.iloc[0], total.iloc[-1]
-    fig.suptitle(f"Shortfall from {first:,.0f} person-days at {x_key}={total.index[0]:g} to "
-                 f"{last:,.0f} at {total.index[-1]:g}", fontsize=12)  # fmt: skip
+    if not numeric:
+        bottom.set_xticks(range(len(values)), [show(v) for v in values])
+    (low, first), (high, last) = curve_ends(table, x_key)
+    fig.suptitle(f"Shortfall from {first:,.0f} person-days at {x_key}={show(low)} to "
+                 f"{last:,.0f} at {show(high)}", fontsize=12)  # fmt: skip
     for ax in (top, bottom):
         ax.grid(True, alpha=0.3)
         ax.legend(loc="upper right", fontsize=7)

@@ -236,15 +236,15 @@ def render_compare(runs: list[tuple[str, SimulationResult]], charts: dict[str, P
 
 def render_sweep(result, scenario_name: str, charts: dict[str, Path]) -> str:
     """report.html of a sweep (``result`` is a sweep.SweepResult)."""
+    from campsim.sweep import curve_ends, show
+
     table = result.table
     x_key = result.keys[0]
-    total = table.groupby(x_key)["shortfall_person_days"].sum().sort_index()
+    (low, first_total), (high, last_total) = curve_ends(table, x_key)
+    verb = "falls" if first_total >= last_total else "goes"
     headline = (
-        f"Shortfall falls from {total.iloc[0]:,.0f} person-days at {x_key} = {total.index[0]:g} "
-        f"to {total.iloc[-1]:,.0f} at {total.index[-1]:g} (all commodities, mean over replications)."
-        if total.iloc[0] >= total.iloc[-1]
-        else f"Shortfall goes from {total.iloc[0]:,.0f} person-days at {x_key} = {total.index[0]:g} "
-        f"to {total.iloc[-1]:,.0f} at {total.index[-1]:g} (all commodities, mean over replications)."
+        f"Shortfall {verb} from {first_total:,.0f} person-days at {x_key} = {show(low)} to {last_total:,.0f} "
+        f"at {show(high)} (all commodities, mean over replications)."
     )
     first = result.summaries[0]
     return (

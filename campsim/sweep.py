@@ -87,6 +87,23 @@ def sweep(
     return SweepResult(keys, pd.DataFrame(rows), summaries, shadow_warnings(base, keys))
 
 
+def is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def show(value: Any) -> str:
+    """A varied value for people: 0.62, 3000000, monthly."""
+    return f"{value:g}" if is_number(value) else str(value)
+
+
+def curve_ends(table: pd.DataFrame, key: str) -> tuple[tuple[Any, float], tuple[Any, float]]:
+    """(value, total shortfall person-days) at the first and last value of ``key``, in grid order."""
+    totals = table.groupby(key, sort=False)["shortfall_person_days"].sum()
+    if all(is_number(v) for v in totals.index):
+        totals = totals.sort_index()
+    return (totals.index[0], float(totals.iloc[0])), (totals.index[-1], float(totals.iloc[-1]))
+
+
 # --- the solver ------------------------------------------------------------------------
 
 TARGET = re.compile(

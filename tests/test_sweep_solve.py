@@ -169,3 +169,13 @@ def test_a_solve_of_the_same_scenario_puts_its_figure_in_the_run_headline(tmp_pa
     # a different scenario (here: an override) does not borrow that figure
     assert main(["run", str(path), "--set", "days=90", "--quiet", "--no-charts", "--out", "other"]) == 0
     assert "solve" not in json.loads((tmp_path / "other" / "summary.json").read_text())
+
+
+def test_a_sweep_over_words_draws_them_as_categories(tmp_path):
+    out = tmp_path / "words"
+    assert main(["sweep", str(RAMADI), "--vary", "funding.disbursement=upfront,monthly", "-n", "2", "-j", "1",
+                 "--out", str(out), "--quiet"]) == 0  # fmt: skip
+    rows = list(csv.DictReader((out / "sweep.csv").open()))
+    assert [r["funding.disbursement"] for r in rows[::4]] == ["upfront", "monthly"]
+    assert "at funding.disbursement = upfront to" in (out / "report.html").read_text()
+    assert (out / "sweep.png").stat().st_size > 0
