@@ -12,9 +12,11 @@ order; day d is ticks [10d, 10d + 10). Within day d, in this order:
 2. funding (1): tranches due today are added to each commodity's balance.
 3. roads (2): disruptions starting today close their commodities' routes; those that
    ended yesterday reopen them.
-4. receipts: deliveries due today (3), then donations (4), go on the shelf; whatever
-   would lift stock above capacity is lost as overflow (it still counts as received).
-   A receipt whose route is closed waits for the first day it is open again.
+4. receipts: deliveries and donations due today reach the gate (3); one whose route is
+   closed waits there for the first day it is open again. Then (4) the day's deliveries go
+   on the shelf as one receipt (their sum, in the order they were ordered), then the day's
+   donations as another (in scenario order); whatever would lift stock above capacity is
+   lost as overflow (it still counts as received).
 5. distribution (5): need = P(d) x per_person_day (per-household kits: arriving
    households x quantity + yesterday's backlog); days of cover = stock / need; ration =
    the ration of the lowest threshold that cover is strictly below (1 if none);
@@ -40,13 +42,13 @@ from dataclasses import dataclass, field
 import numpy as np
 import simpy
 
-from campsim import standards
+from campsim import daymath, standards
 from campsim.inputs import RandomInputs, requirements_usd, tranches
 from campsim.scenario import Commodity, Scenario
 from campsim.stock import Stock
 
 TICKS_PER_DAY = 10
-POPULATION, FUNDING, ROADS, DELIVERIES, DONATIONS = 0, 1, 2, 3, 4
+POPULATION, FUNDING, ROADS, GATE, RECEIPTS = 0, 1, 2, 3, 4
 DISTRIBUTION, SPOILAGE, REVIEW, RECORD = 5, 6, 7, 9
 
 DAILY_FIELDS = (
@@ -110,8 +112,10 @@ class SupplyLine:
         self.name = name
         self.spec = spec
         self.requirement_usd = requirement_usd
-        self.stock = Stock()
+        self.stock = Stock(perishable=spec.shelf_life_days is not None)
         self.stock.add(0, spec.initial_stock)
+        self.at_gate: list[tuple[int, float]] = []  # today's deliveries: (day ordered, quantity)
+        self.donated: list[tuple[int, float]] = []  # today's donations: (index in the scenario, quantity)
         self.pipeline = 0.0
         self.open_orders = 0
         self.balance = 0.0
@@ -153,8 +157,9 @@ class CampModel:
         for disruption in scenario.disruptions:
             self.env.process(self.disruption(disruption))
         for line in self.lines.values():
-            for donation in line.spec.donations:
-                self.env.process(self.donation(line, donation.day_index(scenario.start), donation.quantity))
+            for index, donation in enumerate(line.spec.donations):
+                self.env.process(self.donation(line, index, donation.day_index(scenario.start), donation.quantity))
+        self.env.process(self.receipts())
         self.env.process(self.distribution())
         self.env.process(self.spoilage())
         for line in self.lines.values():
@@ -200,7 +205,7 @@ class CampModel:
         """People leave (a share of yesterday's population) and arrive, once a day."""
         for day in range(self.days):
             yield self.until(day, POPULATION)
-            self.people += self.inputs.arrivals[day] - self.inputs.departures[day]
+            self.people = daymath.population_today(self.people, self.inputs.arrivals[day], self.inputs.departures[day])
             self.population[day] = self.people
 
     def funding(self):
@@ -231,28 +236,49 @@ class CampModel:
             line.closures -= 1
 
     def delivery(self, line: SupplyLine, day_due: int, quantity: float, ordered_on: int):
-        """An order in transit: lands on its due day, or the first open day after it."""
-        yield self.until(day_due, DELIVERIES)
+        """An order in transit: reaches the gate on its due day, or the first open day after it."""
+        yield self.until(day_due, GATE)
         while line.closures:
             yield self.env.timeout(TICKS_PER_DAY)
-        day = self.today
-        line.open_orders -= 1
-        line.pipeline = line.pipeline - quantity if line.open_orders else 0.0
-        overflow = line.receive(day, quantity)
-        self.log(day, "delivery", line.name, quantity, note=f"ordered on day {ordered_on}")
-        if overflow > 0:
-            self.log(day, "overflow", line.name, overflow, note="delivery above capacity")
+        line.at_gate.append((ordered_on, quantity))
 
-    def donation(self, line: SupplyLine, day_due: int, quantity: float):
-        """A free delivery: lands on its day, or the first open day after it."""
-        yield self.until(day_due, DONATIONS)
+    def donation(self, line: SupplyLine, index: int, day_due: int, quantity: float):
+        """A free delivery: reaches the gate on its day, or the first open day after it."""
+        yield self.until(day_due, GATE)
         while line.closures:
             yield self.env.timeout(TICKS_PER_DAY)
-        day = self.today
-        overflow = line.receive(day, quantity)
-        self.log(day, "donation", line.name, quantity)
-        if overflow > 0:
-            self.log(day, "overflow", line.name, overflow, note="donation above capacity")
+        line.donated.append((index, quantity))
+
+    def receipts(self):
+        """Each day, what reached the gate goes on the shelf: deliveries first, then donations.
+
+        Receipts of one kind are summed in a fixed order (order day; scenario order) and
+        received as one, so the result does not depend on which postponed delivery SimPy
+        happens to wake first, and the batch engine can add them up the same way.
+        """
+        for day in range(self.days):
+            yield self.until(day, RECEIPTS)
+            for line in self.lines.values():
+                if line.at_gate:
+                    delivered = 0.0
+                    for ordered_on, quantity in sorted(line.at_gate):
+                        delivered += quantity
+                        self.log(day, "delivery", line.name, quantity, note=f"ordered on day {ordered_on}")
+                    line.open_orders -= len(line.at_gate)
+                    line.at_gate.clear()
+                    line.pipeline = line.pipeline - delivered if line.open_orders else 0.0
+                    overflow = line.receive(day, delivered)
+                    if overflow > 0:
+                        self.log(day, "overflow", line.name, overflow, note="deliveries above capacity")
+                if line.donated:
+                    donated = 0.0
+                    for _, quantity in sorted(line.donated):
+                        donated += quantity
+                        self.log(day, "donation", line.name, quantity)
+                    line.donated.clear()
+                    overflow = line.receive(day, donated)
+                    if overflow > 0:
+                        self.log(day, "overflow", line.name, overflow, note="donations above capacity")
 
     def distribution(self):
         """Each day every commodity is handed out against need, rationed by days of cover."""
@@ -263,7 +289,7 @@ class CampModel:
             for line in self.lines.values():
                 spec, rec = line.spec, line.daily
                 if spec.per_household:
-                    new_need = float(self.inputs.arrivals[day]) / size * spec.per_new_household
+                    new_need = daymath.kits_for_arrivals(float(self.inputs.arrivals[day]), size, spec.per_new_household)
                     need = new_need + line.backlog
                     line.new_need_window.append(new_need)
                 else:
@@ -274,7 +300,7 @@ class CampModel:
                     level = _ration_level(spec, cover)
                     planned = need * level
                     distributed = line.stock.take(min(stock, planned))
-                    broken = distributed < planned * (1 - standards.SHORTAGE_RTOL)
+                    broken = distributed < daymath.shortage_threshold(planned)
                 else:
                     cover, level, planned, distributed, broken = np.nan, 1.0, 0.0, 0.0, False
                 shortfall = need - distributed
@@ -319,8 +345,12 @@ class CampModel:
         for day in range(0, self.days, rule.review_every_days):
             yield self.until(day, REVIEW)
             if line.spec.per_household:
-                window = line.new_need_window
-                target = rule.order_up_to_days * sum(window) / len(window) + line.backlog
+                window_sum = 0.0
+                for new_need in line.new_need_window:  # a plain loop: sum() may compensate rounding
+                    window_sum += new_need
+                target = daymath.kit_order_target(
+                    rule.order_up_to_days, window_sum, len(line.new_need_window), line.backlog
+                )
             else:
                 target = rule.order_up_to_days * line.daily["need"][day]
             position = line.stock.total + line.pipeline

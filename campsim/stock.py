@@ -2,6 +2,18 @@
 
 SimPy's Container does not fit: ``get`` waits for the full amount, ``put`` waits when
 full, and it keeps no batches, so FIFO spoilage and lost overflow need this small queue.
+
+The arithmetic is written so that the batch engine (batch.py), which keeps one column
+per receipt day, performs the same floating-point operations in the same order:
+
+- adding ``q`` adds it to the day's batch and to the total;
+- taking ``q`` from the oldest batches first walks the running sum of the batches
+  (``cum``): batches with ``cum <= q`` are gone, the first one past ``q`` keeps
+  ``cum - q``; the total is then recounted as the left-to-right sum of the batches;
+- expiring removes a batch and recounts the total the same way.
+
+An empty column adds an exact 0.0 to a running sum, so both layouts round alike. A
+non-perishable stock is kept as one batch (FIFO order changes nothing without spoilage).
 """
 
 from __future__ import annotations
@@ -12,17 +24,18 @@ from collections import deque
 class Stock:
     """Stock on hand as batches ``[receipt_day, quantity]``, oldest first."""
 
-    __slots__ = ("batches", "total")
+    __slots__ = ("batches", "total", "perishable")
 
-    def __init__(self) -> None:
+    def __init__(self, perishable: bool = True) -> None:
         self.batches: deque[list[float]] = deque()
         self.total = 0.0
+        self.perishable = perishable
 
     def add(self, day: int, quantity: float) -> None:
         """Put ``quantity`` received on ``day`` on the shelf."""
         if quantity <= 0:
             return
-        if self.batches and self.batches[-1][0] == day:
+        if self.batches and (not self.perishable or self.batches[-1][0] == day):
             self.batches[-1][1] += quantity
         else:
             self.batches.append([day, quantity])
@@ -37,15 +50,15 @@ class Stock:
             self.batches.clear()
             self.total = 0.0
             return taken
-        remaining = quantity
-        while remaining > 0 and self.batches:
+        cum = 0.0
+        while self.batches:
             batch = self.batches[0]
-            if batch[1] <= remaining:
-                remaining -= batch[1]
+            cum += batch[1]
+            if cum <= quantity:
                 self.batches.popleft()
             else:
-                batch[1] -= remaining
-                remaining = 0.0
+                batch[1] = cum - quantity
+                break
         self._recount()
         return quantity
 
@@ -62,4 +75,9 @@ class Stock:
     def _recount(self) -> None:
         # The total is the sum of the batches, recounted after each removal, so it can
         # never drift from them (or below zero) however many tiny receipts come and go.
-        self.total = sum(batch[1] for batch in self.batches)
+        # A plain loop, not sum(): Python 3.12's sum() of floats compensates rounding,
+        # and the batch engine's running sum does not.
+        total = 0.0
+        for batch in self.batches:
+            total += batch[1]
+        self.total = total
