@@ -48,102 +48,173 @@ def runs(mask: np.ndarray) -> list[tuple[int, int]]:
 def critical_mask(spec: Commodity, need: np.ndarray, distributed: np.ndarray, population: np.ndarray) -> np.ndarray:
     """Days on which each person got less than the commodity's critical level."""
     if spec.critical_per_person_day is None:
-        return np.zeros(len(need), dtype=bool)
+        return np.zeros(need.shape, dtype=bool)
     with np.errstate(divide="ignore", invalid="ignore"):
         per_person = np.where(population > 0, distributed / population, np.inf)
     return (need > 0) & (per_person < spec.critical_per_person_day * (1 - standards.SHORTAGE_RTOL))
 
 
-def _share(population: np.ndarray, mask: np.ndarray, total: float) -> float:
+def _share(population: np.ndarray, mask: np.ndarray, total: np.ndarray) -> np.ndarray:
     """Share of person-days on days where mask holds (1 for 'met' when there are no people)."""
-    if total <= 0:
-        return float(mask.all())
-    return float(np.sum(population[mask])) / total
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = np.sum(np.where(mask, population, 0.0), axis=-1) / total
+    return np.where(total > 0, share, mask.all(axis=-1))
 
 
-def commodity_metrics(
+def longest_runs(mask: np.ndarray) -> np.ndarray:
+    """The longest run of consecutive True days of each row of a [replications, days] mask."""
+    days = np.arange(mask.shape[-1])
+    last_false = np.maximum.accumulate(np.where(mask, -1, days), axis=-1)
+    return np.max(np.where(mask, days - last_false, 0), axis=-1, initial=0)
+
+
+def first_days(mask: np.ndarray) -> list[int | None]:
+    """The first True day of each row (None where there is none)."""
+    first = np.argmax(mask, axis=-1)
+    return [int(f) if any_ else None for f, any_ in zip(first.tolist(), mask.any(axis=-1).tolist(), strict=True)]
+
+
+def commodity_metrics_batch(
     spec: Commodity,
-    line: LineResult,
+    daily: dict[str, np.ndarray],
+    requirement_usd: float,
+    initial_stock: float,
+    end_pipeline: np.ndarray,
     population: np.ndarray,
     household_size: float,
     start: date,
-) -> dict[str, Any]:
-    """The summary.json metrics of one commodity (see docs/semantics.md)."""
-    d = line.daily
+) -> list[dict[str, Any]]:
+    """The summary.json metrics of one commodity, one dict per replication (see docs/semantics.md).
+
+    Arrays are [replications, days]; a single run is a batch of one, so the SimPy and the
+    batch engines' summaries come out of the same code.
+    """
+    d = daily
     need, distributed = d["need"], d["distributed"]
+    reps = need.shape[0]
     short = shortage_mask(need, distributed)
     with np.errstate(divide="ignore", invalid="ignore"):
         unmet_share = np.where(need > 0, 1 - distributed / need, 0.0)
     if spec.per_household:
-        need_total = float(np.sum(d["new_need"]))
-        shortfall = float(d["shortfall"][-1])  # the backlog still owed at the end
+        need_total = np.sum(d["new_need"], axis=-1)
+        shortfall = d["shortfall"][:, -1]  # the backlog still owed at the end
         kits_per_household = spec.per_new_household
         households_waiting = d["shortfall"] / kits_per_household if kits_per_household else 0 * need
         people_short = households_waiting * household_size
-        person_days = float(np.sum(people_short))
+        person_days = np.sum(people_short, axis=-1)
     else:
-        need_total = float(np.sum(need))
-        shortfall = float(np.sum(d["shortfall"]))
-        person_days = float(np.sum(population * unmet_share))
+        need_total = np.sum(need, axis=-1)
+        shortfall = np.sum(d["shortfall"], axis=-1)
+        person_days = np.sum(population * unmet_share, axis=-1)
         people_short = np.where(short, population, 0.0)
-    short_runs = runs(short)
-    first_cause = None
-    if short_runs:
-        first_cause = "pipeline break" if d["stockout"][short_runs[0][0]] > 0 else "ration cut"
-    people_total = float(np.sum(population))
-    break_runs = runs(d["stockout"] > 0)
+    any_short = short.any(axis=-1)
+    first_short = first_days(short)
+    breaks = d["stockout"] > 0
     cut = d["ration_level"] < 1
-    first_short = short_runs[0][0] if short_runs else None
-    distributed_total = float(np.sum(distributed))
-    return {
-        "unit": spec.unit,
-        "kind": "per_new_household" if spec.per_household else "per_person_day",
+    first_cut = first_days(cut)
+    people_total = np.sum(population, axis=-1)
+    distributed_total = np.sum(distributed, axis=-1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        coverage = np.where(need_total > 0, distributed_total / need_total, 1.0)
+    at_standard = None if spec.per_household else _share(population, ~short, people_total).tolist()
+    below_critical = (
+        None
+        if spec.critical_per_person_day is None
+        else _share(population, critical_mask(spec, need, distributed, population), people_total).tolist()
+    )
+    columns = {
         "need": need_total,
         "distributed": distributed_total,
-        "coverage": distributed_total / need_total if need_total > 0 else 1.0,
+        "coverage": coverage,
         "shortfall": shortfall,
         "shortfall_person_days": person_days,
-        "shortage_days": int(np.sum(short)),
-        "first_shortage_day": first_short,
-        "first_shortage_date": None if first_short is None else day_date(start, first_short),
-        "longest_shortage_days": max((n for _, n in short_runs), default=0),
-        "min_ration": float(np.min(d["ration"])),
+        "shortage_days": np.sum(short, axis=-1),
+        "longest_shortage_days": longest_runs(short),
+        "min_ration": np.min(d["ration"], axis=-1),
         "unmet_cost_usd": shortfall * spec.unit_cost_usd,
-        "requirement_usd": float(line.requirement_usd),
-        "received_usd": float(np.sum(d["funds_received"])),
-        "spent_usd": float(np.sum(d["spent"])),
-        "balance_usd": float(d["balance"][-1]),
-        "initial_stock": float(line.initial_stock),
-        "received": float(np.sum(d["received"])),
-        "spoiled": float(np.sum(d["spoiled"])),
-        "overflow": float(np.sum(d["overflow"])),
-        "end_stock": float(d["stock"][-1]),
-        "end_pipeline": float(line.end_pipeline),
-        # beyond the contract: what kind of shortage, and when
-        "ration_cut_days": int(np.sum(cut)),
-        "first_ration_cut_date": day_date(start, int(np.argmax(cut))) if cut.any() else None,
-        "first_shortage_cause": first_cause,
-        "peak_people_short": float(np.max(people_short)) if short.any() else 0.0,
-        "share_person_days_at_standard": (None if spec.per_household else _share(population, ~short, people_total)),
-        "share_person_days_below_critical": (
-            None
-            if spec.critical_per_person_day is None
-            else _share(population, critical_mask(spec, need, distributed, population), people_total)
-        ),
-        "pipeline_break_days": int(np.sum(d["stockout"] > 0)),
-        "pipeline_breaks": [
-            {"start": day_date(start, a), "end": day_date(start, a + n - 1), "days": n} for a, n in break_runs
-        ],
+        "received_usd": np.sum(d["funds_received"], axis=-1),
+        "spent_usd": np.sum(d["spent"], axis=-1),
+        "balance_usd": d["balance"][:, -1],
+        "received": np.sum(d["received"], axis=-1),
+        "spoiled": np.sum(d["spoiled"], axis=-1),
+        "overflow": np.sum(d["overflow"], axis=-1),
+        "end_stock": d["stock"][:, -1],
+        "end_pipeline": np.asarray(end_pipeline, dtype=float).reshape(reps),
+        "ration_cut_days": np.sum(cut, axis=-1),
+        "peak_people_short": np.where(any_short, np.max(people_short, axis=-1), 0.0),
+        "pipeline_break_days": np.sum(breaks, axis=-1),
     }
+    col = {k: v.tolist() for k, v in columns.items()}  # Python ints and floats, fast
+    out = []
+    for r in range(reps):
+        first = first_short[r]
+        out.append(
+            {
+                "unit": spec.unit,
+                "kind": "per_new_household" if spec.per_household else "per_person_day",
+                "need": col["need"][r],
+                "distributed": col["distributed"][r],
+                "coverage": col["coverage"][r],
+                "shortfall": col["shortfall"][r],
+                "shortfall_person_days": col["shortfall_person_days"][r],
+                "shortage_days": col["shortage_days"][r],
+                "first_shortage_day": first,
+                "first_shortage_date": None if first is None else day_date(start, first),
+                "longest_shortage_days": col["longest_shortage_days"][r],
+                "min_ration": col["min_ration"][r],
+                "unmet_cost_usd": col["unmet_cost_usd"][r],
+                "requirement_usd": float(requirement_usd),
+                "received_usd": col["received_usd"][r],
+                "spent_usd": col["spent_usd"][r],
+                "balance_usd": col["balance_usd"][r],
+                "initial_stock": float(initial_stock),
+                "received": col["received"][r],
+                "spoiled": col["spoiled"][r],
+                "overflow": col["overflow"][r],
+                "end_stock": col["end_stock"][r],
+                "end_pipeline": col["end_pipeline"][r],
+                # beyond the contract: what kind of shortage, and when
+                "ration_cut_days": col["ration_cut_days"][r],
+                "first_ration_cut_date": None if first_cut[r] is None else day_date(start, first_cut[r]),
+                "first_shortage_cause": (
+                    None if first is None else "pipeline break" if breaks[r, first] else "ration cut"
+                ),
+                "peak_people_short": col["peak_people_short"][r],
+                "share_person_days_at_standard": None if at_standard is None else at_standard[r],
+                "share_person_days_below_critical": None if below_critical is None else below_critical[r],
+                "pipeline_break_days": col["pipeline_break_days"][r],
+                "pipeline_breaks": [
+                    {"start": day_date(start, a), "end": day_date(start, a + n - 1), "days": n}
+                    for a, n in (runs(breaks[r]) if col["pipeline_break_days"][r] else ())
+                ],
+            }
+        )
+    return out
 
 
-def summarize(s: Scenario, r: EngineResult, seed: int) -> dict[str, Any]:
-    """The summary.json dict of one run."""
-    commodities = {
-        name: commodity_metrics(spec, r.lines[name], r.population, s.population.household_size, s.start)
+def summarize_batch(s: Scenario, population: np.ndarray, arrivals: np.ndarray, departures: np.ndarray,
+                    lines: dict, seed: int) -> list[dict[str, Any]]:  # fmt: skip
+    """The summary.json dict of each replication of a batch (arrays [replications, days])."""
+    per_commodity = {
+        name: commodity_metrics_batch(
+            spec,
+            lines[name].daily,
+            lines[name].requirement_usd,
+            lines[name].initial_stock,
+            lines[name].end_pipeline,
+            population,
+            s.population.household_size,
+            s.start,
+        )
         for name, spec in s.commodities.items()
     }
-    return {
+    pop = {
+        "final": population[:, -1].tolist(),
+        "arrivals": np.sum(arrivals, axis=-1).tolist(),
+        "departures": np.sum(departures, axis=-1).tolist(),
+        "peak": np.max(population, axis=-1).tolist(),
+    }
+    head = {
         "scenario": s.name,
         "start": s.start.isoformat(),
         "end": day_date(s.start, s.days - 1),
@@ -151,19 +222,36 @@ def summarize(s: Scenario, r: EngineResult, seed: int) -> dict[str, Any]:
         "seed": seed,
         "deterministic": s.deterministic,
         "replications": 1,
-        "population": {
-            "initial": s.population.initial,
-            "final": float(r.population[-1]),
-            "arrivals": float(np.sum(r.arrivals)),
-            "departures": float(np.sum(r.departures)),
-            "peak": float(np.max(r.population)),
-        },
-        "commodities": commodities,
-        "funding": {
-            key: float(sum(c[key] for c in commodities.values()))
-            for key in ("requirement_usd", "received_usd", "spent_usd", "balance_usd")
-        },
     }
+    out = []
+    for r in range(population.shape[0]):
+        commodities = {name: per_commodity[name][r] for name in s.commodities}
+        out.append(
+            {
+                **head,
+                "population": {"initial": s.population.initial, **{k: v[r] for k, v in pop.items()}},
+                "commodities": commodities,
+                "funding": {
+                    key: float(sum(c[key] for c in commodities.values()))
+                    for key in ("requirement_usd", "received_usd", "spent_usd", "balance_usd")
+                },
+            }
+        )
+    return out
+
+
+def summarize(s: Scenario, r: EngineResult, seed: int) -> dict[str, Any]:
+    """The summary.json dict of one run (a batch of one)."""
+    lines = {
+        name: LineResult(
+            daily={k: v[None] for k, v in line.daily.items()},
+            requirement_usd=line.requirement_usd,
+            initial_stock=line.initial_stock,
+            end_pipeline=line.end_pipeline,
+        )
+        for name, line in r.lines.items()
+    }
+    return summarize_batch(s, r.population[None], r.arrivals[None], r.departures[None], lines, seed)[0]
 
 
 def daily_frame(s: Scenario, r: EngineResult) -> pd.DataFrame:

@@ -42,9 +42,7 @@ def test_fixed_lead_time_reorder_cycle_follows_the_hand_computed_stock_path():
         population={"initial": 100}, days=14,
     )  # fmt: skip
     r = campsim.simulate(s)
-    assert daily_of(r, "food", "stock").tolist() == [
-        200, 100, 0, 700, 600, 500, 400, 300, 700, 600, 500, 400, 300, 700
-    ]
+    assert daily_of(r, "food", "stock").tolist() == [200, 100, 0, 700, 600, 500, 400, 300, 700, 600, 500, 400, 300, 700]
     orders = r.events[r.events["kind"] == "order"]
     assert orders["day"].tolist() == [0, 5, 10]
     assert orders["quantity"].tolist() == [800, 500, 500]
@@ -181,7 +179,9 @@ def test_disruption_postpones_a_delivery_to_the_first_open_day_even_across_two_c
     assert ev.loc[ev["kind"] == "donation", "day"].tolist() == [3]
     dis = ev[ev["kind"] == "disruption"]
     assert list(zip(dis["day"], dis["commodity"], dis["note"], strict=True)) == [
-        (1, "food", "bridge"), (4, "food", "flood"), (4, "water", "flood")
+        (1, "food", "bridge"),
+        (4, "food", "flood"),
+        (4, "water", "flood"),
     ]
     assert_books_balance(r)
 

@@ -108,7 +108,8 @@ def test_compare_writes_the_table_words_charts_and_report(tmp_path, capsys):
     # labels: the part of the names that differs; the full names stay in the name column
     assert {r["scenario"] for r in rows} == {"62% funded", "fully funded"}
     assert {r["name"] for r in rows} == {
-        "Ramadi camps, October 2017 influx (62% funded)", "Ramadi camps, October 2017 influx (fully funded)"
+        "Ramadi camps, October 2017 influx (62% funded)",
+        "Ramadi camps, October 2017 influx (fully funded)",
     }
     funded = [r for r in rows if r["scenario"] == "fully funded"]
     assert all(float(r["received_usd"]) == pytest.approx(float(r["requirement_usd"])) for r in funded)
@@ -136,9 +137,10 @@ def test_compare_vary_labels_variants_by_value_and_shares_random_numbers(tmp_pat
     runs = run_variants(load_variants([str(RAMADI)], vary=("funding.funded_fraction=0.5,1.0",)))
     (_, low), (_, high) = runs
     assert low.daily["population"].equals(high.daily["population"])
-    assert low.summary["commodities"]["water"]["shortfall_person_days"] > high.summary["commodities"]["water"][
-        "shortfall_person_days"
-    ]
+    assert (
+        low.summary["commodities"]["water"]["shortfall_person_days"]
+        > high.summary["commodities"]["water"]["shortfall_person_days"]
+    )
 
 
 def test_compare_shows_commodities_a_scenario_lacks_as_absent(tmp_path):

@@ -24,7 +24,6 @@ DATA_DIR = CASES_DIR / "data"
 EXPECT_PREFIX = "# expect:"
 
 
-
 def _expectations(path: Path) -> list[str]:
     """The ``;``-separated substrings on a fixture's first line (empty list if absent)."""
     lines = path.read_text(encoding="utf-8").splitlines()
@@ -204,9 +203,7 @@ def test_csv_with_huge_field(tmp_path: Path) -> None:
 def test_csv_not_utf8(tmp_path: Path) -> None:
     (tmp_path / "latin1.csv").write_bytes(b"date,arrivals\n2017-10-01,5 \xe9\n")
     path = _with_csv(tmp_path, "latin1.csv")
-    _check_message(
-        _load_error(path), path.name, [":7:", "population.arrivals.0.csv", "latin1.csv", "UTF-8"]
-    )
+    _check_message(_load_error(path), path.name, [":7:", "population.arrivals.0.csv", "latin1.csv", "UTF-8"])
 
 
 # --- --set overrides -----------------------------------------------------------------------
@@ -242,9 +239,7 @@ def test_set_refuses_a_python_tag(valid_path: Path) -> None:
 
 
 def test_set_valid_override(valid_path: Path) -> None:
-    scenario = campsim.load_scenario(
-        valid_path, overrides=["commodities.food.ordering.lead_time_days=30"]
-    )
+    scenario = campsim.load_scenario(valid_path, overrides=["commodities.food.ordering.lead_time_days=30"])
     lead_time = scenario.commodities["food"].ordering.lead_time_days
     assert lead_time.fixed == 30
     assert lead_time.triangular is None

@@ -93,8 +93,11 @@ def scenarios(draw):
         "funding": {"funded_fraction": draw(st.floats(0, 1)), "disbursement": disbursement},
         "commodities": {n: draw(commodities(days)) for n in names},
         "disruptions": [
-            {"start": draw(st.integers(0, days - 1)), "days": draw(st.integers(1, 30)),
-             **({"commodities": [draw(st.sampled_from(names))]} if draw(st.booleans()) else {})}
+            {
+                "start": draw(st.integers(0, days - 1)),
+                "days": draw(st.integers(1, 30)),
+                **({"commodities": [draw(st.sampled_from(names))]} if draw(st.booleans()) else {}),
+            }
             for _ in range(draw(st.integers(0, 2)))
         ],  # fmt: skip
     }
@@ -191,7 +194,9 @@ def test_distributed_never_exceeds_need_when_taken_from_a_large_stock():
     # 131,073 - (131,073 - 0.015) is 0.015000000000000013 in floating point: the amount
     # handed out is the amount asked for, not the difference of two large totals.
     data = {
-        "name": "found", "start": START, "days": 1,
+        "name": "found",
+        "start": START,
+        "days": 1,
         "population": {"initial": 1},
         "commodities": {"food": {"per_person_day": 0.015, "initial_stock": 131073.0}},
     }

@@ -130,5 +130,7 @@ def test_compare_with_replications_overlays_bands_on_common_random_numbers(tmp_p
     water = {r["scenario"]: float(r["shortfall_person_days"]) for r in rows if r["commodity"] == "water"}
     assert water["fully funded"] < water["62% funded"]
     # the same 6 replications on the same seed: the same people arrive in both scenarios
-    low = aggregate(campsim.load_scenario(RAMADI), 2017, run_replications(campsim.load_scenario(RAMADI), 2017, 6, jobs=1))
+    low = aggregate(
+        campsim.load_scenario(RAMADI), 2017, run_replications(campsim.load_scenario(RAMADI), 2017, 6, jobs=1)
+    )
     assert low["commodities"]["water"]["shortfall_person_days"] == pytest.approx(water["62% funded"])

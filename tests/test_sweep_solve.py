@@ -38,7 +38,11 @@ commodities:
         ("funding.funded_fraction=0.3:1.0:0.35", "funding.funded_fraction", ["0.3", "0.65", "1.0"]),
         ("funding.funded_fraction=0.3:1.0:0.05", "funding.funded_fraction", None),
         ("days=10:30:10", "days", ["10", "20", "30"]),
-        ("commodities.water.ordering.lead_time_days=1,2,5", "commodities.water.ordering.lead_time_days", ["1", "2", "5"]),
+        (
+            "commodities.water.ordering.lead_time_days=1,2,5",
+            "commodities.water.ordering.lead_time_days",
+            ["1", "2", "5"],
+        ),
         ("seed=7", "seed", ["7"]),
     ],
 )
@@ -62,7 +66,9 @@ def test_bad_vary_syntax_is_a_clear_error(option, words):
 
 
 def test_several_vary_make_the_full_grid():
-    points = grid(str(RAMADI), (), ("funding.funded_fraction=0.5,1.0", "commodities.water.capacity=3000000:4000000:500000"))
+    points = grid(
+        str(RAMADI), (), ("funding.funded_fraction=0.5,1.0", "commodities.water.capacity=3000000:4000000:500000")
+    )
     assert [p[0] for p in points] == [
         {"funding.funded_fraction": f, "commodities.water.capacity": c}
         for f in (0.5, 1.0) for c in (3_000_000, 3_500_000, 4_000_000)
@@ -94,7 +100,9 @@ def test_sweep_warns_when_a_commodity_shadows_the_varied_fraction(tmp_path, caps
 
 
 def test_bad_sweep_input_exits_2_and_writes_nothing(tmp_path, capsys):
-    assert main(["sweep", str(RAMADI), "--vary", "funding.funded_fraction=0.5:2:0.5", "--out", str(tmp_path / "s")]) == 2
+    assert (
+        main(["sweep", str(RAMADI), "--vary", "funding.funded_fraction=0.5:2:0.5", "--out", str(tmp_path / "s")]) == 2
+    )
     assert "funding.funded_fraction" in capsys.readouterr().err
     assert not (tmp_path / "s").exists()
 
