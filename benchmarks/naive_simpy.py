@@ -40,16 +40,16 @@ def check_supported(s: Scenario) -> None:
     if s.disruptions:
         missing.append("disruptions")
     for name, c in s.commodities.items():
-        for feature, present in (("shelf life", c.shelf_life_days), ("capacity", c.capacity is not None),
-                                 ("donations", c.donations)):  # fmt: skip
-            if present:
-                missing.append(f"{feature} ({name})")
+        features = {"shelf life": c.shelf_life_days, "capacity": c.capacity is not None, "donations": c.donations}
+        missing += [f"{feature} ({name})" for feature, present in features.items() if present]
     if missing:
         raise NotImplementedError(f"naive_simpy does not model: {', '.join(missing)}")
 
 
 @dataclass
 class Household:
+    """A family: its size and, per kit commodity, the kits it has yet to collect."""
+
     members: float
     kits_owed: dict[str, float] = field(default_factory=dict)  # kit commodity -> kits still to collect
 
@@ -94,6 +94,7 @@ class Camp:
                 self.settle(Household(size, {name: c.per_new_household for name, c in self.kits.items()}))
 
     def settle(self, household: Household) -> None:
+        """Register a household and start its process."""
         self.households.append(household)
         self.env.process(self.household(household))
 

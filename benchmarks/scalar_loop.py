@@ -4,8 +4,9 @@ No SimPy and no numpy inside the loop: floats, lists and dicts only. It implemen
 full semantics (population, tranches, disruptions, deliveries then donations, capacity,
 rationing, FIFO spoilage, order-up-to review with its caps, kits with backlog) and takes
 its random inputs from ``campsim.inputs.draw_inputs``, so it consumes exactly the draws
-campsim does. Its cost grows with days x commodities, like the engine's; it is the
-"numpy limit" baseline's scalar sibling and a second implementation of the contract.
+campsim does. Its cost grows with days x commodities, like the engine's, but without
+SimPy's event machinery: what a plain per-day Python loop costs, between the engine and a
+vectorised (numpy) version. It is also a second, independent implementation of the contract.
 
 Receipt rule (the one the engine is moving to): all deliveries landing on a day, after
 postponement, are one receipt (their sum, in the order the orders were placed); capacity
@@ -123,8 +124,8 @@ def run(scenario: Scenario, inputs: RandomInputs | None = None) -> dict[str, Any
     lines = {name: Line(spec, s.days, closed_days(s, name)) for name, spec in s.commodities.items()}
 
     requirements = requirements_usd(s)
-    funds: dict[int, list[tuple[str, float]]] = {}
-    # same day: commodities in file order (the engine sorts by day, then commodity, then amount)
+    funds: dict[int, list[tuple[int, float, str]]] = {}  # day -> (file order, USD, commodity)
+    # several on one day are added in file order, then by amount, as the engine sorts them
     for order, name in enumerate(s.commodities):
         for day, amount in tranches(s, name, requirements[name]):
             funds.setdefault(day, []).append((order, amount, name))

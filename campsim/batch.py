@@ -29,13 +29,13 @@ import numpy as np
 
 from campsim import daymath, standards
 from campsim.engine import DAILY_FIELDS, EngineResult, LineResult
-from campsim.inputs import RandomInputs, draw_inputs, requirements_usd, tranches
+from campsim.inputs import RandomInputs, arrival_means, draw_inputs, requirements_usd, tranches
 from campsim.scenario import Commodity, Scenario
 
 
 @dataclass(frozen=True)
 class BatchInputs:
-    """Random inputs of many replications, stacked: arrays [replications, days]."""
+    """Random inputs of many replications, stacked day-major: arrays [days, replications]."""
 
     arrivals: np.ndarray
     departures: np.ndarray
@@ -44,9 +44,11 @@ class BatchInputs:
     @classmethod
     def stack(cls, draws: list[RandomInputs]) -> BatchInputs:
         return cls(
-            arrivals=np.stack([d.arrivals for d in draws]).astype(float),
-            departures=np.stack([d.departures for d in draws]).astype(float),
-            lead_times_days={n: np.stack([d.lead_times_days[n] for d in draws]) for n in draws[0].lead_times_days},
+            arrivals=np.stack([d.arrivals for d in draws], axis=1).astype(float),
+            departures=np.stack([d.departures for d in draws], axis=1).astype(float),
+            lead_times_days={
+                n: np.stack([d.lead_times_days[n] for d in draws], axis=1) for n in draws[0].lead_times_days
+            },
         )
 
 
@@ -56,16 +58,17 @@ def draw_batch(s: Scenario, seed: int, first: int, stop: int) -> BatchInputs:
         one = draw_inputs(s, seed, first)
         n = stop - first
         return BatchInputs(
-            arrivals=np.tile(one.arrivals, (n, 1)),
-            departures=np.tile(one.departures, (n, 1)),
-            lead_times_days={k: np.tile(v, (n, 1)) for k, v in one.lead_times_days.items()},
+            arrivals=np.tile(one.arrivals[:, None], (1, n)),
+            departures=np.tile(one.departures[:, None], (1, n)),
+            lead_times_days={k: np.tile(v[:, None], (1, n)) for k, v in one.lead_times_days.items()},
         )
-    return BatchInputs.stack([draw_inputs(s, seed, i) for i in range(first, stop)])
+    means = arrival_means(s)  # once, not once per replication
+    return BatchInputs.stack([draw_inputs(s, seed, i, means) for i in range(first, stop)])
 
 
 @dataclass
 class BatchLine:
-    """One commodity's daily record for every replication: field -> [replications, days]."""
+    """One commodity's daily record for every replication: field -> [days, replications]."""
 
     daily: dict[str, np.ndarray]
     requirement_usd: float
@@ -77,24 +80,24 @@ class BatchLine:
 class BatchResult:
     """Plain arrays out of a batch of replications."""
 
-    arrivals: np.ndarray  # [replications, days]
+    arrivals: np.ndarray  # [days, replications]
     departures: np.ndarray
     population: np.ndarray
     lines: dict[str, BatchLine]
 
     @property
     def replications(self) -> int:
-        return self.population.shape[0]
+        return self.population.shape[1]
 
     def replication(self, r: int) -> EngineResult:
         """One replication's arrays, shaped as the SimPy engine's result (no event log)."""
         return EngineResult(
-            arrivals=self.arrivals[r],
-            departures=self.departures[r],
-            population=self.population[r],
+            arrivals=self.arrivals[:, r],
+            departures=self.departures[:, r],
+            population=self.population[:, r],
             lines={
                 name: LineResult(
-                    daily={k: v[r] for k, v in line.daily.items()},
+                    daily={k: v[:, r] for k, v in line.daily.items()},
                     requirement_usd=line.requirement_usd,
                     initial_stock=line.initial_stock,
                     end_pipeline=float(line.end_pipeline[r]),
@@ -108,7 +111,7 @@ def land_days(s: Scenario, name: str) -> np.ndarray:
     """For each due day t (and t = days), the first day >= t the route is open; days = never."""
     closed = np.zeros(s.days, dtype=int)
     for d in s.disruptions:
-        if d.commodities is None or name in d.commodities:
+        if not d.commodities or name in d.commodities:  # no list, or an empty one: all commodities
             first = d.start_day(s.start)
             closed[max(first, 0) : max(min(first + d.days, s.days), 0)] += 1
     land = np.empty(s.days + 1, dtype=np.int64)
@@ -119,22 +122,26 @@ def land_days(s: Scenario, name: str) -> np.ndarray:
 
 
 class _Line:
-    """One commodity's state across replications, stepped a day at a time."""
+    """One commodity's state across replications, stepped a day at a time.
+
+    Everything is day-major ([days, replications]) so that each day's reads and writes
+    are contiguous rows.
+    """
 
     def __init__(self, s: Scenario, name: str, spec: Commodity, reps: int, requirement: float) -> None:
         days = s.days
         self.spec = spec
         self.reps = reps
         self.requirement_usd = requirement
-        self.daily = {f: np.zeros((reps, days)) for f in DAILY_FIELDS}
+        self.daily = {f: np.zeros((days, reps)) for f in DAILY_FIELDS}
         self.kits = spec.per_household
         self.steps = sorted(((r.below_days_of_cover, r.ration) for r in spec.rationing), reverse=True)
         self.capacity = spec.capacity
         self.total = np.full(reps, float(spec.initial_stock)) if spec.initial_stock > 0 else np.zeros(reps)
         self.life = spec.shelf_life_days
         if self.life is not None:
-            self.batches = np.zeros((reps, days))  # stock on hand by receipt day
-            self.batches[:, 0] = self.total
+            self.batches = np.zeros((days, reps))  # stock on hand by receipt day
+            self.batches[0] = self.total
             self.oldest = 0  # no replication has stock received before this day
         self.backlog = np.zeros(reps)
         self.balance = np.zeros(reps)
@@ -145,89 +152,90 @@ class _Line:
         for day, amount in sorted(tranches(s, name, requirement)):
             if amount > 0 and 0 <= day < days:
                 self.funds.setdefault(day, []).append(amount)
-        self.donations = np.zeros(days)
-        self.donation_days = np.zeros(days, dtype=bool)
-        for donation in spec.donations:
+        self.donations: dict[int, float] = {}
+        for donation in spec.donations:  # in scenario order, as the SimPy engine sums them
             day = int(self.land[donation.day_index(s.start)])
             if day < days:
-                self.donations[day] += donation.quantity
-                self.donation_days[day] = True
+                self.donations[day] = self.donations.get(day, 0.0) + donation.quantity
         self.rule = spec.ordering
         self.new_need = None  # kits: each day's new-household need, for the review's window
         if self.rule is not None:
-            self.landing = np.zeros((reps, days))
-            self.landing_count = np.zeros((reps, days), dtype=np.int64)
-            self.new_need = np.zeros((reps, days)) if self.kits else None
+            self.landing = np.zeros((days, reps))  # orders landing on a day, summed as placed
+            self.landing_count = np.zeros((days, reps), dtype=np.int64)
+            self.landed_any = np.zeros(days, dtype=bool)
+            if self.kits:
+                self.new_need = np.zeros((days, reps))
 
     # --- stock (stock.py, column-wise) -------------------------------------------------
 
-    def _live(self, day: int) -> np.ndarray:
-        return self.batches[:, self.oldest : day + 1]
+    def _recount(self, live: np.ndarray) -> np.ndarray:
+        """Left-to-right sum of each replication's batches (oldest first), as Stock._recount."""
+        return np.cumsum(live, axis=0)[-1] if live.shape[0] else np.zeros(self.reps)
 
-    def _recount(self, day: int) -> np.ndarray:
-        live = self._live(day)
-        return np.cumsum(live, axis=1)[:, -1] if live.shape[1] else np.zeros(self.reps)
-
-    def _add(self, day: int, kept: np.ndarray) -> None:
+    def _add(self, day: int, kept) -> None:
         self.total = self.total + kept  # + 0.0 is exact: no mask needed
         if self.life is not None:
-            self.batches[:, day] += kept
+            self.batches[day] += kept
 
-    def _take(self, day: int, quantity: np.ndarray) -> np.ndarray:
-        """Take up to quantity oldest first; returns what was taken (Stock.take)."""
-        total = self.total
-        full = (quantity > 0) & (quantity >= total)
-        part = (quantity > 0) & (quantity < total)
-        taken = np.where(full, total, np.where(part, quantity, 0.0))
+    def _take(self, day: int, quantity: np.ndarray) -> None:
+        """Take 0 <= quantity <= stock, oldest first (Stock.take)."""
         if self.life is None:
-            self.total = np.where(full, 0.0, np.where(part, total - quantity, total))
-            return taken
-        live = self._live(day)
-        if part.any() and live.shape[1]:
-            rows = np.flatnonzero(part)
-            block = live[rows]
-            cum = np.cumsum(block, axis=1)
-            consumed = cum <= quantity[rows, None]
-            gone = consumed.sum(axis=1)  # consumed batches are a prefix: cum never falls
+            # one batch: the running sum is the total, so Stock.take leaves total - quantity
+            # (exactly 0.0 when all of it is taken)
+            self.total = self.total - quantity
+            return
+        live = self.batches[self.oldest : day + 1]
+        total = self.total
+        part = (quantity > 0) & (quantity < total)
+        full = (quantity > 0) & (quantity >= total)
+        if part.any() and live.shape[0]:
+            cols = np.flatnonzero(part)
+            block = live[:, cols]
+            cum = np.cumsum(block, axis=0)
+            consumed = cum <= quantity[cols]
+            gone = consumed.sum(axis=0)  # consumed batches are a prefix: the running sum never falls
             block[consumed] = 0.0
-            left = gone < block.shape[1]
-            block[left, gone[left]] = cum[left, gone[left]] - quantity[rows[left]]
-            live[rows] = block
-            recount = np.cumsum(block, axis=1)[:, -1]
-            self.total = total.copy()
-            self.total[rows] = recount
+            left = np.flatnonzero(gone < block.shape[0])
+            block[gone[left], left] = cum[gone[left], left] - quantity[cols[left]]
+            live[:, cols] = block
+            total = total.copy()
+            total[cols] = self._recount(block)
         if full.any():
-            live[full] = 0.0
-            self.total = np.where(full, 0.0, self.total)
-        return taken
+            live[:, full] = 0.0
+            total = np.where(full, 0.0, total)
+        self.total = total
 
-    def _receive(self, day: int, quantity: np.ndarray | float) -> None:
-        room = np.inf if self.capacity is None else np.maximum(self.capacity - self.total, 0.0)
-        kept = np.minimum(quantity, room)
+    def _receive(self, day: int, quantity) -> None:
+        if self.capacity is None:
+            kept = quantity
+        else:
+            kept = np.minimum(quantity, np.maximum(self.capacity - self.total, 0.0))
         self._add(day, kept)
-        self.daily["received"][:, day] += quantity
-        self.daily["overflow"][:, day] += quantity - kept
+        self.daily["received"][day] += quantity
+        if self.capacity is not None:
+            self.daily["overflow"][day] += quantity - kept
 
     # --- the day's steps ---------------------------------------------------------------
 
     def fund(self, day: int) -> None:
         for amount in self.funds.get(day, ()):
             self.balance = self.balance + amount
-            self.daily["funds_received"][:, day] += amount
+            self.daily["funds_received"][day] += amount
 
     def receive(self, day: int) -> None:
-        if self.rule is not None:
-            count = self.landing_count[:, day]
-            landed = count > 0
-            if landed.any():
-                quantity = self.landing[:, day]
-                self.open_orders = self.open_orders - count
-                self.pipeline = np.where(
-                    landed, np.where(self.open_orders > 0, self.pipeline - quantity, 0.0), self.pipeline
-                )
-                self._receive(day, quantity)
-        if self.donation_days[day]:
-            self._receive(day, self.donations[day])
+        if self.rule is not None and self.landed_any[day]:
+            count = self.landing_count[day]
+            quantity = self.landing[day]
+            self.open_orders = self.open_orders - count
+            # rows without a delivery today keep their pipeline; with one, the last delivery
+            # of all open orders resets it to exactly 0 (as in engine.py)
+            self.pipeline = np.where(
+                count > 0, np.where(self.open_orders > 0, self.pipeline - quantity, 0.0), self.pipeline
+            )
+            self._receive(day, quantity)
+        donated = self.donations.get(day)
+        if donated is not None:
+            self._receive(day, donated)
 
     def distribute(self, day: int, people: np.ndarray, arrivals: np.ndarray, household_size: float) -> None:
         spec, rec = self.spec, self.daily
@@ -235,56 +243,54 @@ class _Line:
             new_need = daymath.kits_for_arrivals(arrivals, household_size, spec.per_new_household)
             need = new_need + self.backlog
             if self.new_need is not None:
-                self.new_need[:, day] = new_need
+                self.new_need[day] = new_need
         else:
             new_need = need = people * spec.per_person_day
         stock = self.total
-        some = need > 0
-        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):  # tiny needs: infinite cover
-            cover = np.where(some, stock / need, np.nan)
-        level = np.ones(self.reps)
+        # need 0 gives cover inf or NaN: no threshold is met, the plan is 0, nothing is taken
+        cover = stock / need
+        level = 1.0
         for below, ration in self.steps:  # highest threshold first: the lowest one met wins
             level = np.where(cover < below, ration, level)
-        planned = np.where(some, need * level, 0.0)
-        distributed = self._take(day, np.minimum(stock, planned))
-        broken = some & (distributed < daymath.shortage_threshold(planned))
+        planned = need * level
+        distributed = np.minimum(stock, planned)
+        self._take(day, distributed)
+        rec["stockout"][day] = distributed < daymath.shortage_threshold(planned)
         shortfall = need - distributed
         if self.kits:
             self.backlog = shortfall
-        rec["need"][:, day] = need
-        rec["new_need"][:, day] = new_need
-        rec["distributed"][:, day] = distributed
-        rec["shortfall"][:, day] = shortfall
-        with np.errstate(divide="ignore", invalid="ignore"):
-            rec["ration"][:, day] = np.where(some, distributed / need, 1.0)
-        rec["ration_level"][:, day] = level
-        rec["days_of_cover"][:, day] = np.where(cover < np.inf, cover, np.nan)
-        rec["stockout"][:, day] = broken
+        rec["need"][day] = need
+        rec["new_need"][day] = new_need
+        rec["distributed"][day] = distributed
+        rec["shortfall"][day] = shortfall
+        rec["ration"][day] = np.where(need > 0, distributed / need, 1.0)
+        rec["ration_level"][day] = level
+        rec["days_of_cover"][day] = np.where(cover < np.inf, cover, np.nan)
 
     def spoil(self, day: int) -> None:
         if self.life is None:
             return
         expiring = day - self.life + 1
         if expiring >= self.oldest:
-            spoiled = self.batches[:, expiring].copy()
+            spoiled = self.batches[expiring].copy()
             gone = spoiled > 0
             if gone.any():
-                self.batches[:, expiring] = 0.0
-                self.total = np.where(gone, self._recount(day), self.total)
-                self.daily["spoiled"][:, day] = spoiled
-        while self.oldest <= day and not self.batches[:, self.oldest].any():
+                self.batches[expiring] = 0.0
+                self.total = np.where(gone, self._recount(self.batches[self.oldest : day + 1]), self.total)
+                self.daily["spoiled"][day] = spoiled
+        while self.oldest <= day and not self.batches[self.oldest].any():
             self.oldest += 1
 
     def review(self, day: int, lead_days: np.ndarray) -> None:
         rule, cost = self.rule, self.spec.unit_cost_usd
         if self.kits:
             first = max(0, day - standards.KIT_NEED_WINDOW_DAYS + 1)
-            window_sum = np.zeros(self.reps)
+            window_sum = 0.0
             for d in range(first, day + 1):
-                window_sum = window_sum + self.new_need[:, d]
+                window_sum = window_sum + self.new_need[d]
             target = daymath.kit_order_target(rule.order_up_to_days, window_sum, day - first + 1, self.backlog)
         else:
-            target = rule.order_up_to_days * self.daily["need"][:, day]
+            target = rule.order_up_to_days * self.daily["need"][day]
         position = self.total + self.pipeline
         quantity = target - position
         if self.capacity is not None:
@@ -293,52 +299,59 @@ class _Line:
             quantity = np.minimum(quantity, rule.max_order)
         paid = quantity * cost
         if cost > 0:
-            capped = quantity * cost >= self.balance
+            capped = paid >= self.balance  # money on hand caps the order: spend exactly the balance
             quantity = np.where(capped, self.balance / cost, quantity)
             paid = np.where(capped, self.balance, paid)
         place = ~((quantity <= standards.SHORTAGE_RTOL * target) | (quantity <= 0))
         if not place.any():
             return
-        self.balance = np.where(place, self.balance - paid, self.balance)
-        self.pipeline = np.where(place, self.pipeline + quantity, self.pipeline)
+        quantity = np.where(place, quantity, 0.0)
+        paid = np.where(place, paid, 0.0)
+        self.balance = self.balance - paid  # - 0.0 and + 0.0 are exact where nothing is ordered
+        self.pipeline = self.pipeline + quantity
         self.open_orders = self.open_orders + place
-        self.daily["ordered"][:, day] = np.where(place, quantity, 0.0)
-        self.daily["spent"][:, day] = np.where(place, paid, 0.0)
-        days = self.landing.shape[1]
-        due = np.minimum(day + lead_days, days)  # due on or after the horizon: never lands
-        lands = self.land[due]
+        self.daily["ordered"][day] = quantity
+        self.daily["spent"][day] = paid
+        days = self.landing.shape[0]
+        lands = self.land[np.minimum(day + lead_days, days)]  # due on or after the horizon: never lands
         rows = np.flatnonzero(place & (lands < days))
-        # one order per replication per day: no (row, day) pair repeats within this call
-        self.landing[rows, lands[rows]] += quantity[rows]
-        self.landing_count[rows, lands[rows]] += 1
+        # one order per replication per day: no (day, replication) pair repeats within this call
+        self.landing[lands[rows], rows] += quantity[rows]
+        self.landing_count[lands[rows], rows] += 1
+        self.landed_any[lands[rows]] = True
 
     def record(self, day: int) -> None:
-        self.daily["stock"][:, day] = self.total
-        self.daily["pipeline"][:, day] = self.pipeline
-        self.daily["balance"][:, day] = self.balance
+        self.daily["stock"][day] = self.total
+        self.daily["pipeline"][day] = self.pipeline
+        self.daily["balance"][day] = self.balance
 
 
 def simulate_batch(s: Scenario, inputs: BatchInputs) -> BatchResult:
     """Run every replication of ``inputs`` through the documented day at once."""
-    reps, days = inputs.arrivals.shape
+    days, reps = inputs.arrivals.shape
     requirements = requirements_usd(s)
     lines = {name: _Line(s, name, spec, reps, requirements[name]) for name, spec in s.commodities.items()}
-    population = np.empty((reps, days))
+    population = np.empty((days, reps))
     people = np.full(reps, float(s.population.initial))
     size = s.population.household_size
-    for day in range(days):
-        arrivals = inputs.arrivals[:, day]
-        people = daymath.population_today(people, arrivals, inputs.departures[:, day])
-        population[:, day] = people
-        for name, line in lines.items():
-            # the commodities never interact, so each can run its whole day in turn
-            line.fund(day)
-            line.receive(day)
-            line.distribute(day, people, arrivals, size)
-            line.spoil(day)
-            if line.rule is not None and day % line.rule.review_every_days == 0:
-                line.review(day, inputs.lead_times_days[name][:, day])
-            line.record(day)
+    reviewing = [(line, name, line.rule.review_every_days) for name, line in lines.items() if line.rule is not None]
+    # zero needs give infinite or undefined cover, and tiny ones overflow it: both are expected
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        for day in range(days):
+            arrivals = inputs.arrivals[day]
+            people = daymath.population_today(people, arrivals, inputs.departures[day])
+            population[day] = people
+            # the commodities never interact, so each runs its whole day in turn
+            for line in lines.values():
+                line.fund(day)
+                line.receive(day)
+                line.distribute(day, people, arrivals, size)
+                line.spoil(day)
+            for line, name, every in reviewing:
+                if day % every == 0:
+                    line.review(day, inputs.lead_times_days[name][day])
+            for line in lines.values():
+                line.record(day)
     return BatchResult(
         arrivals=inputs.arrivals,
         departures=inputs.departures,

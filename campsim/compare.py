@@ -135,6 +135,7 @@ def run_variants(
     executor: str = "local",
     address: str | None = None,
     progress=None,
+    engine: str = "batch",
 ) -> list[tuple[str, SimulationResult]]:
     """Simulate each variant (with ``seed`` or each scenario's own); with replications > 1,
     all variants' replications share one pool and the same seed (common random numbers)."""
@@ -145,7 +146,7 @@ def run_variants(
 
     seeds = [s.seed if seed is None else seed for _, s in variants]
     items = [(s, root, replications) for (_, s), root in zip(variants, seeds, strict=True)]
-    samples = run_grid(items, jobs, executor, address, progress)
+    samples = run_grid(items, jobs, executor, address, progress, engine=engine)
     return [
         (label, replicated_result(s, root, got)) for (label, s), root, got in zip(variants, seeds, samples, strict=True)
     ]

@@ -14,26 +14,40 @@ import sys
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 
+from campsim.engine import DAILY_FIELDS
 from campsim.errors import ScenarioError
 from campsim.replicate import Sample, run_chunk
 from campsim.scenario import Scenario
 
-MAX_CHUNK = 250
-CHUNK_BYTES = 50_000_000
+ENGINES = ("batch", "des")
+MAX_CHUNK = 250  # SimPy engine: replications per task
+MAX_BATCH_CHUNK = 5000  # batch engine: replications stepped together
+CHUNK_BYTES = 50_000_000  # daily series a chunk carries back (float32)
+BATCH_BYTES = 200_000_000  # the batch engine's working arrays per chunk (float64)
 
 
-def chunks(n: int, workers: int, cap: int = MAX_CHUNK) -> list[tuple[int, int]]:
-    """Cut replications 0..n-1 into about 4 chunks per worker (at most ``cap`` each)."""
-    size = max(1, min(cap, math.ceil(n / max(1, workers * 4))))
+def chunks(n: int, workers: int, cap: int = MAX_CHUNK, per_worker: int = 4) -> list[tuple[int, int]]:
+    """Cut replications 0..n-1 into about ``per_worker`` chunks per worker (at most ``cap`` each)."""
+    size = max(1, min(cap, math.ceil(n / max(1, workers * per_worker))))
     return [(start, min(start + size, n)) for start in range(0, n, size)]
 
 
-def _chunk_cap(scenario: Scenario, keep_daily: bool) -> int:
-    """Fewer replications per chunk when each carries long daily series (about 50 MB a chunk)."""
-    if not keep_daily:
-        return MAX_CHUNK
-    per_replication = scenario.days * (len(scenario.commodities) * 3 + 1) * 4
-    return max(1, min(MAX_CHUNK, CHUNK_BYTES // per_replication))
+def _chunk_cap(scenario: Scenario, keep_daily: bool, engine: str = "des") -> int:
+    """Replications per chunk: bounded by what a chunk holds in memory.
+
+    The SimPy engine sends back about 50 MB of daily series per chunk at most; the batch
+    engine also holds every daily field of every replication while it steps (about 200 MB).
+    """
+    cap = MAX_CHUNK
+    if engine == "batch":
+        fields = len(DAILY_FIELDS) + 3  # the daily record, plus orders landing, their count and stock by day
+        cap = max(
+            1, min(MAX_BATCH_CHUNK, BATCH_BYTES // (scenario.days * (len(scenario.commodities) * fields + 3) * 8))
+        )
+    if keep_daily:
+        per_replication = scenario.days * (len(scenario.commodities) * 3 + 1) * 4
+        cap = min(cap, CHUNK_BYTES // per_replication)
+    return max(1, cap)
 
 
 def default_jobs() -> int:
@@ -48,6 +62,7 @@ def run_replications(
     executor: str = "local",
     address: str | None = None,
     progress: Callable[[int], None] | None = None,
+    engine: str = "batch",
 ) -> list[Sample]:
     """Run replications 0..n-1 and return their samples in replication order.
 
@@ -55,8 +70,9 @@ def run_replications(
         jobs: worker processes for the local executor (default: all cores; 1 = in-process).
         executor: "local" or "dask" (then ``address`` is the scheduler, e.g. tcp://host:8786).
         progress: called with the number of replications finished by each completed chunk.
+        engine: "batch" (vectorised across replications) or "des" (the SimPy engine).
     """
-    return run_grid([(scenario, seed, n)], jobs, executor, address, progress)[0]
+    return run_grid([(scenario, seed, n)], jobs, executor, address, progress, engine=engine)[0]
 
 
 def run_grid(
@@ -66,17 +82,27 @@ def run_grid(
     address: str | None = None,
     progress: Callable[[int], None] | None = None,
     keep_daily: bool = True,
+    engine: str = "batch",
 ) -> list[list[Sample]]:
     """Run several (scenario, seed, replications) at once, sharing one pool or cluster.
 
     Returns each item's samples in replication order. A sweep's grid points go through the
-    same workers, so starting them is paid once.
+    same workers, so starting them is paid once. The batch engine's cost per chunk has a
+    fixed part (a numpy call per step of each day), so it gets one chunk per worker rather
+    than four: fewer, larger chunks.
     """
+    if engine not in ENGINES:
+        raise ScenarioError(f"--engine {engine}: expected one of {', '.join(ENGINES)}")
     jobs = jobs or default_jobs()
     width = jobs if executor == "local" else 8
-    tasks = [(k, a, b) for k, (s, _, n) in enumerate(items) for a, b in chunks(n, width, _chunk_cap(s, keep_daily))]
+    per_worker = 1 if engine == "batch" else 4
+    tasks = [
+        (k, a, b)
+        for k, (s, _, n) in enumerate(items)
+        for a, b in chunks(n, width, _chunk_cap(s, keep_daily, engine), per_worker)
+    ]
     results: list[list[Sample]] = [[] for _ in items]
-    for k, batch in _run_tasks(items, tasks, jobs, executor, address, keep_daily):
+    for k, batch in _run_tasks(items, tasks, jobs, executor, address, keep_daily, engine):
         results[k] += batch
         if progress is not None:
             progress(len(batch))
@@ -84,19 +110,19 @@ def run_grid(
 
 
 def _run_tasks(
-    items, tasks, jobs: int, executor: str, address: str | None, keep_daily: bool
+    items, tasks, jobs: int, executor: str, address: str | None, keep_daily: bool, engine: str
 ) -> Iterator[tuple[int, list[Sample]]]:
     if executor == "dask":
-        yield from _dask(items, tasks, address, keep_daily)
+        yield from _dask(items, tasks, address, keep_daily, engine)
         return
     if jobs == 1 or len(tasks) == 1:
         for k, a, b in tasks:
             scenario, seed, _ = items[k]
-            yield k, run_chunk(scenario, seed, a, b, keep_daily)
+            yield k, run_chunk(scenario, seed, a, b, keep_daily, engine)
         return
     pool = ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), initializer=_leave_signals_to_the_parent)
     try:
-        futures = {pool.submit(run_chunk, items[k][0], items[k][1], a, b, keep_daily): k for k, a, b in tasks}
+        futures = {pool.submit(run_chunk, items[k][0], items[k][1], a, b, keep_daily, engine): k for k, a, b in tasks}
         for future in as_completed(futures):
             yield futures[future], future.result()
     except BaseException:
@@ -114,7 +140,7 @@ def _leave_signals_to_the_parent() -> None:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
-def _dask(items, tasks, address: str | None, keep_daily: bool) -> Iterator[tuple[int, list[Sample]]]:
+def _dask(items, tasks, address: str | None, keep_daily: bool, engine: str) -> Iterator[tuple[int, list[Sample]]]:
     if not address:
         raise ScenarioError("--executor dask needs --address tcp://HOST:8786 (the Dask scheduler)")
     try:
@@ -132,7 +158,7 @@ def _dask(items, tasks, address: str | None, keep_daily: bool) -> Iterator[tuple
     try:
         scattered = [client.scatter(scenario, broadcast=True) for scenario, _, _ in items]
         for k, a, b in tasks:
-            future = client.submit(run_chunk, scattered[k], items[k][1], a, b, keep_daily, pure=False)
+            future = client.submit(run_chunk, scattered[k], items[k][1], a, b, keep_daily, engine, pure=False)
             futures[future] = k
         for future in dask_completed(list(futures)):
             yield futures[future], future.result()

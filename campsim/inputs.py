@@ -144,10 +144,15 @@ def _draw_lead_times(lead: LeadTime, rng: np.random.Generator, n: int) -> np.nda
     return np.clip(np.ceil(draws), 1, standards.MAX_QUANTITY).astype(np.int64)
 
 
-def draw_inputs(s: Scenario, seed: int | None = None, replication: int = 0) -> RandomInputs:
-    """Draw (or, in deterministic mode, take the expected values of) every random input."""
+def draw_inputs(
+    s: Scenario, seed: int | None = None, replication: int = 0, means: np.ndarray | None = None
+) -> RandomInputs:
+    """Draw (or, in deterministic mode, take the expected values of) every random input.
+
+    ``means`` (arrival_means(s)) may be passed in by a caller drawing many replications.
+    """
     seed = s.seed if seed is None else seed
-    means = arrival_means(s)
+    means = arrival_means(s) if means is None else means
     ordered = {n: c.ordering for n, c in s.commodities.items() if c.ordering is not None}
     if s.deterministic:
         return RandomInputs(
@@ -158,14 +163,11 @@ def draw_inputs(s: Scenario, seed: int | None = None, replication: int = 0) -> R
             },
         )
     arrivals = stream(seed, replication, "arrivals").poisson(means).astype(float)
-    departures = np.zeros(s.days)
     rate = s.population.departures_per_day
     if rate > 0:
-        rng = stream(seed, replication, "departures")
-        people = s.population.initial
-        for d in range(s.days):
-            departures[d] = rng.binomial(int(people), rate)
-            people = people - departures[d] + arrivals[d]
+        departures = _draw_departures(stream(seed, replication, "departures"), s.population.initial, rate, arrivals)
+    else:
+        departures = np.zeros(s.days)
     return RandomInputs(
         arrivals=arrivals,
         departures=departures,
@@ -174,3 +176,19 @@ def draw_inputs(s: Scenario, seed: int | None = None, replication: int = 0) -> R
             for n, o in ordered.items()
         },
     )
+
+
+def _draw_departures(rng: np.random.Generator, initial: int, rate: float, arrivals: np.ndarray) -> np.ndarray:
+    """One Binomial(P(d-1), rate) draw per day along the population path.
+
+    Each draw depends on the ones before, so this is the one input drawn a day at a time;
+    plain Python ints keep the loop at the cost of the draws themselves.
+    """
+    binomial = rng.binomial
+    people = int(initial)
+    out = []
+    for arrived in arrivals.astype(np.int64).tolist():
+        gone = binomial(people, rate)
+        out.append(gone)
+        people = people - gone + arrived
+    return np.array(out, dtype=float)

@@ -57,9 +57,39 @@ def run_one(scenario: Scenario, seed: int, index: int, keep_daily: bool = True) 
     return Sample(index, summary, daily, raw.population.astype(DAILY_DTYPE))
 
 
-def run_chunk(scenario: Scenario, seed: int, start: int, stop: int, keep_daily: bool = True) -> list[Sample]:
-    """Replications start..stop-1: the unit of work sent to a worker process or Dask."""
-    return [run_one(scenario, seed, i, keep_daily) for i in range(start, stop)]
+def run_chunk(
+    scenario: Scenario, seed: int, start: int, stop: int, keep_daily: bool = True, engine: str = "batch"
+) -> list[Sample]:
+    """Replications start..stop-1: the unit of work sent to a worker process or Dask.
+
+    ``engine="batch"`` steps them all at once (batch.py); ``"des"`` runs the SimPy engine
+    once per replication. Both give the same samples.
+    """
+    if engine == "des":
+        return [run_one(scenario, seed, i, keep_daily) for i in range(start, stop)]
+    return run_batch_chunk(scenario, seed, start, stop, keep_daily)
+
+
+def run_batch_chunk(scenario: Scenario, seed: int, start: int, stop: int, keep_daily: bool = True) -> list[Sample]:
+    """Replications start..stop-1 through the batch engine, as samples."""
+    from campsim.batch import draw_batch, simulate_batch
+    from campsim.results import summarize_batch
+
+    got = simulate_batch(scenario, draw_batch(scenario, seed, start, stop))
+    summaries = summarize_batch(scenario, got.population, got.arrivals, got.departures, got.lines, seed)
+    indices = range(start, stop)
+    if not keep_daily:
+        empty, flat = np.empty((0, 0, 0), DAILY_DTYPE), np.empty(0, DAILY_DTYPE)
+        return [Sample(i, summary, empty, flat) for i, summary in zip(indices, summaries, strict=True)]
+    # [days, replications, commodities, metrics] -> one [days, commodities, metrics] block per replication
+    cube = np.stack(
+        [np.stack([got.lines[n].daily[m] for m in DAILY_METRICS], axis=-1) for n in scenario.commodities], axis=2
+    ).astype(DAILY_DTYPE)
+    cube = np.ascontiguousarray(cube.transpose(1, 0, 2, 3))
+    people = np.ascontiguousarray(got.population.T.astype(DAILY_DTYPE))
+    return [
+        Sample(i, summary, cube[k], people[k]) for k, (i, summary) in enumerate(zip(indices, summaries, strict=True))
+    ]
 
 
 def _quantiles(values: np.ndarray) -> dict[str, float]:

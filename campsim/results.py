@@ -57,21 +57,34 @@ def critical_mask(spec: Commodity, need: np.ndarray, distributed: np.ndarray, po
 def _share(population: np.ndarray, mask: np.ndarray, total: np.ndarray) -> np.ndarray:
     """Share of person-days on days where mask holds (1 for 'met' when there are no people)."""
     with np.errstate(divide="ignore", invalid="ignore"):
-        share = np.sum(np.where(mask, population, 0.0), axis=-1) / total
-    return np.where(total > 0, share, mask.all(axis=-1))
+        share = np.sum(np.where(mask, population, 0.0), axis=0) / total
+    return np.where(total > 0, share, mask.all(axis=0))
 
 
 def longest_runs(mask: np.ndarray) -> np.ndarray:
-    """The longest run of consecutive True days of each row of a [replications, days] mask."""
-    days = np.arange(mask.shape[-1])
-    last_false = np.maximum.accumulate(np.where(mask, -1, days), axis=-1)
-    return np.max(np.where(mask, days - last_false, 0), axis=-1, initial=0)
+    """The longest run of consecutive True days in each column of a [days, replications] mask."""
+    days = np.arange(mask.shape[0])[:, None]
+    last_false = np.maximum.accumulate(np.where(mask, -1, days), axis=0)
+    return np.max(np.where(mask, days - last_false, 0), axis=0, initial=0)
+
+
+def runs_by_column(mask: np.ndarray) -> list[list[tuple[int, int]]]:
+    """runs() of every column of a [days, replications] mask, at once."""
+    padded = np.zeros((mask.shape[0] + 2, mask.shape[1]), dtype=np.int8)
+    padded[1:-1] = mask
+    edges = np.diff(padded, axis=0).T  # replication-major, so nonzero comes out by replication, then day
+    rep_start, start = np.nonzero(edges == 1)
+    _, end = np.nonzero(edges == -1)
+    out: list[list[tuple[int, int]]] = [[] for _ in range(mask.shape[1])]
+    for r, a, b in zip(rep_start.tolist(), start.tolist(), end.tolist(), strict=True):
+        out[r].append((a, b - a))
+    return out
 
 
 def first_days(mask: np.ndarray) -> list[int | None]:
-    """The first True day of each row (None where there is none)."""
-    first = np.argmax(mask, axis=-1)
-    return [int(f) if any_ else None for f, any_ in zip(first.tolist(), mask.any(axis=-1).tolist(), strict=True)]
+    """The first True day of each column (None where there is none)."""
+    first = np.argmax(mask, axis=0)
+    return [int(f) if any_ else None for f, any_ in zip(first.tolist(), mask.any(axis=0).tolist(), strict=True)]
 
 
 def commodity_metrics_batch(
@@ -86,34 +99,34 @@ def commodity_metrics_batch(
 ) -> list[dict[str, Any]]:
     """The summary.json metrics of one commodity, one dict per replication (see docs/semantics.md).
 
-    Arrays are [replications, days]; a single run is a batch of one, so the SimPy and the
-    batch engines' summaries come out of the same code.
+    Arrays are day-major, [days, replications]; a single run is a batch of one, so the
+    SimPy and the batch engines' summaries come out of the same code.
     """
     d = daily
     need, distributed = d["need"], d["distributed"]
-    reps = need.shape[0]
+    reps = need.shape[1]
     short = shortage_mask(need, distributed)
     with np.errstate(divide="ignore", invalid="ignore"):
         unmet_share = np.where(need > 0, 1 - distributed / need, 0.0)
     if spec.per_household:
-        need_total = np.sum(d["new_need"], axis=-1)
-        shortfall = d["shortfall"][:, -1]  # the backlog still owed at the end
+        need_total = np.sum(d["new_need"], axis=0)
+        shortfall = d["shortfall"][-1]  # the backlog still owed at the end
         kits_per_household = spec.per_new_household
         households_waiting = d["shortfall"] / kits_per_household if kits_per_household else 0 * need
         people_short = households_waiting * household_size
-        person_days = np.sum(people_short, axis=-1)
+        person_days = np.sum(people_short, axis=0)
     else:
-        need_total = np.sum(need, axis=-1)
-        shortfall = np.sum(d["shortfall"], axis=-1)
-        person_days = np.sum(population * unmet_share, axis=-1)
+        need_total = np.sum(need, axis=0)
+        shortfall = np.sum(d["shortfall"], axis=0)
+        person_days = np.sum(population * unmet_share, axis=0)
         people_short = np.where(short, population, 0.0)
-    any_short = short.any(axis=-1)
+    any_short = short.any(axis=0)
     first_short = first_days(short)
     breaks = d["stockout"] > 0
     cut = d["ration_level"] < 1
     first_cut = first_days(cut)
-    people_total = np.sum(population, axis=-1)
-    distributed_total = np.sum(distributed, axis=-1)
+    people_total = np.sum(population, axis=0)
+    distributed_total = np.sum(distributed, axis=0)
     with np.errstate(divide="ignore", invalid="ignore"):
         coverage = np.where(need_total > 0, distributed_total / need_total, 1.0)
     at_standard = None if spec.per_household else _share(population, ~short, people_total).tolist()
@@ -128,23 +141,25 @@ def commodity_metrics_batch(
         "coverage": coverage,
         "shortfall": shortfall,
         "shortfall_person_days": person_days,
-        "shortage_days": np.sum(short, axis=-1),
+        "shortage_days": np.sum(short, axis=0),
         "longest_shortage_days": longest_runs(short),
-        "min_ration": np.min(d["ration"], axis=-1),
+        "min_ration": np.min(d["ration"], axis=0),
         "unmet_cost_usd": shortfall * spec.unit_cost_usd,
-        "received_usd": np.sum(d["funds_received"], axis=-1),
-        "spent_usd": np.sum(d["spent"], axis=-1),
-        "balance_usd": d["balance"][:, -1],
-        "received": np.sum(d["received"], axis=-1),
-        "spoiled": np.sum(d["spoiled"], axis=-1),
-        "overflow": np.sum(d["overflow"], axis=-1),
-        "end_stock": d["stock"][:, -1],
+        "received_usd": np.sum(d["funds_received"], axis=0),
+        "spent_usd": np.sum(d["spent"], axis=0),
+        "balance_usd": d["balance"][-1],
+        "received": np.sum(d["received"], axis=0),
+        "spoiled": np.sum(d["spoiled"], axis=0),
+        "overflow": np.sum(d["overflow"], axis=0),
+        "end_stock": d["stock"][-1],
         "end_pipeline": np.asarray(end_pipeline, dtype=float).reshape(reps),
-        "ration_cut_days": np.sum(cut, axis=-1),
-        "peak_people_short": np.where(any_short, np.max(people_short, axis=-1), 0.0),
-        "pipeline_break_days": np.sum(breaks, axis=-1),
+        "ration_cut_days": np.sum(cut, axis=0),
+        "peak_people_short": np.where(any_short, np.max(people_short, axis=0), 0.0),
+        "pipeline_break_days": np.sum(breaks, axis=0),
     }
     col = {k: v.tolist() for k, v in columns.items()}  # Python ints and floats, fast
+    dates = [day_date(start, d) for d in range(need.shape[0])]
+    break_runs = runs_by_column(breaks)
     out = []
     for r in range(reps):
         first = first_short[r]
@@ -159,7 +174,7 @@ def commodity_metrics_batch(
                 "shortfall_person_days": col["shortfall_person_days"][r],
                 "shortage_days": col["shortage_days"][r],
                 "first_shortage_day": first,
-                "first_shortage_date": None if first is None else day_date(start, first),
+                "first_shortage_date": None if first is None else dates[first],
                 "longest_shortage_days": col["longest_shortage_days"][r],
                 "min_ration": col["min_ration"][r],
                 "unmet_cost_usd": col["unmet_cost_usd"][r],
@@ -175,18 +190,15 @@ def commodity_metrics_batch(
                 "end_pipeline": col["end_pipeline"][r],
                 # beyond the contract: what kind of shortage, and when
                 "ration_cut_days": col["ration_cut_days"][r],
-                "first_ration_cut_date": None if first_cut[r] is None else day_date(start, first_cut[r]),
+                "first_ration_cut_date": None if first_cut[r] is None else dates[first_cut[r]],
                 "first_shortage_cause": (
-                    None if first is None else "pipeline break" if breaks[r, first] else "ration cut"
+                    None if first is None else "pipeline break" if breaks[first, r] else "ration cut"
                 ),
                 "peak_people_short": col["peak_people_short"][r],
                 "share_person_days_at_standard": None if at_standard is None else at_standard[r],
                 "share_person_days_below_critical": None if below_critical is None else below_critical[r],
                 "pipeline_break_days": col["pipeline_break_days"][r],
-                "pipeline_breaks": [
-                    {"start": day_date(start, a), "end": day_date(start, a + n - 1), "days": n}
-                    for a, n in (runs(breaks[r]) if col["pipeline_break_days"][r] else ())
-                ],
+                "pipeline_breaks": [{"start": dates[a], "end": dates[a + n - 1], "days": n} for a, n in break_runs[r]],
             }
         )
     return out
@@ -194,7 +206,7 @@ def commodity_metrics_batch(
 
 def summarize_batch(s: Scenario, population: np.ndarray, arrivals: np.ndarray, departures: np.ndarray,
                     lines: dict, seed: int) -> list[dict[str, Any]]:  # fmt: skip
-    """The summary.json dict of each replication of a batch (arrays [replications, days])."""
+    """The summary.json dict of each replication of a batch (arrays [days, replications])."""
     per_commodity = {
         name: commodity_metrics_batch(
             spec,
@@ -209,10 +221,10 @@ def summarize_batch(s: Scenario, population: np.ndarray, arrivals: np.ndarray, d
         for name, spec in s.commodities.items()
     }
     pop = {
-        "final": population[:, -1].tolist(),
-        "arrivals": np.sum(arrivals, axis=-1).tolist(),
-        "departures": np.sum(departures, axis=-1).tolist(),
-        "peak": np.max(population, axis=-1).tolist(),
+        "final": population[-1].tolist(),
+        "arrivals": np.sum(arrivals, axis=0).tolist(),
+        "departures": np.sum(departures, axis=0).tolist(),
+        "peak": np.max(population, axis=0).tolist(),
     }
     head = {
         "scenario": s.name,
@@ -224,7 +236,7 @@ def summarize_batch(s: Scenario, population: np.ndarray, arrivals: np.ndarray, d
         "replications": 1,
     }
     out = []
-    for r in range(population.shape[0]):
+    for r in range(population.shape[1]):
         commodities = {name: per_commodity[name][r] for name in s.commodities}
         out.append(
             {
@@ -244,14 +256,14 @@ def summarize(s: Scenario, r: EngineResult, seed: int) -> dict[str, Any]:
     """The summary.json dict of one run (a batch of one)."""
     lines = {
         name: LineResult(
-            daily={k: v[None] for k, v in line.daily.items()},
+            daily={k: v[:, None] for k, v in line.daily.items()},
             requirement_usd=line.requirement_usd,
             initial_stock=line.initial_stock,
             end_pipeline=line.end_pipeline,
         )
         for name, line in r.lines.items()
     }
-    return summarize_batch(s, r.population[None], r.arrivals[None], r.departures[None], lines, seed)[0]
+    return summarize_batch(s, r.population[:, None], r.arrivals[:, None], r.departures[:, None], lines, seed)[0]
 
 
 def daily_frame(s: Scenario, r: EngineResult) -> pd.DataFrame:

@@ -60,6 +60,7 @@ def sweep(
     executor: str = "local",
     address: str | None = None,
     progress=None,
+    engine: str = "batch",
 ) -> SweepResult:
     """Run every point of the --vary grid with the same replications and seed."""
     if not vary:
@@ -69,7 +70,9 @@ def sweep(
     n = base.replications if replications is None else replications
     root = base.seed if seed is None else seed
     keys = list(points[0][0])
-    all_samples = run_grid([(s, root, n) for _, _, s in points], jobs, executor, address, progress, keep_daily=False)
+    all_samples = run_grid(
+        [(s, root, n) for _, _, s in points], jobs, executor, address, progress, keep_daily=False, engine=engine
+    )
     rows, summaries = [], []
     for (values, _, s), samples in zip(points, all_samples, strict=True):
         summary = aggregate(s, root, samples)
@@ -209,6 +212,7 @@ def solve(
     jobs: int | None = None,
     executor: str = "local",
     address: str | None = None,
+    engine: str = "batch",
 ) -> SolveResult:
     """Bisection for the least value of ``key`` in [low, high] that meets every target.
 
@@ -234,7 +238,7 @@ def solve(
 
     def evaluate(x: float) -> bool:
         scenario = load_scenario(path, (*overrides, f"{key}={x!r}"))
-        samples = run_grid([(scenario, root, n)], jobs, executor, address, keep_daily=False)[0]
+        samples = run_grid([(scenario, root, n)], jobs, executor, address, keep_daily=False, engine=engine)[0]
         summary = aggregate(scenario, root, samples)
         ok = all(t.met(summary) for t in parsed)
         rows.append({key: x, "meets_targets": ok, **{t.text: t.measure(summary) for t in parsed}})

@@ -86,7 +86,11 @@ def test_batch_engine_matches_on_perishable_capped_disrupted_stock():
         seed=7,
         population={"initial": 1000, "departures_per_day": 0.01, "arrivals": [{"rate": {"2017-10-01": 40}}]},
         funding={"funded_fraction": 0.7, "disbursement": "monthly"},
-        disruptions=[{"start": 10, "days": 4}, {"start": 12, "days": 5, "commodities": ["food"]}],
+        disruptions=[
+            {"start": 10, "days": 4},
+            {"start": 12, "days": 5, "commodities": ["food"]},
+            {"start": 30, "days": 3, "commodities": []},  # an empty list closes every route
+        ],
     )
     assert_engines_agree(s, replications=10)
 
@@ -94,7 +98,7 @@ def test_batch_engine_matches_on_perishable_capped_disrupted_stock():
 def test_batch_engine_deterministic_mode_repeats_the_expected_path():
     s = campsim.load_scenario(SCENARIOS[0]).model_copy(update={"deterministic": True})
     got = batch.simulate_batch(s, batch.draw_batch(s, 1, 0, 3))
-    np.testing.assert_array_equal(got.population[0], got.population[2])
+    np.testing.assert_array_equal(got.population[:, 0], got.population[:, 2])
     assert_engines_agree(s, replications=2)
 
 
@@ -102,3 +106,33 @@ def test_batch_engine_deterministic_mode_repeats_the_expected_path():
 @given(scenarios())
 def test_batch_engine_matches_the_simpy_engine_on_generated_scenarios(data):
     assert_engines_agree(campsim.scenario_from_dict(data), replications=3)
+
+
+def test_replicated_run_is_the_same_with_either_engine_and_any_chunking():
+    s = campsim.load_scenario(SCENARIOS[0])
+    des = campsim.run_replications(s, 24, jobs=1, engine="des")
+    fast = campsim.run_replications(s, 24, jobs=1, engine="batch")
+    pooled = campsim.run_replications(s, 24, jobs=2, engine="batch")
+    assert_close(fast.summary, des.summary)
+    assert fast.summary == pooled.summary  # chunking changes not a bit
+    assert fast.daily_quantiles.equals(des.daily_quantiles)
+    assert fast.daily.equals(des.daily)  # replication 0's table comes from the SimPy engine either way
+    assert fast.events.equals(des.events)
+
+
+def test_cli_engine_flag_selects_the_engine_and_rejects_others(tmp_path, capsys):
+    from campsim.cli import main
+
+    path = str(SCENARIOS[0])
+    assert (
+        main(["run", path, "-n", "3", "-j", "1", "--engine", "des", "--no-charts", "-q", "--out", str(tmp_path / "d")])
+        == 0
+    )
+    assert main(["run", path, "-n", "3", "-j", "1", "--no-charts", "-q", "--out", str(tmp_path / "b")]) == 0
+    import json
+
+    des = json.loads((tmp_path / "d" / "summary.json").read_text())
+    fast = json.loads((tmp_path / "b" / "summary.json").read_text())
+    assert_close(fast, des)
+    assert main(["run", path, "-n", "3", "--engine", "numba"]) == 2
+    assert "'numba' is not one of 'batch', 'des'" in capsys.readouterr().err
