@@ -29,7 +29,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
@@ -51,7 +51,12 @@ SOLVE_ARGS = ["--vary", "funding.funded_fraction", "--target", "water.shortfall_
 
 def stats(samples: list[float]) -> dict[str, float]:
     """Median and range of repeated timings, in seconds."""
-    return {"median_s": statistics.median(samples), "min_s": min(samples), "max_s": max(samples), "repeats": len(samples)}
+    return {
+        "median_s": statistics.median(samples),
+        "min_s": min(samples),
+        "max_s": max(samples),
+        "repeats": len(samples),
+    }
 
 
 def timed(fn: Callable[[], object], repeats: int, warmup: bool = True) -> dict[str, float]:
@@ -204,9 +209,7 @@ def scaling_section(repeats: int) -> dict:
     out["population_flatness_max_over_min"] = max(pop) / min(pop)
     days = out["days"]
     out["des_ms_per_day"] = {k: v["des_engine"]["median_s"] / int(k) * 1e3 for k, v in days.items()}
-    out["des_ms_per_commodity"] = {
-        k: v["des_engine"]["median_s"] / int(k) * 1e3 for k, v in out["commodities"].items()
-    }
+    out["des_ms_per_commodity"] = {k: v["des_engine"]["median_s"] / int(k) * 1e3 for k, v in out["commodities"].items()}
     return out
 
 
@@ -307,13 +310,27 @@ def targets(r: dict) -> list[dict]:
     e, b = r["engine"], r["engine"]["batch"]["1000"]
     rows = [
         ("DES engine, one-year 4-commodity run (s)", e["des_engine"]["median_s"], "<=", 0.020),
-        ("batch total per replication at 1,000, draws included (s)", b["total_per_replication"]["median_s"], "<=", 0.001),
-        ("batch stepping vs scalar loop per replication (x)", e["ratios"]["scalar_loop_over_batch_step_per_replication_at_1000"], ">=", 3),
-    ]  # fmt: skip
+        (
+            "batch total per replication at 1,000, draws included (s)",
+            b["total_per_replication"]["median_s"],
+            "<=",
+            0.001,
+        ),
+        (
+            "batch stepping vs scalar loop per replication (x)",
+            e["ratios"]["scalar_loop_over_batch_step_per_replication_at_1000"],
+            ">=",
+            3,
+        ),
+    ]
     if "naive" in r:
-        rows.append(("naive per-person model / DES at 5,000 people (x)", r["naive"]["ratio_naive_over_des"], ">=", 1000))
+        rows.append(
+            ("naive per-person model / DES at 5,000 people (x)", r["naive"]["ratio_naive_over_des"], ">=", 1000)
+        )
     if "scaling" in r:
-        rows.append(("DES cost 10^3..10^7 people, max/min (x)", r["scaling"]["population_flatness_max_over_min"], "<=", 1.2))
+        rows.append(
+            ("DES cost 10^3..10^7 people, max/min (x)", r["scaling"]["population_flatness_max_over_min"], "<=", 1.2)
+        )
     if "end_to_end" in r:
         t = r["end_to_end"]
         rows += [
@@ -324,13 +341,20 @@ def targets(r: dict) -> list[dict]:
     if "cold_start" in r:
         rows.append(("campsim --help (s)", r["cold_start"]["help"]["median_s"], "<=", 0.3))
     if "overhead" in r:
-        rows.append(("local pool per-task overhead / chunk work", r["overhead"]["local_pool_overhead_share"], "<=", 0.05))
+        rows.append(
+            ("local pool per-task overhead / chunk work", r["overhead"]["local_pool_overhead_share"], "<=", 0.05)
+        )
         if "dask_overhead_share" in r["overhead"]:
             rows.append(("Dask per-task overhead / chunk work", r["overhead"]["dask_overhead_share"], "<=", 0.05))
     return [
-        {"target": name, "value": value, "limit": f"{op} {limit:g}", "met": value <= limit if op == "<=" else value >= limit}
+        {
+            "target": name,
+            "value": value,
+            "limit": f"{op} {limit:g}",
+            "met": value <= limit if op == "<=" else value >= limit,
+        }
         for name, value, op, limit in rows
-    ]  # fmt: skip
+    ]
 
 
 def machine() -> dict:
@@ -343,8 +367,10 @@ def machine() -> dict:
         "cpus": os.cpu_count(),
         "numpy": np.__version__,
         "campsim": getattr(campsim, "__version__", "?"),
-        "git": subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip(),
-    }  # fmt: skip
+        "git": subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
+        ).stdout.strip(),
+    }
 
 
 def print_table(r: dict) -> None:
@@ -407,7 +433,7 @@ def main(argv: list[str] | None = None) -> None:
     if args.skip_naive:
         wanted.discard("naive")
     wanted.add("engine")
-    r: dict = {"date": datetime.now(timezone.utc).isoformat(timespec="seconds"), "machine": machine()}
+    r: dict = {"date": datetime.now(UTC).isoformat(timespec="seconds"), "machine": machine()}
     steps = [
         ("engine", lambda: engine_section(repeats)),
         ("naive", lambda: naive_section(5000)),
