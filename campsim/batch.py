@@ -23,6 +23,8 @@ decisions; tests/test_batch.py checks it on the shipped scenarios and generated 
 
 from __future__ import annotations
 
+import hashlib
+from collections import OrderedDict
 from dataclasses import dataclass
 
 import numpy as np
@@ -52,18 +54,57 @@ class BatchInputs:
         )
 
 
+# Recently drawn inputs, by what determines them. A funding sweep or a solve runs the same
+# replications on scenarios that differ only in money, so (common random numbers) every
+# point has the same inputs: drawing them once per worker instead of once per point saves
+# most of the drawing, which costs more than the stepping.
+_DRAWN: OrderedDict[tuple, BatchInputs] = OrderedDict()
+DRAWN_ENTRIES = 4
+
+
+def draw_key(s: Scenario, seed: int, first: int, stop: int, means: np.ndarray) -> tuple:
+    """Everything the draws of replications first..stop-1 depend on (see inputs.draw_inputs)."""
+    leads = tuple(
+        (name, c.ordering.lead_time_days.model_dump_json())
+        for name, c in s.commodities.items()
+        if c.ordering is not None
+    )
+    means_digest = hashlib.blake2b(means.tobytes(), digest_size=16).hexdigest()
+    people = (s.population.initial, s.population.departures_per_day)
+    return (seed, first, stop, s.deterministic, s.days, means_digest, people, leads)
+
+
 def draw_batch(s: Scenario, seed: int, first: int, stop: int) -> BatchInputs:
-    """The inputs of replications first..stop-1, each drawn exactly as for the SimPy engine."""
+    """The inputs of replications first..stop-1, each drawn exactly as for the SimPy engine.
+
+    Inputs are read-only to the engine, so a repeat request returns the same arrays.
+    """
+    means = arrival_means(s)
+    key = draw_key(s, seed, first, stop, means)
+    if key in _DRAWN:
+        _DRAWN.move_to_end(key)
+        return _DRAWN[key]
+    drawn = _draw(s, seed, first, stop, means)
+    _DRAWN[key] = drawn
+    while len(_DRAWN) > DRAWN_ENTRIES:
+        _DRAWN.popitem(last=False)
+    return drawn
+
+
+def _draw(s: Scenario, seed: int, first: int, stop: int, means: np.ndarray) -> BatchInputs:
     if s.deterministic:  # every replication is the expected path: draw once, repeat
-        one = draw_inputs(s, seed, first)
+        one = draw_inputs(s, seed, first, means)
         n = stop - first
-        return BatchInputs(
+        drawn = BatchInputs(
             arrivals=np.tile(one.arrivals[:, None], (1, n)),
             departures=np.tile(one.departures[:, None], (1, n)),
             lead_times_days={k: np.tile(v[:, None], (1, n)) for k, v in one.lead_times_days.items()},
         )
-    means = arrival_means(s)  # once, not once per replication
-    return BatchInputs.stack([draw_inputs(s, seed, i, means) for i in range(first, stop)])
+    else:
+        drawn = BatchInputs.stack([draw_inputs(s, seed, i, means) for i in range(first, stop)])
+    for array in (drawn.arrivals, drawn.departures, *drawn.lead_times_days.values()):
+        array.setflags(write=False)  # shared by later runs (see draw_batch): nobody may write to them
+    return drawn
 
 
 @dataclass

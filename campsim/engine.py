@@ -124,7 +124,11 @@ class SupplyLine:
         self.new_need_window: deque[float] = deque(maxlen=standards.KIT_NEED_WINDOW_DAYS)
         self.level = 1.0  # yesterday's rationing level
         self.broken = False  # inside a pipeline break
-        self.daily = {name: np.zeros(days) for name in DAILY_FIELDS}
+        # Python lists while running (a list write costs a third of a numpy element write),
+        # turned into arrays once at the end
+        self.daily: dict[str, list] = {name: [0.0] * days for name in DAILY_FIELDS}
+        self.kits = spec.per_household
+        self.steps = [(step.below_days_of_cover, step.ration) for step in spec.rationing]
 
     def receive(self, day: int, quantity: float) -> float:
         """Put a receipt on the shelf up to capacity; return the overflow lost."""
@@ -145,7 +149,7 @@ class CampModel:
         self.inputs = inputs
         self.days = scenario.days
         self.env = simpy.Environment()
-        self.population = np.zeros(self.days)
+        self.population = [0.0] * self.days
         self.people = float(scenario.population.initial)
         self.events: list[EventRow] = []
         requirements = requirements_usd(scenario)
@@ -173,10 +177,10 @@ class CampModel:
         return EngineResult(
             arrivals=np.asarray(self.inputs.arrivals, dtype=float),
             departures=np.asarray(self.inputs.departures, dtype=float),
-            population=self.population,
+            population=np.array(self.population, dtype=float),
             lines={
                 name: LineResult(
-                    daily=line.daily,
+                    daily={field: np.array(values, dtype=float) for field, values in line.daily.items()},
                     requirement_usd=line.requirement_usd,
                     initial_stock=line.spec.initial_stock,
                     end_pipeline=line.pipeline,
@@ -288,7 +292,7 @@ class CampModel:
             people = float(self.population[day])
             for line in self.lines.values():
                 spec, rec = line.spec, line.daily
-                if spec.per_household:
+                if line.kits:
                     new_need = daymath.kits_for_arrivals(float(self.inputs.arrivals[day]), size, spec.per_new_household)
                     need = new_need + line.backlog
                     line.new_need_window.append(new_need)
@@ -297,14 +301,14 @@ class CampModel:
                 stock = line.stock.total
                 if need > 0:
                     cover = stock / need
-                    level = _ration_level(spec, cover)
+                    level = _ration_level(line.steps, cover)
                     planned = need * level
                     distributed = line.stock.take(min(stock, planned))
                     broken = distributed < daymath.shortage_threshold(planned)
                 else:
                     cover, level, planned, distributed, broken = np.nan, 1.0, 0.0, 0.0, False
                 shortfall = need - distributed
-                if spec.per_household:
+                if line.kits:
                     line.backlog = shortfall
                 rec["need"][day] = need
                 rec["new_need"][day] = new_need
@@ -344,7 +348,7 @@ class CampModel:
         lead_times = self.inputs.lead_times_days[line.name]
         for day in range(0, self.days, rule.review_every_days):
             yield self.until(day, REVIEW)
-            if line.spec.per_household:
+            if line.kits:
                 window_sum = 0.0
                 for new_need in line.new_need_window:  # a plain loop: sum() may compensate rounding
                     window_sum += new_need
@@ -384,12 +388,12 @@ class CampModel:
                 line.daily["balance"][day] = line.balance
 
 
-def _ration_level(spec: Commodity, cover_days: float) -> float:
-    """The ration of the lowest threshold that cover is strictly below; 1 if none."""
+def _ration_level(steps: list[tuple[float, float]], cover_days: float) -> float:
+    """The ration of the lowest threshold (below_days_of_cover, ration) that cover is strictly below; 1 if none."""
     level, lowest = 1.0, np.inf
-    for step in spec.rationing:
-        if cover_days < step.below_days_of_cover < lowest:
-            level, lowest = step.ration, step.below_days_of_cover
+    for below, ration in steps:
+        if cover_days < below < lowest:
+            level, lowest = ration, below
     return level
 
 

@@ -13,6 +13,7 @@ import signal
 import sys
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from contextlib import contextmanager
 
 from campsim.engine import DAILY_FIELDS
 from campsim.errors import ScenarioError
@@ -83,13 +84,15 @@ def run_grid(
     progress: Callable[[int], None] | None = None,
     keep_daily: bool = True,
     engine: str = "batch",
+    pool: ProcessPoolExecutor | None = None,
 ) -> list[list[Sample]]:
     """Run several (scenario, seed, replications) at once, sharing one pool or cluster.
 
     Returns each item's samples in replication order. A sweep's grid points go through the
     same workers, so starting them is paid once. The batch engine's cost per chunk has a
     fixed part (a numpy call per step of each day), so it gets one chunk per worker rather
-    than four: fewer, larger chunks.
+    than four: fewer, larger chunks. ``pool`` (from :func:`shared_pool`) lets several calls,
+    such as a solver's evaluations, share one set of workers.
     """
     if engine not in ENGINES:
         raise ScenarioError(f"--engine {engine}: expected one of {', '.join(ENGINES)}")
@@ -102,7 +105,7 @@ def run_grid(
         for a, b in chunks(n, width, _chunk_cap(s, keep_daily, engine), per_worker)
     ]
     results: list[list[Sample]] = [[] for _ in items]
-    for k, batch in _run_tasks(items, tasks, jobs, executor, address, keep_daily, engine):
+    for k, batch in _run_tasks(items, tasks, jobs, executor, address, keep_daily, engine, pool):
         results[k] += batch
         if progress is not None:
             progress(len(batch))
@@ -110,7 +113,7 @@ def run_grid(
 
 
 def _run_tasks(
-    items, tasks, jobs: int, executor: str, address: str | None, keep_daily: bool, engine: str
+    items, tasks, jobs: int, executor: str, address: str | None, keep_daily: bool, engine: str, pool=None
 ) -> Iterator[tuple[int, list[Sample]]]:
     if executor == "dask":
         yield from _dask(items, tasks, address, keep_daily, engine)
@@ -120,16 +123,47 @@ def _run_tasks(
             scenario, seed, _ = items[k]
             yield k, run_chunk(scenario, seed, a, b, keep_daily, engine)
         return
-    pool = ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), initializer=_leave_signals_to_the_parent)
+    own = pool is None
+    if own:
+        pool = _new_pool(min(jobs, len(tasks)))
     try:
         futures = {pool.submit(run_chunk, items[k][0], items[k][1], a, b, keep_daily, engine): k for k, a, b in tasks}
         for future in as_completed(futures):
             yield futures[future], future.result()
     except BaseException:
-        # Ctrl-C or SIGTERM: stop the workers now rather than after their queued chunks
-        for process in list((getattr(pool, "_processes", None) or {}).values()):
-            process.terminate()
-        pool.shutdown(wait=False, cancel_futures=True)
+        _stop(pool)
+        raise
+    if own:
+        pool.shutdown()
+
+
+def _new_pool(workers: int) -> ProcessPoolExecutor:
+    return ProcessPoolExecutor(max_workers=workers, initializer=_leave_signals_to_the_parent)
+
+
+def _stop(pool: ProcessPoolExecutor) -> None:
+    """Ctrl-C or SIGTERM: stop the workers now rather than after their queued chunks."""
+    for process in list((getattr(pool, "_processes", None) or {}).values()):
+        process.terminate()
+    pool.shutdown(wait=False, cancel_futures=True)
+
+
+@contextmanager
+def shared_pool(jobs: int | None, executor: str = "local") -> Iterator[ProcessPoolExecutor | None]:
+    """One local worker pool for several run_grid calls (None where none is needed).
+
+    Starting workers costs about as much as a small evaluation, so a solver that runs a
+    dozen of them keeps the same workers (and their cached random inputs) throughout.
+    """
+    jobs = jobs or default_jobs()
+    if executor != "local" or jobs == 1:
+        yield None
+        return
+    pool = _new_pool(jobs)
+    try:
+        yield pool
+    except BaseException:
+        _stop(pool)
         raise
     pool.shutdown()
 

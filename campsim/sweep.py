@@ -16,7 +16,7 @@ import pandas as pd
 
 from campsim.compare import grid
 from campsim.errors import ScenarioError
-from campsim.executors import run_grid
+from campsim.executors import run_grid, shared_pool
 from campsim.loader import load_scenario
 from campsim.replicate import aggregate
 from campsim.scenario import Scenario
@@ -238,13 +238,21 @@ def solve(
 
     def evaluate(x: float) -> bool:
         scenario = load_scenario(path, (*overrides, f"{key}={x!r}"))
-        samples = run_grid([(scenario, root, n)], jobs, executor, address, keep_daily=False, engine=engine)[0]
+        samples = run_grid([(scenario, root, n)], jobs, executor, address, keep_daily=False, engine=engine, pool=pool)[
+            0
+        ]
         summary = aggregate(scenario, root, samples)
         ok = all(t.met(summary) for t in parsed)
         rows.append({key: x, "meets_targets": ok, **{t.text: t.measure(summary) for t in parsed}})
         return ok
 
     warnings = shadow_warnings(base, [key])
+    with shared_pool(jobs, executor) as pool:
+        return _bisect(evaluate, key, low, high, tol, base, parsed, rows, warnings, n, root)
+
+
+def _bisect(evaluate, key, low, high, tol, base, parsed, rows, warnings, n, root) -> SolveResult:
+    """Bisection on evaluate(x) -> targets met; see solve."""
     if not evaluate(high):
         return SolveResult(key, None, low, high, None, pd.DataFrame(rows), warnings,
                            f"no value of {key} in [{low:g}, {high:g}] meets "

@@ -136,3 +136,18 @@ def test_cli_engine_flag_selects_the_engine_and_rejects_others(tmp_path, capsys)
     assert_close(fast, des)
     assert main(["run", path, "-n", "3", "--engine", "numba"]) == 2
     assert "'numba' is not one of 'batch', 'des'" in capsys.readouterr().err
+
+
+def test_inputs_are_drawn_once_for_scenarios_that_differ_only_in_money():
+    s = campsim.load_scenario(SCENARIOS[0])
+    first = batch.draw_batch(s, 5, 0, 4)
+    richer = s.model_copy(update={"funding": s.funding.model_copy(update={"funded_fraction": 0.9})})
+    assert batch.draw_batch(richer, 5, 0, 4) is first  # a funding sweep reuses the draws
+    assert not first.arrivals.flags.writeable  # shared, so read-only
+    other = campsim.load_scenario(SCENARIOS[0], ["commodities.food.ordering.lead_time_days=90"])
+    redrawn = batch.draw_batch(other, 5, 0, 4)
+    assert redrawn is not first
+    np.testing.assert_array_equal(redrawn.lead_times_days["food"], np.full((s.days, 4), 90))
+    np.testing.assert_array_equal(redrawn.arrivals, first.arrivals)  # common random numbers elsewhere
+    for r in range(4):
+        np.testing.assert_array_equal(first.departures[:, r], draw_inputs(s, 5, r).departures)

@@ -176,7 +176,7 @@ def test_validate_checks_several_files_and_reports_each_problem_on_its_own_line(
     assert "ok: " in captured.out
 
 
-SHARED = ("--out", "--seed", "--set", "--quiet", "--force", "--replications", "--jobs", "--executor", "--address")
+SHARED = ("--out", "--seed", "--set", "--quiet", "--force", "--replications", "--jobs", "--executor", "--address", "--engine")
 
 
 @pytest.mark.parametrize(
@@ -223,3 +223,14 @@ def test_console_script_and_python_dash_m_run_the_main_job(tmp_path):
         capture_output=True, text=True, env=env, timeout=120, check=False,
     )  # fmt: skip
     assert bad.returncode == 2 and "file not found" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_help_starts_cold_without_pandas_matplotlib_or_pydantic():
+    # what `campsim --help` pays at start-up: the heavy libraries wait for the commands that use them
+    probe = (
+        "import sys\nfrom campsim.cli import main\nmain(['--help'])\n"
+        "print(sorted(m for m in ('pandas', 'matplotlib', 'pydantic', 'simpy', 'scipy') if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "[]"
