@@ -24,6 +24,7 @@ decisions; tests/test_batch.py checks it on the shipped scenarios and generated 
 from __future__ import annotations
 
 import hashlib
+import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 
@@ -60,6 +61,7 @@ class BatchInputs:
 # most of the drawing, which costs more than the stepping.
 _DRAWN: OrderedDict[tuple, BatchInputs] = OrderedDict()
 DRAWN_ENTRIES = 4
+_DRAWN_LOCK = threading.Lock()
 
 
 def draw_key(s: Scenario, seed: int, first: int, stop: int, means: np.ndarray) -> tuple:
@@ -81,13 +83,15 @@ def draw_batch(s: Scenario, seed: int, first: int, stop: int) -> BatchInputs:
     """
     means = arrival_means(s)
     key = draw_key(s, seed, first, stop, means)
-    if key in _DRAWN:
-        _DRAWN.move_to_end(key)
-        return _DRAWN[key]
+    with _DRAWN_LOCK:  # Dask workers may run several chunks at once, in threads
+        if key in _DRAWN:
+            _DRAWN.move_to_end(key)
+            return _DRAWN[key]
     drawn = _draw(s, seed, first, stop, means)
-    _DRAWN[key] = drawn
-    while len(_DRAWN) > DRAWN_ENTRIES:
-        _DRAWN.popitem(last=False)
+    with _DRAWN_LOCK:
+        _DRAWN[key] = drawn
+        while len(_DRAWN) > DRAWN_ENTRIES:
+            _DRAWN.popitem(last=False)
     return drawn
 
 
