@@ -234,3 +234,13 @@ def test_help_starts_cold_without_pandas_matplotlib_or_pydantic():
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT, timeout=60)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_validate_starts_without_pandas_or_matplotlib():
+    probe = (
+        "import sys\nfrom campsim.cli import main\nmain(['validate', 'scenarios/ramadi.yaml', '-q'])\n"
+        "print(sorted(m for m in ('pandas', 'matplotlib', 'simpy') if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "[]"
