@@ -9,17 +9,9 @@ from datetime import date
 from pathlib import Path
 
 from campsim import standards
+from campsim.errors import DataFileError  # noqa: F401  (re-exported: raised by the readers here)
 
 ARRIVALS_COLUMNS = ("date", "arrivals")
-
-
-class DataFileError(ValueError):
-    """A data file is missing or malformed; ``line`` is 1-based when known."""
-
-    def __init__(self, problem: str, line: int | None = None) -> None:
-        self.problem = problem
-        self.line = line
-        super().__init__(problem)
 
 
 def read_arrivals_csv(path: Path) -> dict[date, float]:

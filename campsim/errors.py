@@ -52,3 +52,12 @@ class ScenarioErrors(ScenarioError):
 
 class OutputFolderError(Exception):
     """The report folder cannot be written or must not be replaced (exit status 2)."""
+
+
+class DataFileError(ValueError):
+    """A data file is missing or malformed; ``line`` is 1-based when known."""
+
+    def __init__(self, problem: str, line: int | None = None) -> None:
+        self.problem = problem
+        self.line = line
+        super().__init__(problem)
