@@ -1,78 +1,238 @@
-"""Reading the data files a scenario points to (arrival counts by date)."""
+"""Reading the data files a scenario points to: arrivals (plain or HXL CSV) and FTS funding tables.
+
+Both accept plain CSV (named columns) and HXL-tagged CSV (a hashtag row under the header;
+see hxl.py), as IOM DTM and OCHA FTS exports come. Every problem is a DataFileError with
+the line it is on, which the loader turns into the usual one-line message.
+"""
 
 from __future__ import annotations
 
-import csv
-import io
+import difflib
 import math
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 from campsim import standards
-from campsim.errors import DataFileError  # noqa: F401  (re-exported: raised by the readers here)
+from campsim.errors import DataFileError
+from campsim.hxl import Column, Table, parse_number, read_table
 
-ARRIVALS_COLUMNS = ("date", "arrivals")
+DATE_COLUMNS = ("#date", "date")
+# the count column when the scenario names none, by kind: HXL patterns first, then headers
+COUNT_COLUMNS = {
+    "arrivals": ("#affected+arrived", "#affected+idps+arrived", "arrivals"),
+    "cumulative": ("#affected+arrived", "#affected+idps", "#affected", "cumulative", "arrivals"),
+    "population": ("#affected+idps", "#affected", "#population", "population"),
+}
 
 
-def read_arrivals_csv(path: Path) -> dict[date, float]:
-    """Read a ``date, arrivals`` CSV into {date: mean arrivals that day}.
+@dataclass
+class ArrivalData:
+    """What an arrivals file says, by date: mean arrivals, and departures (falls in a population)."""
 
-    Lines starting with ``#`` and blank lines are skipped. Dates absent from the file
-    have no arrivals; that is not an error.
+    arrivals: dict[date, float]
+    departures: dict[date, float]
 
-    Raises:
-        DataFileError: missing/unreadable file, missing columns, bad or duplicate dates,
-            negative or non-numeric counts.
-    """
-    try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except FileNotFoundError:
-        raise DataFileError("file not found") from None
-    except IsADirectoryError:
-        raise DataFileError("is a directory, expected a CSV file") from None
-    except OSError as exc:
-        raise DataFileError(f"cannot read: {exc.strerror}") from None
-    except UnicodeDecodeError:
-        raise DataFileError("not UTF-8 text") from None
-    try:
-        rows = [
-            (n, row)
-            for n, row in enumerate(csv.reader(io.StringIO(text)), start=1)
-            if row and any(cell.strip() for cell in row) and not row[0].lstrip().startswith("#")
-        ]
-    except csv.Error as exc:
-        raise DataFileError(f"not a readable CSV: {exc}") from None
-    if not rows:
-        raise DataFileError("empty file; expected a header row with columns date, arrivals")
-    header_line, header = rows[0]
-    names = [cell.strip().lower() for cell in header]
-    missing = [c for c in ARRIVALS_COLUMNS if c not in names]
-    if missing:
+
+def _count_column(table: Table, column: str | None, kind: str) -> Column:
+    if column is not None:
+        found = table.find(column)
+        if found is None:
+            raise DataFileError(f"no column {column!r} (found {table.describe_columns()})", table.header_line)
+        return found
+    found = table.find_any(COUNT_COLUMNS[kind])
+    if found is None:
+        headers = " or ".join(c for c in COUNT_COLUMNS[kind] if not c.startswith("#"))
+        tags = " or ".join(c for c in COUNT_COLUMNS[kind] if c.startswith("#"))
         raise DataFileError(
-            f"missing column {', '.join(missing)}; expected columns date, arrivals "
-            f"(found {', '.join(repr(c) for c in names)})",
-            header_line,
+            f"missing column {headers} (or one tagged {tags}) for kind {kind}; name it with column: "
+            f"(found {table.describe_columns()})",
+            table.header_line,
         )
-    date_col, count_col = names.index("date"), names.index("arrivals")
-    series: dict[date, float] = {}
-    for line, row in rows[1:]:
-        cells = row + [""] * (len(names) - len(row))
-        raw_date, raw_count = cells[date_col].strip(), cells[count_col].strip()
+    return found
+
+
+def _date_column(table: Table) -> Column:
+    found = table.find_any(DATE_COLUMNS)
+    if found is None:
+        raise DataFileError(
+            f"missing column 'date' (or one tagged #date); found {table.describe_columns()}", table.header_line
+        )
+    return found
+
+
+def _dated_counts(table: Table, when: Column, count: Column, multiplier: float, what: str) -> list[tuple[date, float]]:
+    """(date, count x multiplier) rows, dates strictly increasing, counts non-negative numbers."""
+    out: list[tuple[date, float]] = []
+    for line, row in table.rows:
+        raw_date, raw_count = Table.cell(row, when), Table.cell(row, count)
         try:
             day = date.fromisoformat(raw_date)
         except ValueError:
             raise DataFileError(f"date: expected an ISO date like 2017-10-01, got {raw_date!r}", line) from None
-        if day in series:
-            raise DataFileError(f"date: {day} appears twice", line)
+        if out and day <= out[-1][0]:
+            problem = "appears twice" if day == out[-1][0] else f"comes after {out[-1][0]}: dates must increase"
+            raise DataFileError(f"date: {day} {problem}", line)
         try:
-            count = float(raw_count)
+            value = parse_number(raw_count)
         except ValueError:
-            count = math.nan
-        if not math.isfinite(count) or count < 0:
-            raise DataFileError(f"arrivals: expected a non-negative number, got {raw_count!r}", line)
-        if count > standards.MAX_ARRIVALS_PERSONS:
+            value = math.nan
+        if not math.isfinite(value) or value < 0:
+            raise DataFileError(f"{what}: expected a non-negative number, got {raw_count!r}", line)
+        value *= multiplier
+        if value > standards.MAX_POPULATION_PERSONS:
+            raise DataFileError(f"{what}: {raw_count} is above the limit of {standards.MAX_POPULATION_PERSONS:,}", line)
+        out.append((day, value))
+    if not out:
+        raise DataFileError("no data rows under the header", table.header_line)
+    return out
+
+
+def read_arrivals(
+    path: Path, column: str | None = None, kind: str = "arrivals", household_size: float = 1.0
+) -> ArrivalData:
+    """Read an arrivals file.
+
+    - ``arrivals``: the count is each date's arrivals (dates absent have none);
+    - ``cumulative``: arrivals so far on report dates; each rise is spread evenly over the
+      days after the previous report date up to and including this one;
+    - ``population``: people present on report dates (a DTM camp count); rises are spread
+      as arrivals, falls as departures, the same way. The first report only anchors the
+      series: ``population.initial`` stays as the scenario gives it.
+
+    A column tagged with the ``hh`` attribute (``#affected+idps+hh``) counts households,
+    converted to people with ``household_size``.
+    """
+    table = read_table(path, "columns date and a count (arrivals, cumulative or population)")
+    when, count = _date_column(table), _count_column(table, column, kind)
+    households = count.tag is not None and "hh" in count.tag.attributes
+    label = count.header or str(count.tag)
+    rows = _dated_counts(table, when, count, household_size if households else 1.0, label)
+    if kind == "arrivals":
+        for (_, value), (line, _) in zip(rows, table.rows, strict=True):
+            if value > standards.MAX_ARRIVALS_PERSONS:
+                raise DataFileError(
+                    f"{label}: {value:g} is above the limit of {standards.MAX_ARRIVALS_PERSONS:,} a day", line
+                )
+        return ArrivalData(dict(rows), {})
+    arrivals: dict[date, float] = {}
+    departures: dict[date, float] = {}
+    for (before, then), (after, now), (line, _) in zip(rows, rows[1:], table.rows[1:], strict=False):
+        change = now - then
+        if change < 0 and kind == "cumulative":
             raise DataFileError(
-                f"arrivals: {raw_count} is above the limit of {standards.MAX_ARRIVALS_PERSONS:,} a day", line
+                f"{label}: a cumulative count cannot fall ({then:g} -> {now:g}); use kind: population "
+                "if people also left",
+                line,
             )
-        series[day] = count
-    return series
+        span = (after - before).days
+        target = arrivals if change > 0 else departures
+        for offset in range(1, span + 1):
+            day = date.fromordinal(before.toordinal() + offset)
+            target[day] = abs(change) / span
+    return ArrivalData(arrivals, departures)
+
+
+# --- FTS funding tables ---------------------------------------------------------------
+
+CLUSTER_COLUMNS = ("#sector+cluster+name", "#sector+cluster", "#sector", "cluster")
+REQUIRED_COLUMNS = ("#value+funding+required+usd", "#value+funding+required", "required_usd", "required")
+FUNDED_COLUMNS = ("#value+funding+total+usd", "#value+funding+total", "funded_usd", "funded")
+PERCENT_COLUMNS = ("#value+funding+pct", "percent_funded", "pct_funded", "%_funded")
+
+
+@dataclass
+class FundingRow:
+    """One plan or cluster row of an FTS table (a plan row has no cluster name)."""
+
+    line: int
+    cluster: str
+    funded_fraction: float  # funded / required, or the percent funded / 100; at most 1
+
+
+def read_fts(path: Path) -> list[FundingRow]:
+    """Read an FTS-style table: cluster (or plan) rows with required and funded USD, or a percent funded."""
+    table = read_table(path, "columns cluster, required_usd and funded_usd (or percent_funded)")
+    cluster = table.find_any(CLUSTER_COLUMNS)
+    required, funded = table.find_any(REQUIRED_COLUMNS), table.find_any(FUNDED_COLUMNS)
+    percent = table.find_any(PERCENT_COLUMNS)
+    if (required is None or funded is None) and percent is None:
+        raise DataFileError(
+            "missing columns: need required and funded USD (#value+funding+required+usd, #value+funding+total+usd, "
+            f"or required_usd, funded_usd) or a percent funded (#value+funding+pct); found {table.describe_columns()}",
+            table.header_line,
+        )
+    rows: list[FundingRow] = []
+    for line, row in table.rows:
+        name = Table.cell(row, cluster) if cluster is not None else ""
+        rows.append(FundingRow(line, name, _fraction(row, line, required, funded, percent)))
+    if not rows:
+        raise DataFileError("no data rows under the header", table.header_line)
+    return rows
+
+
+def _number(row: list[str], line: int, column: Column) -> float:
+    raw = Table.cell(row, column)
+    try:
+        value = parse_number(raw)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value) or value < 0:
+        raise DataFileError(f"{column.header or column.tag}: expected a non-negative number, got {raw!r}", line)
+    return value
+
+
+def _fraction(row, line: int, required, funded, percent) -> float:
+    """funded / required where both are given (required > 0), else percent / 100; capped at 1 (over-funded)."""
+    if required is not None and funded is not None:
+        need, got = _number(row, line, required), _number(row, line, funded)
+        if need > 0:
+            return min(got / need, 1.0)
+        if percent is None:
+            raise DataFileError("required is 0: the share funded is undefined", line)
+    return min(_number(row, line, percent) / 100, 1.0)
+
+
+def funded_fractions(
+    rows: list[FundingRow], clusters: dict[str, list[str]] | None, commodities: list[str]
+) -> tuple[dict[str, float], float | None]:
+    """Commodity -> funded share from the clusters mapping, and the plan row's share (None if none).
+
+    Raises DataFileError (line 0: about the mapping, not a line of the file) for a cluster the
+    table does not have, a cluster listed twice in the table, or a commodity in two clusters.
+    """
+    by_name: dict[str, FundingRow] = {}
+    plan = [r for r in rows if not r.cluster]
+    for r in rows:
+        if r.cluster and r.cluster in by_name:
+            raise DataFileError(
+                f"cluster {r.cluster!r} appears twice (lines {by_name[r.cluster].line} and {r.line})", r.line
+            )
+        if r.cluster:
+            by_name[r.cluster] = r
+    if len(plan) > 1:
+        raise DataFileError(f"{len(plan)} plan rows (rows without a cluster name); expected at most one", plan[1].line)
+    out: dict[str, float] = {}
+    for cluster, names in (clusters or {}).items():
+        if cluster not in by_name:
+            close = difflib.get_close_matches(cluster, list(by_name), n=1)
+            hint = f"did you mean {close[0]!r}? " if close else ""
+            raise MappingError(
+                cluster, f"the table has no cluster {cluster!r}; {hint}it has {', '.join(map(repr, by_name))}"
+            )
+        for name in names:
+            if name not in commodities:
+                raise MappingError(cluster, f"unknown commodity {name!r}; the scenario has {', '.join(commodities)}")
+            if name in out:
+                raise MappingError(cluster, f"commodity {name!r} is mapped to two clusters")
+            out[name] = by_name[cluster].funded_fraction
+    return out, (plan[0].funded_fraction if plan else None)
+
+
+class MappingError(ValueError):
+    """A funding.clusters entry that does not fit the table or the scenario."""
+
+    def __init__(self, cluster: str, problem: str) -> None:
+        self.cluster = cluster
+        self.problem = problem
+        super().__init__(problem)

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from campsim import standards
+from campsim import daymath, standards
 from campsim.scenario import LeadTime, Scenario
 
 
@@ -64,23 +64,44 @@ def arrival_means(s: Scenario) -> np.ndarray:
     return means
 
 
-def expected_population(s: Scenario, arrivals: np.ndarray | None = None) -> np.ndarray:
-    """P(d) with every random input at its expected value (fractional people)."""
-    arrivals = arrival_means(s) if arrivals is None else arrivals
+def scheduled_departures(s: Scenario) -> np.ndarray:
+    """Departures the data schedule (falls in a population series), people/day, before capping."""
+    out = np.zeros(s.days)
+    for comp in s.population.arrivals:
+        for when, count in comp._leaving.items():
+            day = (when - s.start).days
+            if 0 <= day < s.days:
+                out[day] += count
+    return out
+
+
+def _expected_path(s: Scenario, arrivals: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(departures, P) by day with every random input at its expected value, as the engine steps it.
+
+    Departures are departures_per_day x P(d-1) plus the scheduled ones, the latter capped by
+    the people left after the former, so P never falls below 0.
+    """
     rate = s.population.departures_per_day
-    path = np.empty(s.days)
+    scheduled = scheduled_departures(s)
+    departures, path = np.empty(s.days), np.empty(s.days)
     prev = float(s.population.initial)
     for d in range(s.days):
-        prev = prev + arrivals[d] - rate * prev
+        leaving = rate * prev
+        leaving += min(scheduled[d], prev - leaving)
+        departures[d] = leaving
+        prev = daymath.population_today(prev, arrivals[d], leaving)
         path[d] = prev
-    return path
+    return departures, path
 
 
-def expected_departures(s: Scenario, arrivals: np.ndarray) -> np.ndarray:
-    """Departures on the expected path: departures_per_day x P(d-1)."""
-    path = expected_population(s, arrivals)
-    before = np.concatenate(([float(s.population.initial)], path[:-1]))
-    return s.population.departures_per_day * before
+def expected_departures(s: Scenario, arrivals: np.ndarray | None = None) -> np.ndarray:
+    """Departures on the expected path (see _expected_path)."""
+    return _expected_path(s, arrival_means(s) if arrivals is None else arrivals)[0]
+
+
+def expected_population(s: Scenario, arrivals: np.ndarray | None = None) -> np.ndarray:
+    """P(d) with every random input at its expected value (fractional people)."""
+    return _expected_path(s, arrival_means(s) if arrivals is None else arrivals)[1]
 
 
 def requirements_usd(s: Scenario) -> dict[str, float]:
@@ -164,7 +185,14 @@ def draw_inputs(
         )
     arrivals = stream(seed, replication, "arrivals").poisson(means).astype(float)
     rate = s.population.departures_per_day
-    if rate > 0:
+    scheduled = scheduled_departures(s)
+    if scheduled.any():
+        # one Poisson draw per day of the scheduled mean, capped by the people left (own stream:
+        # scenarios without data departures keep their departures stream unchanged)
+        extra = stream(seed, replication, "departures/data").poisson(scheduled).astype(np.int64)
+        rng = stream(seed, replication, "departures") if rate > 0 else None
+        departures = _draw_departures(rng, s.population.initial, rate, arrivals, extra)
+    elif rate > 0:
         departures = _draw_departures(stream(seed, replication, "departures"), s.population.initial, rate, arrivals)
     else:
         departures = np.zeros(s.days)
@@ -178,17 +206,23 @@ def draw_inputs(
     )
 
 
-def _draw_departures(rng: np.random.Generator, initial: int, rate: float, arrivals: np.ndarray) -> np.ndarray:
-    """One Binomial(P(d-1), rate) draw per day along the population path.
+def _draw_departures(
+    rng: np.random.Generator | None, initial: int, rate: float, arrivals: np.ndarray, extra: np.ndarray | None = None
+) -> np.ndarray:
+    """One Binomial(P(d-1), rate) draw per day along the population path, plus ``extra[d]``
+    scheduled departures capped by the people left.
 
     Each draw depends on the ones before, so this is the one input drawn a day at a time;
     plain Python ints keep the loop at the cost of the draws themselves.
     """
-    binomial = rng.binomial
+    binomial = rng.binomial if rng is not None else None
     people = int(initial)
     out = []
-    for arrived in arrivals.astype(np.int64).tolist():
-        gone = binomial(people, rate)
+    scheduled = extra.tolist() if extra is not None else None
+    for d, arrived in enumerate(arrivals.astype(np.int64).tolist()):
+        gone = binomial(people, rate) if binomial is not None else 0
+        if scheduled is not None:
+            gone += min(scheduled[d], people - gone)
         out.append(gone)
         people = people - gone + arrived
     return np.array(out, dtype=float)

@@ -16,8 +16,8 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from campsim.datafiles import DataFileError, read_arrivals_csv
-from campsim.errors import ScenarioError, ScenarioErrors
+from campsim.datafiles import MappingError, funded_fractions, read_arrivals, read_fts
+from campsim.errors import DataFileError, ScenarioError, ScenarioErrors
 from campsim.scenario import Scenario
 from campsim.yamlsource import PathKey, YamlDocument, apply_overrides, format_path, read_yaml
 
@@ -273,13 +273,42 @@ def _cross_checks(s: Scenario) -> typing.Iterator[tuple[PathKey, str]]:
 
 
 def _load_data_files(s: Scenario, doc: YamlDocument, base_dir: Path) -> None:
-    """Read each csv: arrivals component; paths are relative to the scenario file."""
+    """Read the data files (csv: arrivals, funding.fts); paths are relative to the scenario file."""
     for i, comp in enumerate(s.population.arrivals):
         if comp.csv is None:
             continue
-        path = base_dir / comp.csv
         try:
-            comp._series = read_arrivals_csv(path)
+            data = read_arrivals(base_dir / comp.csv, comp.column, comp.kind, s.population.household_size)
         except DataFileError as exc:
-            where = f"{comp.csv}" + (f" line {exc.line}" if exc.line else "")
-            raise doc.error(("population", "arrivals", i, "csv"), f"{where}: {exc.problem}") from None
+            raise doc.error(("population", "arrivals", i, "csv"), _where(comp.csv, exc)) from None
+        comp._series, comp._leaving = data.arrivals, data.departures
+    if s.funding.fts is not None:
+        s.funding._fts_fraction = _fts_fractions(s, doc, base_dir)
+
+
+def _where(file: str, exc: DataFileError) -> str:
+    return f"{file}" + (f" line {exc.line}" if exc.line else "") + f": {exc.problem}"
+
+
+def _fts_fractions(s: Scenario, doc: YamlDocument, base_dir: Path) -> dict[str, float]:
+    """Each commodity's funded share from the FTS table (commodities with their own share excepted)."""
+    try:
+        rows = read_fts(base_dir / s.funding.fts)
+        mapped, plan = funded_fractions(rows, s.funding.clusters, list(s.commodities))
+    except DataFileError as exc:
+        raise doc.error(("funding", "fts"), _where(s.funding.fts, exc)) from None
+    except MappingError as exc:
+        raise doc.error(("funding", "clusters", exc.cluster), f"{s.funding.fts}: {exc.problem}") from None
+    explicit = "funded_fraction" in s.funding.model_fields_set
+    fractions = dict(mapped)
+    for name, c in s.commodities.items():
+        if name in fractions or c.funded_fraction is not None or explicit:
+            continue  # its own share, or the scenario's funding.funded_fraction, applies
+        if plan is None:
+            raise doc.error(
+                ("funding", "clusters") if s.funding.clusters is not None else ("funding", "fts"),
+                f"commodity {name!r} is in no cluster of funding.clusters and {s.funding.fts} has no plan row "
+                "(a row without a cluster name); map it, or give funding.funded_fraction or its own funded_fraction",
+            )
+        fractions[name] = plan
+    return fractions

@@ -89,8 +89,17 @@ class ArrivalComponent(Model):
         default=None, description="people/day from each date on (piecewise constant)"
     )
     surge: Surge | None = None
-    csv: str | None = Field(default=None, description="CSV with columns date, arrivals")
-    _series: dict[date, float] = PrivateAttr(default_factory=dict)
+    csv: str | None = Field(
+        default=None, description="CSV (plain or HXL-tagged) of arrivals, cumulative arrivals or a population count"
+    )
+    column: str | None = Field(
+        default=None, description="the count column: a header name or an HXL tag pattern such as #affected+idps+ind"
+    )
+    kind: Literal["arrivals", "cumulative", "population"] = Field(
+        default="arrivals", description="what the column counts: daily arrivals, cumulative arrivals, or people present"
+    )
+    _series: dict[date, float] = PrivateAttr(default_factory=dict)  # mean arrivals by date (from the file)
+    _leaving: dict[date, float] = PrivateAttr(default_factory=dict)  # departures by date (falls in a population)
 
     @model_validator(mode="after")
     def _exactly_one(self) -> ArrivalComponent:
@@ -102,6 +111,8 @@ class ArrivalComponent(Model):
             )
         if self.rate is not None and not self.rate:
             raise ValueError("rate: needs at least one {date: people/day} entry")
+        if self.csv is None and ("column" in self.model_fields_set or "kind" in self.model_fields_set):
+            raise ValueError("column: and kind: describe a csv: file; this item has none")
         return self
 
 
@@ -144,6 +155,17 @@ class Funding(Model):
 
     funded_fraction: Fraction = 1.0
     disbursement: Annotated[Disbursement, BeforeValidator(_disbursement)] = Field(default_factory=Disbursement)
+    fts: str | None = Field(default=None, description="an FTS-style table of required and funded USD by cluster")
+    clusters: dict[str, list[str]] | None = Field(
+        default=None, description="FTS cluster name (as the table spells it) -> the commodities it funds"
+    )
+    _fts_fraction: dict[str, float] = PrivateAttr(default_factory=dict)  # commodity -> funded share, from fts
+
+    @model_validator(mode="after")
+    def _clusters_need_fts(self) -> Funding:
+        if self.clusters is not None and self.fts is None:
+            raise ValueError("clusters: maps an fts: table's clusters to commodities; give fts: too")
+        return self
 
 
 class LogNormal(Model):
@@ -320,4 +342,6 @@ class Scenario(Model):
     def funded_fraction(self, name: str) -> float:
         """A commodity's own funded_fraction wins over the scenario's."""
         own = self.commodities[name].funded_fraction
-        return self.funding.funded_fraction if own is None else own
+        if own is not None:
+            return own
+        return self.funding._fts_fraction.get(name, self.funding.funded_fraction)

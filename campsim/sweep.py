@@ -25,19 +25,21 @@ STAT_COLUMNS = ("p10", "p50", "p90")
 OPERATORS = {"<=": operator.le, "<": operator.lt, ">=": operator.ge, ">": operator.gt}
 
 
-def shadowed(scenario: Scenario, key: str) -> list[str]:
-    """Commodities whose own funded_fraction hides a varied funding.funded_fraction."""
+def shadowed(scenario: Scenario, key: str) -> list[tuple[str, str]]:
+    """(commodity, why) for commodities whose funding hides a varied funding.funded_fraction."""
     if key != "funding.funded_fraction":
         return []
-    return [n for n, c in scenario.commodities.items() if c.funded_fraction is not None]
+    out = []
+    for name, c in scenario.commodities.items():
+        if c.funded_fraction is not None:
+            out.append((name, f"commodities.{name}.funded_fraction is set and wins"))
+        elif name in scenario.funding._fts_fraction:
+            out.append((name, f"its share comes from the funding.fts table ({scenario.funding.fts})"))
+    return out
 
 
 def shadow_warnings(scenario: Scenario, keys: list[str]) -> list[str]:
-    return [
-        f"warning: {key} does not move {name}: commodities.{name}.funded_fraction is set and wins"
-        for key in keys
-        for name in shadowed(scenario, key)
-    ]
+    return [f"warning: {key} does not move {name}: {why}" for key in keys for name, why in shadowed(scenario, key)]
 
 
 @dataclass
