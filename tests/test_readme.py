@@ -30,6 +30,8 @@ def test_readme_scenario_example_is_valid_and_runs(tmp_path):
     (example,) = blocks("yaml")
     (tmp_path / "data").mkdir()
     (tmp_path / "data" / "arrivals.csv").write_text("date,arrivals\n2017-10-03,120\n2017-10-04,80\n")
+    for shipped in (ROOT / "scenarios" / "data").glob("*.csv"):  # the DTM and FTS files it names
+        (tmp_path / "data" / shipped.name).write_bytes(shipped.read_bytes())
     path = tmp_path / "example.yaml"
     path.write_text(example)
     assert isinstance(yaml.safe_load(example), dict)
