@@ -151,3 +151,38 @@ def test_inputs_are_drawn_once_for_scenarios_that_differ_only_in_money():
     np.testing.assert_array_equal(redrawn.arrivals, first.arrivals)  # common random numbers elsewhere
     for r in range(4):
         np.testing.assert_array_equal(first.departures[:, r], draw_inputs(s, 5, r).departures)
+
+
+def test_batch_engine_matches_with_data_driven_arrivals_and_departures(tmp_path):
+    (tmp_path / "camp.csv").write_text("date,population\n#date,#affected+idps+ind\n2017-10-01,900\n2017-10-20,2500\n"
+                                       "2017-11-10,1200\n")  # fmt: skip
+    s = campsim.scenario_from_dict(
+        {
+            "name": "dtm-driven",
+            "start": "2017-10-01",
+            "days": 60,
+            "seed": 11,
+            "population": {
+                "initial": 1000,
+                "departures_per_day": 0.01,
+                "arrivals": [{"csv": "camp.csv", "kind": "population"}],
+            },  # fmt: skip
+            "commodities": {
+                "food": {
+                    "per_person_day": 1,
+                    "unit_cost_usd": 0.5,
+                    "initial_stock": 20000,
+                    "ordering": {"order_up_to_days": 20, "lead_time_days": {"uniform": [2, 9]}},
+                },
+                "kits": {
+                    "per_new_household": 1,
+                    "unit_cost_usd": 50,
+                    "initial_stock": 10,
+                    "ordering": {"review_every_days": 5, "order_up_to_days": 14, "lead_time_days": 4},
+                },
+            },  # fmt: skip
+        },
+        base_dir=tmp_path,
+    )
+    assert draw_inputs(s, 11, 0).departures.sum() > 0.01 * 1000 * 60  # the fall adds departures
+    assert_engines_agree(s, replications=8)
