@@ -118,6 +118,7 @@ def run(scenario: str, out: Path | None, seed: int | None, overrides: tuple[str,
       summary.json  totals and shortage metrics per commodity (a stable contract)
       summary.md    the readable shortage report
       daily.csv     one row per day and commodity
+      daily.hxl.csv the same, one row per day, with HXL hashtags (docs/hxl.md)
       events.csv    orders, deliveries, tranches, ration changes, stock-outs, ...
       report.html   one self-contained page: headline, cards, charts, events, inputs
     and with --replications N > 1 also daily_quantiles.csv, p_shortage_by_date.csv, fan
@@ -176,6 +177,7 @@ def compare(scenarios: tuple[str, ...], vary: tuple[str, ...], out: Path | None,
     \b
     Writes to the report folder (default reports/compare-<first scenario stem>/):
       compare.csv   one row per scenario and commodity with the summary metrics
+      compare.hxl.csv  the same with HXL hashtags (docs/hxl.md)
       compare.md    the comparison in words and tables
       report.html   one self-contained page with the overlaid charts
       *.png, *.svg  the overlaid charts

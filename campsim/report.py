@@ -1,5 +1,5 @@
-"""Writing report folders: a run's (summary.json, summary.md, daily.csv, events.csv, charts,
-report.html) and a comparison's (compare.csv, compare.md, charts, report.html).
+"""Writing report folders: a run's (summary.json, summary.md, daily.csv, daily.hxl.csv, events.csv,
+charts, report.html) and a comparison's (compare.csv, compare.hxl.csv, compare.md, charts, report.html).
 
 The folder is written in full beside its destination and then moved into place, so a
 crash or a Ctrl-C never leaves a half-written report where the old one was.
@@ -16,7 +16,7 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from campsim import htmlreport
+from campsim import htmlreport, hxlout
 from campsim.errors import OutputFolderError
 from campsim.runner import SimulationResult
 from campsim.words import compare_markdown, summary_markdown
@@ -128,6 +128,7 @@ def _write_run(result: SimulationResult, folder: Path, charts: bool) -> None:
     (folder / "summary.json").write_text(json.dumps(summary, indent=2, allow_nan=False) + "\n")
     (folder / "summary.md").write_text(summary_markdown(summary, result))
     result.daily.to_csv(folder / "daily.csv", index=False, na_rep="", lineterminator="\n")
+    _write_text(folder / "daily.hxl.csv", hxlout.daily_hxl(result.scenario, result.daily))
     result.events.to_csv(folder / "events.csv", index=False, na_rep="", lineterminator="\n")
     quantiles = getattr(result, "daily_quantiles", None)
     if quantiles is not None:  # a replicated run
@@ -139,9 +140,15 @@ def _write_run(result: SimulationResult, folder: Path, charts: bool) -> None:
 
 def _write_compare(runs: list[tuple[str, SimulationResult]], table: pd.DataFrame, folder: Path, charts: bool) -> None:
     table.to_csv(folder / "compare.csv", index=False, na_rep="", lineterminator="\n")
+    _write_text(folder / "compare.hxl.csv", hxlout.compare_hxl(table))
     (folder / "compare.md").write_text(compare_markdown(runs))
     pngs = _charts(runs, folder) if charts else {}
     (folder / "report.html").write_text(htmlreport.render_compare(runs, pngs), encoding="utf-8")
+
+
+def _write_text(path: Path, text: str) -> None:
+    """UTF-8 with LF line ends on every platform, as pandas writes the other CSVs."""
+    path.write_text(text, encoding="utf-8", newline="")
 
 
 def write_sweep_report(result, scenario_name: str, out_dir: str | Path, charts: bool = True,

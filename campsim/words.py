@@ -164,8 +164,8 @@ def summary_markdown(summary: dict[str, Any], result: SimulationResult | None = 
         "ration for a day are 500 person-days. For household kits it counts people in households "
         "still waiting for their kit.",
         "- *Unmet cost* is what the undistributed need would have cost at the unit price.",
-        "- Daily figures are in `daily.csv`, every order, delivery, tranche, ration change and "
-        "stock-out in `events.csv`; semantics in docs/semantics.md.",
+        "- Daily figures are in `daily.csv` (one row per day with HXL hashtags: `daily.hxl.csv`), every order, "
+        "delivery, tranche, ration change and stock-out in `events.csv`; semantics in docs/semantics.md.",
         "",
     ]
     return "\n".join(lines)
@@ -312,7 +312,8 @@ def compare_markdown(runs: list[tuple[str, SimulationResult]]) -> str:
             lines.append(f"| {name} | " + " | ".join(cells) + " |")
     lines += [
         "",
-        "Per-scenario rows with every metric: compare.csv. Charts: *.png, *.svg; all of it: report.html.",
+        "Per-scenario rows with every metric: compare.csv (with HXL hashtags: compare.hxl.csv). "
+        "Charts: *.png, *.svg; all of it: report.html.",
         "",
     ]
     return "\n".join(lines)
