@@ -313,6 +313,66 @@ def solve(scenario: str, key: str, bounds: str | None, tol: float, targets: tupl
 
 
 @cli.command(context_settings=CONTEXT)
+@click.argument("scenario", metavar="SCENARIO.yaml")
+@click.option(
+    "--observed", required=True, metavar="FILE",
+    help="CSV (plain or HXL-tagged) of dated population counts on record, e.g. IOM DTM camp counts: a date "
+    "column (date or #date) and a count column.",
+)  # fmt: skip
+@click.option(
+    "--column", default=None, metavar="SPEC",
+    help="The count column, by header name or HXL tag pattern. Default: the first of #affected+idps+ind, "
+    "#affected+ind, #population, population. A column tagged +hh counts households (x household_size).",
+)  # fmt: skip
+@click.option(
+    "--out", "-o", type=click.Path(file_okay=False, path_type=Path), default=None,
+    help="Report folder to write (replaced whole if it exists). Default: reports/calibrate-<scenario file stem>/.",
+)  # fmt: skip
+@set_option
+@quiet_option
+@force_option
+@click.option("--no-charts", is_flag=True, help="Skip the calibration chart (PNG/SVG).")
+def calibrate(scenario: str, observed: str, column: str | None, out: Path | None, overrides: tuple[str, ...],
+              quiet: bool, force: bool, no_charts: bool) -> int:  # fmt: skip
+    """Check SCENARIO.yaml's population path against counts on record.
+
+    For each observed date d: model = P(d), the population at the end of day d with every
+    random input at its expected value; relative error = |model - observed| / observed; and
+    the mean relative error over the points.
+
+    \b
+    campsim calibrate scenarios/ramadi.yaml --observed scenarios/data/anbar-2017-dtm.csv
+
+    \b
+    Writes (default reports/calibrate-<stem>/):
+      calibration.csv   date, day, observed, model, difference, relative_error
+      summary.md        the comparison in words and the table
+      calibration.png/svg  the model's path with the observed points and their errors
+    and prints the table.
+    """
+    from campsim.calibrate import calibrate as run_calibrate
+    from campsim.calibrate import text_table, write_report
+    from campsim.errors import DataFileError
+    from campsim.loader import load_scenario
+    from campsim.report import check_replaceable
+
+    started = time.perf_counter()
+    loaded = load_scenario(scenario, overrides)
+    folder = out or Path("reports") / f"calibrate-{Path(scenario).stem}"
+    check_replaceable(folder, force)
+    try:
+        result = run_calibrate(loaded, observed, column)
+    except DataFileError as exc:
+        raise ScenarioError(exc.problem, file=observed, line=exc.line) from None
+    write_report(result, folder, scenario, observed, charts=not no_charts, force=force)
+    if not quiet:
+        click.echo(f"{loaded.name}: deterministic path vs {observed} ({result.observed.column})")
+        click.echo(text_table(result))
+        click.echo(f"report: {folder}/ ({time.perf_counter() - started:.1f} s)")
+    return 0
+
+
+@cli.command(context_settings=CONTEXT)
 @click.argument("scenarios", nargs=-1, required=True, metavar="SCENARIO.yaml...")
 @set_option
 @quiet_option
