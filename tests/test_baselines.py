@@ -42,8 +42,22 @@ def test_readme_table_reports_what_the_shipped_pair_gives():
     full = campsim.simulate(campsim.load_scenario(ROOT / "scenarios" / "ramadi-funded.yaml")).summary
     for name in short["commodities"]:
         a, b = short["commodities"][name], full["commodities"][name]
-        row = (
-            f"| {name} | {a['shortfall_person_days']:,.0f} from {a['first_shortage_date']} "
-            f"| {b['shortfall_person_days']:,.0f} from {b['first_shortage_date']} |"
-        )
-        assert row in readme
+        row = f"| {name} | {shortage_words(a)} | {shortage_words(b)} |"
+        assert row in readme, row
+
+
+def shortage_words(c: dict) -> str:
+    """How the README's Ramadi tables write a commodity's shortage."""
+    if c["first_shortage_date"] is None:
+        return f"{c['shortfall_person_days']:,.0f}, no shortage day"
+    return f"{c['shortfall_person_days']:,.0f} from {c['first_shortage_date']}"
+
+
+def test_readme_reports_what_the_fts_scenario_gives():
+    readme = (ROOT / "README.md").read_text()
+    flat = campsim.simulate(campsim.load_scenario(ROOT / "scenarios" / "ramadi.yaml")).summary
+    fts = campsim.simulate(campsim.load_scenario(ROOT / "scenarios" / "ramadi-fts.yaml")).summary
+    for name in fts["commodities"]:
+        row = f"| {name} | {shortage_words(flat['commodities'][name])} | {shortage_words(fts['commodities'][name])} |"
+        assert row in readme, row
+    assert f"US${fts['funding']['received_usd']:,.0f} of US${fts['funding']['requirement_usd']:,.0f}" in readme

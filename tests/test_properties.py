@@ -125,9 +125,15 @@ def test_generated_scenarios_balance_their_books_and_reproduce(data):
 def test_more_funding_never_means_more_shortage_in_deterministic_mode(data, draw):
     # Without shelf life: spoilage makes a legitimate counter-example (see the next test and
     # docs/reliability.md), so perishable items are left out of this property.
+    # Rationing is made monotone (a lower threshold never gives a larger ration): a policy
+    # that hands out more when stock is lower makes more stock worse (the test after next).
     data["deterministic"] = True
     for spec in data["commodities"].values():
         spec.pop("shelf_life_days", None)
+        steps = spec.get("rationing", [])
+        rations = sorted(step["ration"] for step in steps)
+        for step, ration in zip(sorted(steps, key=lambda x: x["below_days_of_cover"]), rations, strict=True):
+            step["ration"] = ration
     name = draw.draw(st.sampled_from(sorted(data["commodities"])))
     low, high = sorted(draw.draw(st.lists(st.floats(0, 1), min_size=2, max_size=2)))
     results = []
@@ -204,3 +210,29 @@ def test_distributed_never_exceeds_need_when_taken_from_a_large_stock():
     food = result.summary["commodities"]["food"]
     assert food["distributed"] == 0.015
     assert food["min_ration"] == 1.0
+
+
+def test_more_funding_can_mean_more_shortage_when_the_rationing_policy_is_not_monotone():
+    # Found by Hypothesis: below 2 days of cover the ration is 0, below 1 day it is 0.5. More
+    # money buys enough stock to sit in the [1, 2) band, where nothing is handed out.
+    data = {
+        "name": "non-monotone rationing",
+        "start": "2017-10-01",
+        "days": 10,
+        "deterministic": True,
+        "population": {"initial": 1000},
+        "commodities": {
+            "food": {
+                "per_person_day": 1, "unit_cost_usd": 1, "initial_stock": 0, "requirement_usd": 15000,
+                "ordering": {"order_up_to_days": 15, "lead_time_days": 1},
+                "rationing": [{"below_days_of_cover": 2, "ration": 0}, {"below_days_of_cover": 1, "ration": 0.5}],
+            }
+        },
+    }  # fmt: skip
+    shortage = []
+    for fraction in (0.05, 0.12):  # 750 units (cover 0.75: half rations) vs 1,800 (cover 1.8: none)
+        data["commodities"]["food"]["funded_fraction"] = fraction
+        shortage.append(campsim.simulate(campsim.scenario_from_dict(data)).summary["commodities"]["food"])
+    poorer, richer = shortage
+    assert richer["shortfall_person_days"] > poorer["shortfall_person_days"]
+
