@@ -19,11 +19,13 @@ from campsim.hxl import Column, Table, parse_number, read_table
 
 DATE_COLUMNS = ("#date", "date")
 # the count column when the scenario names none, by kind: HXL patterns first, then headers
+# (individuals before any column of the same tag, which may count households)
 COUNT_COLUMNS = {
-    "arrivals": ("#affected+arrived", "#affected+idps+arrived", "arrivals"),
-    "cumulative": ("#affected+arrived", "#affected+idps", "#affected", "cumulative", "arrivals"),
-    "population": ("#affected+idps", "#affected", "#population", "population"),
-}
+    "arrivals": ("#affected+arrived+ind", "#affected+arrived", "arrivals"),
+    "cumulative": ("#affected+arrived+ind", "#affected+arrived", "#affected+idps+ind", "#affected+idps", "#affected",
+                   "cumulative", "arrivals"),
+    "population": ("#affected+idps+ind", "#affected+ind", "#affected+idps", "#affected", "#population", "population"),
+}  # fmt: skip
 
 
 @dataclass

@@ -176,7 +176,18 @@ def test_validate_checks_several_files_and_reports_each_problem_on_its_own_line(
     assert "ok: " in captured.out
 
 
-SHARED = ("--out", "--seed", "--set", "--quiet", "--force", "--replications", "--jobs", "--executor", "--address", "--engine")
+SHARED = (
+    "--out",
+    "--seed",
+    "--set",
+    "--quiet",
+    "--force",
+    "--replications",
+    "--jobs",
+    "--executor",
+    "--address",
+    "--engine",
+)
 
 
 @pytest.mark.parametrize(

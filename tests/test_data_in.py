@@ -250,3 +250,9 @@ def test_clusters_without_a_table_and_kind_without_a_file_are_schema_errors(tmp_
 def test_fractions_are_finite_shares(tmp_path):
     s = fts_scenario(tmp_path, clusters=CLUSTERS)
     assert all(0 <= s.funded_fraction(n) <= 1 and math.isfinite(s.funded_fraction(n)) for n in s.commodities)
+
+
+def test_individuals_are_preferred_to_households_when_both_are_given(tmp_path):
+    text = "date,families,people\n#date,#affected+idps+hh,#affected+idps+ind\n2017-10-01,10,55\n2017-10-02,20,118\n"
+    s = load(tmp_path, text, kind="population")
+    assert arrival_means(s)[1] == 63  # 118 - 55 people, not (20 - 10) households x 6

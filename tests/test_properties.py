@@ -235,4 +235,3 @@ def test_more_funding_can_mean_more_shortage_when_the_rationing_policy_is_not_mo
         shortage.append(campsim.simulate(campsim.scenario_from_dict(data)).summary["commodities"]["food"])
     poorer, richer = shortage
     assert richer["shortfall_person_days"] > poorer["shortfall_person_days"]
-
