@@ -9,20 +9,18 @@ the relative error is ``|model - observed| / observed``. The mean of those error
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
 import numpy as np
 
-from campsim import standards
+from campsim.datafiles import date_column, dated_counts
 from campsim.errors import DataFileError
-from campsim.hxl import Column, Table, parse_number, read_table
+from campsim.hxl import Column, Table, read_table
 from campsim.inputs import expected_population
 from campsim.scenario import Scenario
 
-DATE_COLUMNS = ("#date", "date")
 # the population column when --column names none: people first, then a generic population
 POPULATION_COLUMNS = ("#affected+idps+ind", "#affected+ind", "#population", "population")
 HOUSEHOLDS_ATTRIBUTE = "hh"
@@ -101,30 +99,6 @@ def _column(table: Table, spec: str | None) -> Column:
     return found
 
 
-def _date_column(table: Table) -> Column:
-    found = table.find_any(DATE_COLUMNS)
-    if found is None:
-        raise DataFileError(
-            f"missing column 'date' (or one tagged #date); found {table.describe_columns()}", table.header_line
-        )
-    return found
-
-
-def _count(raw: str, label: str, line: int) -> float:
-    """A positive count: 0 people would make the relative error undefined."""
-    try:
-        value = parse_number(raw)
-    except ValueError:
-        value = math.nan
-    if not math.isfinite(value) or value < 0:
-        raise DataFileError(f"{label}: expected a non-negative number, got {raw!r}", line)
-    if value == 0:
-        raise DataFileError(f"{label}: a count of 0 leaves the relative error undefined", line)
-    if value > standards.MAX_POPULATION_PERSONS:
-        raise DataFileError(f"{label}: {raw} is above the limit of {standards.MAX_POPULATION_PERSONS:,}", line)
-    return value
-
-
 def read_observed(path: str | Path, column: str | None = None, household_size: float = 1.0) -> ObservedSeries:
     """Read dated population counts; dates strictly increasing, counts positive numbers.
 
@@ -134,24 +108,15 @@ def read_observed(path: str | Path, column: str | None = None, household_size: f
         DataFileError: with the line of the problem (the header line for a missing column).
     """
     table = read_table(Path(path), "columns date and population (or #date and #affected+idps+ind)")
-    when, count = _date_column(table), _column(table, column)
+    when, count = date_column(table), _column(table, column)
     households = count.tag is not None and HOUSEHOLDS_ATTRIBUTE in count.tag.attributes
     label = count.header or str(count.tag)
-    out: list[Observation] = []
-    for line, row in table.rows:
-        raw_date = Table.cell(row, when)
-        try:
-            day = date.fromisoformat(raw_date)
-        except ValueError:
-            raise DataFileError(f"date: expected an ISO date like 2017-10-02, got {raw_date!r}", line) from None
-        if out and day <= out[-1].date:
-            problem = "appears twice" if day == out[-1].date else f"comes after {out[-1].date}: dates must increase"
-            raise DataFileError(f"date: {day} {problem}", line)
-        persons = _count(Table.cell(row, count), label, line) * (household_size if households else 1.0)
-        out.append(Observation(day, persons, line))
-    if not out:
-        raise DataFileError("no data rows under the header", table.header_line)
-    return ObservedSeries(out, count.describe(), household_size if households else None)
+    rows = dated_counts(table, when, count, household_size if households else 1.0, label)
+    for line, _, persons in rows:
+        if persons == 0:  # 0 people would make the relative error undefined
+            raise DataFileError(f"{label}: a count of 0 leaves the relative error undefined", line)
+    observations = [Observation(day, persons, line) for line, day, persons in rows]
+    return ObservedSeries(observations, count.describe(), household_size if households else None)
 
 
 def compare_path(s: Scenario, observed: ObservedSeries) -> Calibration:

@@ -54,7 +54,8 @@ def _count_column(table: Table, column: str | None, kind: str) -> Column:
     return found
 
 
-def _date_column(table: Table) -> Column:
+def date_column(table: Table) -> Column:
+    """The column of dates: headed ``date`` or tagged ``#date``."""
     found = table.find_any(DATE_COLUMNS)
     if found is None:
         raise DataFileError(
@@ -63,28 +64,37 @@ def _date_column(table: Table) -> Column:
     return found
 
 
-def _dated_counts(table: Table, when: Column, count: Column, multiplier: float, what: str) -> list[tuple[date, float]]:
-    """(date, count x multiplier) rows, dates strictly increasing, counts non-negative numbers."""
-    out: list[tuple[date, float]] = []
+def nonnegative(raw: str, label: str, line: int) -> float:
+    """A count or amount as written (see hxl.parse_number) that must be a finite number >= 0."""
+    try:
+        value = parse_number(raw)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value) or value < 0:
+        raise DataFileError(f"{label}: expected a non-negative number, got {raw!r}", line)
+    return value
+
+
+def dated_counts(
+    table: Table, when: Column, count: Column, multiplier: float, what: str
+) -> list[tuple[int, date, float]]:
+    """(line, date, count x multiplier) rows: dates strictly increasing, counts non-negative numbers."""
+    out: list[tuple[int, date, float]] = []
     for line, row in table.rows:
-        raw_date, raw_count = Table.cell(row, when), Table.cell(row, count)
+        raw_date = Table.cell(row, when)
         try:
             day = date.fromisoformat(raw_date)
         except ValueError:
             raise DataFileError(f"date: expected an ISO date like 2017-10-01, got {raw_date!r}", line) from None
-        if out and day <= out[-1][0]:
-            problem = "appears twice" if day == out[-1][0] else f"comes after {out[-1][0]}: dates must increase"
+        if out and day <= out[-1][1]:
+            problem = "appears twice" if day == out[-1][1] else f"comes after {out[-1][1]}: dates must increase"
             raise DataFileError(f"date: {day} {problem}", line)
-        try:
-            value = parse_number(raw_count)
-        except ValueError:
-            value = math.nan
-        if not math.isfinite(value) or value < 0:
-            raise DataFileError(f"{what}: expected a non-negative number, got {raw_count!r}", line)
-        value *= multiplier
+        value = nonnegative(Table.cell(row, count), what, line) * multiplier
         if value > standards.MAX_POPULATION_PERSONS:
-            raise DataFileError(f"{what}: {raw_count} is above the limit of {standards.MAX_POPULATION_PERSONS:,}", line)
-        out.append((day, value))
+            raise DataFileError(
+                f"{what}: {Table.cell(row, count)} is above the limit of {standards.MAX_POPULATION_PERSONS:,}", line
+            )
+        out.append((line, day, value))
     if not out:
         raise DataFileError("no data rows under the header", table.header_line)
     return out
@@ -106,20 +116,20 @@ def read_arrivals(
     converted to people with ``household_size``.
     """
     table = read_table(path, "columns date and a count (arrivals, cumulative or population)")
-    when, count = _date_column(table), _count_column(table, column, kind)
+    when, count = date_column(table), _count_column(table, column, kind)
     households = count.tag is not None and "hh" in count.tag.attributes
     label = count.header or str(count.tag)
-    rows = _dated_counts(table, when, count, household_size if households else 1.0, label)
+    rows = dated_counts(table, when, count, household_size if households else 1.0, label)
     if kind == "arrivals":
-        for (_, value), (line, _) in zip(rows, table.rows, strict=True):
+        for line, _, value in rows:
             if value > standards.MAX_ARRIVALS_PERSONS:
                 raise DataFileError(
                     f"{label}: {value:g} is above the limit of {standards.MAX_ARRIVALS_PERSONS:,} a day", line
                 )
-        return ArrivalData(dict(rows), {})
+        return ArrivalData({day: value for _, day, value in rows}, {})
     arrivals: dict[date, float] = {}
     departures: dict[date, float] = {}
-    for (before, then), (after, now), (line, _) in zip(rows, rows[1:], table.rows[1:], strict=False):
+    for (_, before, then), (line, after, now) in zip(rows, rows[1:], strict=False):
         change = now - then
         if change < 0 and kind == "cumulative":
             raise DataFileError(
@@ -174,14 +184,7 @@ def read_fts(path: Path) -> list[FundingRow]:
 
 
 def _number(row: list[str], line: int, column: Column) -> float:
-    raw = Table.cell(row, column)
-    try:
-        value = parse_number(raw)
-    except ValueError:
-        value = math.nan
-    if not math.isfinite(value) or value < 0:
-        raise DataFileError(f"{column.header or column.tag}: expected a non-negative number, got {raw!r}", line)
-    return value
+    return nonnegative(Table.cell(row, column), column.header or str(column.tag), line)
 
 
 def _fraction(row, line: int, required, funded, percent) -> float:

@@ -87,6 +87,18 @@ def first_days(mask: np.ndarray) -> list[int | None]:
     return [int(f) if any_ else None for f, any_ in zip(first.tolist(), mask.any(axis=0).tolist(), strict=True)]
 
 
+# summary.json's per-commodity keys, in their contract order (extras after end_pipeline)
+METRIC_KEYS = (
+    "unit", "kind", "need", "distributed", "coverage", "shortfall", "shortfall_person_days", "shortage_days",
+    "first_shortage_day", "first_shortage_date", "longest_shortage_days", "min_ration", "unmet_cost_usd",
+    "requirement_usd", "received_usd", "spent_usd", "balance_usd", "initial_stock", "received", "spoiled",
+    "overflow", "end_stock", "end_pipeline",
+    # beyond the contract: what kind of shortage, and when
+    "ration_cut_days", "first_ration_cut_date", "first_shortage_cause", "peak_people_short",
+    "share_person_days_at_standard", "share_person_days_below_critical", "pipeline_break_days", "pipeline_breaks",
+)  # fmt: skip
+
+
 def commodity_metrics_batch(
     spec: Commodity,
     daily: dict[str, np.ndarray],
@@ -163,44 +175,25 @@ def commodity_metrics_batch(
     out = []
     for r in range(reps):
         first = first_short[r]
-        out.append(
+        values = {key: column[r] for key, column in col.items()}
+        values.update(
             {
                 "unit": spec.unit,
                 "kind": "per_new_household" if spec.per_household else "per_person_day",
-                "need": col["need"][r],
-                "distributed": col["distributed"][r],
-                "coverage": col["coverage"][r],
-                "shortfall": col["shortfall"][r],
-                "shortfall_person_days": col["shortfall_person_days"][r],
-                "shortage_days": col["shortage_days"][r],
                 "first_shortage_day": first,
                 "first_shortage_date": None if first is None else dates[first],
-                "longest_shortage_days": col["longest_shortage_days"][r],
-                "min_ration": col["min_ration"][r],
-                "unmet_cost_usd": col["unmet_cost_usd"][r],
                 "requirement_usd": float(requirement_usd),
-                "received_usd": col["received_usd"][r],
-                "spent_usd": col["spent_usd"][r],
-                "balance_usd": col["balance_usd"][r],
                 "initial_stock": float(initial_stock),
-                "received": col["received"][r],
-                "spoiled": col["spoiled"][r],
-                "overflow": col["overflow"][r],
-                "end_stock": col["end_stock"][r],
-                "end_pipeline": col["end_pipeline"][r],
-                # beyond the contract: what kind of shortage, and when
-                "ration_cut_days": col["ration_cut_days"][r],
                 "first_ration_cut_date": None if first_cut[r] is None else dates[first_cut[r]],
                 "first_shortage_cause": (
                     None if first is None else "pipeline break" if breaks[first, r] else "ration cut"
                 ),
-                "peak_people_short": col["peak_people_short"][r],
                 "share_person_days_at_standard": None if at_standard is None else at_standard[r],
                 "share_person_days_below_critical": None if below_critical is None else below_critical[r],
-                "pipeline_break_days": col["pipeline_break_days"][r],
                 "pipeline_breaks": [{"start": dates[a], "end": dates[a + n - 1], "days": n} for a, n in break_runs[r]],
             }
         )
+        out.append({key: values[key] for key in METRIC_KEYS})
     return out
 
 

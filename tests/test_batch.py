@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -13,25 +11,10 @@ from campsim import batch, engine
 from campsim.inputs import draw_inputs
 from campsim.results import summarize, summarize_batch
 from tests.conftest import SCENARIOS, scenario
+from tests.test_baselines import assert_same as assert_close  # 1e-9 relative: the issue's bar
 from tests.test_properties import scenarios
 
 REPLICATIONS = 6
-
-
-def assert_close(a, b, path="summary"):
-    """Summaries equal to 1e-9 relative (the issue's bar); everything else exactly."""
-    if isinstance(b, dict):
-        assert list(a) == list(b), path
-        for key in b:
-            assert_close(a[key], b[key], f"{path}.{key}")
-    elif isinstance(b, list):
-        assert len(a) == len(b), path
-        for i, (x, y) in enumerate(zip(a, b, strict=True)):
-            assert_close(x, y, f"{path}.{i}")
-    elif isinstance(b, float):
-        assert math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12) or (math.isnan(a) and math.isnan(b)), path
-    else:
-        assert a == b, path
 
 
 def assert_engines_agree(s: campsim.Scenario, replications: int = REPLICATIONS) -> None:

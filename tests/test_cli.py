@@ -236,21 +236,18 @@ def test_console_script_and_python_dash_m_run_the_main_job(tmp_path):
     assert bad.returncode == 2 and "file not found" in bad.stderr and "Traceback" not in bad.stderr
 
 
-def test_help_starts_cold_without_pandas_matplotlib_or_pydantic():
-    # what `campsim --help` pays at start-up: the heavy libraries wait for the commands that use them
+@pytest.mark.parametrize(
+    ("argv", "heavy"),
+    [
+        (["--help"], ("pandas", "matplotlib", "pydantic", "simpy", "scipy")),
+        (["validate", "scenarios/ramadi.yaml", "-q"], ("pandas", "matplotlib", "simpy")),
+    ],
+)
+def test_quick_commands_start_without_the_heavy_libraries(argv, heavy):
+    # what `campsim --help` and `validate` pay at start-up: the rest waits for the commands that use it
     probe = (
-        "import sys\nfrom campsim.cli import main\nmain(['--help'])\n"
-        "print(sorted(m for m in ('pandas', 'matplotlib', 'pydantic', 'simpy', 'scipy') if m in sys.modules))"
-    )
-    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT, timeout=60)
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.strip().splitlines()[-1] == "[]"
-
-
-def test_validate_starts_without_pandas_or_matplotlib():
-    probe = (
-        "import sys\nfrom campsim.cli import main\nmain(['validate', 'scenarios/ramadi.yaml', '-q'])\n"
-        "print(sorted(m for m in ('pandas', 'matplotlib', 'simpy') if m in sys.modules))"
+        f"import sys\nfrom campsim.cli import main\nmain({argv!r})\n"
+        f"print(sorted(m for m in {heavy!r} if m in sys.modules))"
     )
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT, timeout=60)
     assert done.returncode == 0, done.stderr
