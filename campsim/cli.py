@@ -144,8 +144,7 @@ def run(scenario: str, out: Path | None, seed: int | None, overrides: tuple[str,
         from campsim.runner import run_replications
 
         with progress_bar(n, quiet, "replications") as bar:
-            result = run_replications(loaded, n, seed=seed, jobs=jobs, executor=executor, address=address,
-                                      progress=bar.update, engine=engine)  # fmt: skip
+            result = run_replications(loaded, n, seed, jobs, executor, address, bar.update, engine)
     solved = find_solve(scenario, overrides)
     if solved is not None:  # a solve of this very scenario: its figure goes in the headline
         result.summary["solve"] = solved
@@ -197,10 +196,10 @@ def compare(scenarios: tuple[str, ...], vary: tuple[str, ...], out: Path | None,
     check_replaceable(folder, force)
     n = replications or 1
     if n > 1:
-        from campsim.executors import progress_bar
+        from campsim.executors import Execution, progress_bar
 
         with progress_bar(n * len(variants), quiet, "compare") as bar:
-            runs = run_variants(variants, seed, n, jobs, executor, address, bar.update, engine)
+            runs = run_variants(variants, seed, n, Execution(jobs, executor, address, engine), bar.update)
     else:
         runs = run_variants(variants, seed=seed)
     write_compare_report(runs, compare_table(runs), folder, charts=not no_charts, force=force)
@@ -234,7 +233,7 @@ def sweep(scenario: str, vary: tuple[str, ...], out: Path | None, seed: int | No
     Every point runs the same replications on the same seed (common random numbers).
     """
     from campsim.compare import grid
-    from campsim.executors import progress_bar
+    from campsim.executors import Execution, progress_bar
     from campsim.report import check_replaceable, write_sweep_report
     from campsim.sweep import sweep as run_sweep
 
@@ -244,7 +243,9 @@ def sweep(scenario: str, vary: tuple[str, ...], out: Path | None, seed: int | No
     check_replaceable(folder, force)
     n = points[0][2].replications if replications is None else replications
     with progress_bar(n * len(points), quiet, "sweep") as bar:
-        result = run_sweep(scenario, vary, overrides, replications, seed, jobs, executor, address, bar.update, engine)
+        result = run_sweep(
+            scenario, vary, overrides, replications, seed, Execution(jobs, executor, address, engine), bar.update
+        )
     for warning in result.warnings:
         click.echo(warning, err=True)
     write_sweep_report(result, points[0][2].name, folder, charts=not no_charts, force=force)
@@ -287,6 +288,7 @@ def solve(scenario: str, key: str, bounds: str | None, tol: float, targets: tupl
     evaluated (also in solve.csv under reports/solve-<stem>/). Exit status 3 when no value
     in the range meets the targets.
     """
+    from campsim.executors import Execution
     from campsim.report import check_replaceable, scenario_fingerprint, write_solve_report
     from campsim.sweep import solve as run_solve
 
@@ -300,7 +302,16 @@ def solve(scenario: str, key: str, bounds: str | None, tol: float, targets: tupl
     folder = out or Path("reports") / f"solve-{Path(scenario).stem}"
     check_replaceable(folder, force)
     result = run_solve(
-        scenario, key, targets, low, high, tol, overrides, replications, seed, jobs, executor, address, engine
+        scenario,
+        key,
+        targets,
+        low,
+        high,
+        tol,
+        overrides,
+        replications,
+        seed,
+        Execution(jobs, executor, address, engine),
     )
     for warning in result.warnings:
         click.echo(warning, err=True)

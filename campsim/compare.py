@@ -10,6 +10,7 @@ from __future__ import annotations
 import itertools
 import math
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 import yaml
@@ -18,6 +19,9 @@ from campsim.errors import ScenarioError
 from campsim.loader import load_scenario
 from campsim.runner import SimulationResult, commodities_of, simulate
 from campsim.scenario import Scenario
+
+if TYPE_CHECKING:
+    from campsim.executors import Execution
 
 Labelled = list[tuple[str, Scenario]]
 # summary metrics that are one number (or date) per commodity: the columns of compare.csv
@@ -131,22 +135,19 @@ def run_variants(
     variants: Labelled,
     seed: int | None = None,
     replications: int = 1,
-    jobs: int | None = None,
-    executor: str = "local",
-    address: str | None = None,
+    execution: Execution | None = None,
     progress=None,
-    engine: str = "batch",
 ) -> list[tuple[str, SimulationResult]]:
     """Simulate each variant (with ``seed`` or each scenario's own); with replications > 1,
     all variants' replications share one pool and the same seed (common random numbers)."""
     if replications <= 1:
         return [(label, simulate(s, seed=seed)) for label, s in variants]
-    from campsim.executors import run_grid
+    from campsim.executors import Execution, run_grid
     from campsim.runner import replicated_result
 
     seeds = [s.seed if seed is None else seed for _, s in variants]
     items = [(s, root, replications) for (_, s), root in zip(variants, seeds, strict=True)]
-    samples = run_grid(items, jobs, executor, address, progress, engine=engine)
+    samples = run_grid(items, execution or Execution(), progress)
     return [
         (label, replicated_result(s, root, got)) for (label, s), root, got in zip(variants, seeds, samples, strict=True)
     ]

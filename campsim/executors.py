@@ -14,6 +14,7 @@ import sys
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
+from dataclasses import dataclass
 
 from campsim.engine import DAILY_FIELDS
 from campsim.errors import ScenarioError
@@ -55,6 +56,30 @@ def default_jobs() -> int:
     return os.cpu_count() or 1
 
 
+@dataclass(frozen=True)
+class Execution:
+    """How replications run: where, on how many workers, with which engine.
+
+    Attributes:
+        jobs: worker processes for the local executor (None: all cores; 1 = in-process).
+        executor: "local" or "dask" (then ``address`` is the scheduler, e.g. tcp://host:8786).
+        address: the Dask scheduler for executor "dask".
+        engine: "batch" (vectorised across replications) or "des" (the SimPy engine).
+    """
+
+    jobs: int | None = None
+    executor: str = "local"
+    address: str | None = None
+    engine: str = "batch"
+
+    @property
+    def workers(self) -> int:
+        return self.jobs or default_jobs()
+
+
+DEFAULT_EXECUTION = Execution()  # frozen: safe to share as a default argument
+
+
 def run_replications(
     scenario: Scenario,
     seed: int,
@@ -65,25 +90,19 @@ def run_replications(
     progress: Callable[[int], None] | None = None,
     engine: str = "batch",
 ) -> list[Sample]:
-    """Run replications 0..n-1 and return their samples in replication order.
+    """Run replications 0..n-1 and return their samples in replication order (see Execution).
 
-    Args:
-        jobs: worker processes for the local executor (default: all cores; 1 = in-process).
-        executor: "local" or "dask" (then ``address`` is the scheduler, e.g. tcp://host:8786).
-        progress: called with the number of replications finished by each completed chunk.
-        engine: "batch" (vectorised across replications) or "des" (the SimPy engine).
+    ``progress`` is called with the number of replications finished by each completed chunk.
     """
-    return run_grid([(scenario, seed, n)], jobs, executor, address, progress, engine=engine)[0]
+    execution = Execution(jobs, executor, address, engine)
+    return run_grid([(scenario, seed, n)], execution, progress)[0]
 
 
 def run_grid(
     items: list[tuple[Scenario, int, int]],
-    jobs: int | None = None,
-    executor: str = "local",
-    address: str | None = None,
+    execution: Execution = DEFAULT_EXECUTION,
     progress: Callable[[int], None] | None = None,
     keep_daily: bool = True,
-    engine: str = "batch",
     pool: ProcessPoolExecutor | None = None,
 ) -> list[list[Sample]]:
     """Run several (scenario, seed, replications) at once, sharing one pool or cluster.
@@ -94,10 +113,10 @@ def run_grid(
     than four: fewer, larger chunks. ``pool`` (from :func:`shared_pool`) lets several calls,
     such as a solver's evaluations, share one set of workers.
     """
+    engine = execution.engine
     if engine not in ENGINES:
         raise ScenarioError(f"--engine {engine}: expected one of {', '.join(ENGINES)}")
-    jobs = jobs or default_jobs()
-    width = jobs if executor == "local" else 8
+    width = execution.workers if execution.executor == "local" else 8
     per_worker = 1 if engine == "batch" else 4
     tasks = [
         (k, a, b)
@@ -105,27 +124,26 @@ def run_grid(
         for a, b in chunks(n, width, _chunk_cap(s, keep_daily, engine), per_worker)
     ]
     results: list[list[Sample]] = [[] for _ in items]
-    for k, batch in _run_tasks(items, tasks, jobs, executor, address, keep_daily, engine, pool):
+    for k, batch in _run_tasks(items, tasks, execution, keep_daily, pool):
         results[k] += batch
         if progress is not None:
             progress(len(batch))
     return [sorted(r, key=lambda s: s.index) for r in results]
 
 
-def _run_tasks(
-    items, tasks, jobs: int, executor: str, address: str | None, keep_daily: bool, engine: str, pool=None
-) -> Iterator[tuple[int, list[Sample]]]:
-    if executor == "dask":
-        yield from _dask(items, tasks, address, keep_daily, engine)
+def _run_tasks(items, tasks, execution: Execution, keep_daily: bool, pool=None) -> Iterator[tuple[int, list[Sample]]]:
+    engine = execution.engine
+    if execution.executor == "dask":
+        yield from _dask(items, tasks, execution.address, keep_daily, engine)
         return
-    if jobs == 1 or len(tasks) == 1:
+    if execution.workers == 1 or len(tasks) == 1:
         for k, a, b in tasks:
             scenario, seed, _ = items[k]
             yield k, run_chunk(scenario, seed, a, b, keep_daily, engine)
         return
     own = pool is None
     if own:
-        pool = _new_pool(min(jobs, len(tasks)))
+        pool = _new_pool(min(execution.workers, len(tasks)))
     try:
         futures = {pool.submit(run_chunk, items[k][0], items[k][1], a, b, keep_daily, engine): k for k, a, b in tasks}
         for future in as_completed(futures):
@@ -149,17 +167,16 @@ def _stop(pool: ProcessPoolExecutor) -> None:
 
 
 @contextmanager
-def shared_pool(jobs: int | None, executor: str = "local") -> Iterator[ProcessPoolExecutor | None]:
+def shared_pool(execution: Execution) -> Iterator[ProcessPoolExecutor | None]:
     """One local worker pool for several run_grid calls (None where none is needed).
 
     Starting workers costs about as much as a small evaluation, so a solver that runs a
     dozen of them keeps the same workers (and their cached random inputs) throughout.
     """
-    jobs = jobs or default_jobs()
-    if executor != "local" or jobs == 1:
+    if execution.executor != "local" or execution.workers == 1:
         yield None
         return
-    pool = _new_pool(jobs)
+    pool = _new_pool(execution.workers)
     try:
         yield pool
     except BaseException:

@@ -83,9 +83,7 @@ def run_replications(
 
     seed = scenario.seed if seed is None else seed
     n = scenario.replications if replications is None else replications
-    samples = execute(
-        scenario, seed, n, jobs=jobs, executor=executor, address=address, progress=progress, engine=engine
-    )
+    samples = execute(scenario, seed, n, jobs, executor, address, progress, engine)
     return replicated_result(scenario, seed, samples)
 
 

@@ -16,7 +16,7 @@ import pandas as pd
 
 from campsim.compare import grid
 from campsim.errors import ScenarioError
-from campsim.executors import run_grid, shared_pool
+from campsim.executors import DEFAULT_EXECUTION, Execution, run_grid, shared_pool
 from campsim.loader import load_scenario
 from campsim.replicate import aggregate
 from campsim.scenario import Scenario
@@ -58,11 +58,8 @@ def sweep(
     overrides: tuple[str, ...] = (),
     replications: int | None = None,
     seed: int | None = None,
-    jobs: int | None = None,
-    executor: str = "local",
-    address: str | None = None,
+    execution: Execution = DEFAULT_EXECUTION,
     progress=None,
-    engine: str = "batch",
 ) -> SweepResult:
     """Run every point of the --vary grid with the same replications and seed."""
     if not vary:
@@ -72,9 +69,7 @@ def sweep(
     n = base.replications if replications is None else replications
     root = base.seed if seed is None else seed
     keys = list(points[0][0])
-    all_samples = run_grid(
-        [(s, root, n) for _, _, s in points], jobs, executor, address, progress, keep_daily=False, engine=engine
-    )
+    all_samples = run_grid([(s, root, n) for _, _, s in points], execution, progress, keep_daily=False)
     rows, summaries = [], []
     for (values, _, s), samples in zip(points, all_samples, strict=True):
         summary = aggregate(s, root, samples)
@@ -211,10 +206,7 @@ def solve(
     overrides: tuple[str, ...] = (),
     replications: int | None = None,
     seed: int | None = None,
-    jobs: int | None = None,
-    executor: str = "local",
-    address: str | None = None,
-    engine: str = "batch",
+    execution: Execution = DEFAULT_EXECUTION,
 ) -> SolveResult:
     """Bisection for the least value of ``key`` in [low, high] that meets every target.
 
@@ -240,16 +232,14 @@ def solve(
 
     def evaluate(x: float) -> bool:
         scenario = load_scenario(path, (*overrides, f"{key}={x!r}"))
-        samples = run_grid([(scenario, root, n)], jobs, executor, address, keep_daily=False, engine=engine, pool=pool)[
-            0
-        ]
+        samples = run_grid([(scenario, root, n)], execution, keep_daily=False, pool=pool)[0]
         summary = aggregate(scenario, root, samples)
         ok = all(t.met(summary) for t in parsed)
         rows.append({key: x, "meets_targets": ok, **{t.text: t.measure(summary) for t in parsed}})
         return ok
 
     warnings = shadow_warnings(base, [key])
-    with shared_pool(jobs, executor) as pool:
+    with shared_pool(execution) as pool:
         return _bisect(evaluate, key, low, high, tol, base, parsed, rows, warnings, n, root)
 
 
