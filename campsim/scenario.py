@@ -93,7 +93,9 @@ class ArrivalComponent(Model):
         default=None, description="CSV (plain or HXL-tagged) of arrivals, cumulative arrivals or a population count"
     )
     column: str | None = Field(
-        default=None, description="the count column: a header name or an HXL tag pattern such as #affected+idps+ind"
+        default=None,
+        min_length=1,
+        description="the count column: a header name or an HXL tag pattern such as #affected+idps+ind",
     )
     kind: Literal["arrivals", "cumulative", "population"] = Field(
         default="arrivals", description="what the column counts: daily arrivals, cumulative arrivals, or people present"
@@ -155,7 +157,9 @@ class Funding(Model):
 
     funded_fraction: Fraction = 1.0
     disbursement: Annotated[Disbursement, BeforeValidator(_disbursement)] = Field(default_factory=Disbursement)
-    fts: str | None = Field(default=None, description="an FTS-style table of required and funded USD by cluster")
+    fts: str | None = Field(
+        default=None, min_length=1, description="an FTS-style table of required and funded USD by cluster"
+    )
     clusters: dict[str, list[str]] | None = Field(
         default=None, description="FTS cluster name (as the table spells it) -> the commodities it funds"
     )
