@@ -32,7 +32,14 @@ import numpy as np
 
 from campsim import daymath, standards
 from campsim.engine import DAILY_FIELDS, EngineResult, LineResult
-from campsim.inputs import RandomInputs, arrival_means, draw_inputs, requirements_usd, tranches
+from campsim.inputs import (
+    RandomInputs,
+    arrival_means,
+    draw_inputs,
+    requirements_usd,
+    scheduled_departures,
+    tranches,
+)
 from campsim.scenario import Commodity, Scenario
 
 
@@ -72,7 +79,8 @@ def draw_key(s: Scenario, seed: int, first: int, stop: int, means: np.ndarray) -
         if c.ordering is not None
     )
     means_digest = hashlib.blake2b(means.tobytes(), digest_size=16).hexdigest()
-    people = (s.population.initial, s.population.departures_per_day)
+    leaving_digest = hashlib.blake2b(scheduled_departures(s).tobytes(), digest_size=16).hexdigest()
+    people = (s.population.initial, s.population.departures_per_day, leaving_digest)
     return (seed, first, stop, s.deterministic, s.days, means_digest, people, leads)
 
 

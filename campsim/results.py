@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from campsim import standards
+from campsim import daymath, standards
 from campsim.engine import DAILY_FIELDS, EngineResult, LineResult
 from campsim.scenario import Commodity, Scenario
 
@@ -35,14 +35,7 @@ def day_date(start: date, day: int) -> str:
 
 def shortage_mask(need: np.ndarray, distributed: np.ndarray) -> np.ndarray:
     """Days below the standard: distributed < need x (1 - 1e-9); a day with need 0 is met."""
-    return (need > 0) & (distributed < need * (1 - standards.SHORTAGE_RTOL))
-
-
-def runs(mask: np.ndarray) -> list[tuple[int, int]]:
-    """(first day, length) of each run of consecutive True days."""
-    padded = np.concatenate(([False], mask.astype(bool), [False]))
-    edges = np.flatnonzero(np.diff(padded.astype(np.int8)))
-    return [(int(a), int(b - a)) for a, b in zip(edges[::2], edges[1::2], strict=True)]
+    return (need > 0) & (distributed < daymath.shortage_threshold(need))
 
 
 def critical_mask(spec: Commodity, need: np.ndarray, distributed: np.ndarray, population: np.ndarray) -> np.ndarray:
@@ -69,7 +62,7 @@ def longest_runs(mask: np.ndarray) -> np.ndarray:
 
 
 def runs_by_column(mask: np.ndarray) -> list[list[tuple[int, int]]]:
-    """runs() of every column of a [days, replications] mask, at once."""
+    """(first day, length) of each run of consecutive True days, for every column of a [days, replications] mask."""
     padded = np.zeros((mask.shape[0] + 2, mask.shape[1]), dtype=np.int8)
     padded[1:-1] = mask
     edges = np.diff(padded, axis=0).T  # replication-major, so nonzero comes out by replication, then day

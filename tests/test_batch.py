@@ -169,3 +169,27 @@ def test_batch_engine_matches_with_data_driven_arrivals_and_departures(tmp_path)
     )
     assert draw_inputs(s, 11, 0).departures.sum() > 0.01 * 1000 * 60  # the fall adds departures
     assert_engines_agree(s, replications=8)
+
+
+def test_input_cache_tells_apart_scenarios_that_differ_only_in_data_departures(tmp_path):
+    # same arrivals, different falls in the population series: different departures draws
+    def scenario_with(fall_to: int):
+        (tmp_path / f"p{fall_to}.csv").write_text(f"date,population\n2017-10-01,500\n2017-10-03,{fall_to}\n")
+        return campsim.scenario_from_dict(
+            {
+                "name": "falls",
+                "start": "2017-10-01",
+                "days": 5,
+                "seed": 2,
+                "population": {"initial": 1000, "arrivals": [{"csv": f"p{fall_to}.csv", "kind": "population"}]},
+                "commodities": {"water": {"per_person_day": 15}},
+            },  # fmt: skip
+            base_dir=tmp_path,
+        )
+
+    small, large = scenario_with(400), scenario_with(0)
+    np.testing.assert_array_equal(batch.draw_batch(small, 2, 0, 3).arrivals, batch.draw_batch(large, 2, 0, 3).arrivals)
+    for s in (small, large):
+        drawn = batch.draw_batch(s, 2, 0, 3)
+        for r in range(3):
+            np.testing.assert_array_equal(drawn.departures[:, r], draw_inputs(s, 2, r).departures)
