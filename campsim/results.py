@@ -61,6 +61,11 @@ def longest_runs(mask: np.ndarray) -> np.ndarray:
     return np.max(np.where(mask, days - last_false, 0), axis=0, initial=0)
 
 
+def runs(mask: np.ndarray) -> list[tuple[int, int]]:
+    """(first day, length) of each run of consecutive True days of one mask."""
+    return runs_by_column(np.asarray(mask, dtype=bool)[:, None])[0]
+
+
 def runs_by_column(mask: np.ndarray) -> list[list[tuple[int, int]]]:
     """(first day, length) of each run of consecutive True days, for every column of a [days, replications] mask."""
     padded = np.zeros((mask.shape[0] + 2, mask.shape[1]), dtype=np.int8)
