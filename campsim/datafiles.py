@@ -21,7 +21,9 @@ DATE_COLUMNS = ("#date", "date")
 # the count column when the scenario names none, by kind: HXL patterns first, then headers
 # (individuals before any column of the same tag, which may count households)
 COUNT_COLUMNS = {
-    "arrivals": ("#affected+arrived+ind", "#affected+arrived", "arrivals"),
+    # a DTM file of new IDPs by date tags them #affected+idps (+ind or +hh) rather than +arrived
+    "arrivals": ("#affected+arrived+ind", "#affected+arrived", "#affected+idps+ind", "#affected+idps", "#affected",
+                 "arrivals"),
     "cumulative": ("#affected+arrived+ind", "#affected+arrived", "#affected+idps+ind", "#affected+idps", "#affected",
                    "cumulative", "arrivals"),
     "population": ("#affected+idps+ind", "#affected+ind", "#affected+idps", "#affected", "#population", "population"),

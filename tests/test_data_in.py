@@ -63,6 +63,15 @@ def test_hxl_without_a_text_header_and_a_tag_pattern_with_fewer_attributes(tmp_p
     assert arrival_means(s)[1] == 50
 
 
+def test_dtm_idp_columns_are_arrivals_without_naming_them(tmp_path):
+    # the tags: #affected+idps+ind is found for kind: arrivals (the default) ...
+    s = load(tmp_path, "date,new idps\n#date+reported,#affected+idps+ind\n2017-10-02,50\n2017-10-04,70\n")
+    np.testing.assert_array_equal(arrival_means(s)[:4], [0, 50, 0, 70])
+    # ... and #affected+idps+hh is households, times household_size (6 by default)
+    s = load(tmp_path, "date,new families\n#date,#affected+idps+hh\n2017-10-03,10\n", name="hh.csv")
+    assert arrival_means(s)[2] == 60
+
+
 def test_household_counts_become_people(tmp_path):
     (tmp_path / "hh.csv").write_text("date,families\n#date,#affected+idps+hh\n2017-10-02,10\n")
     path = write_scenario(tmp_path, [{"csv": "hh.csv", "column": "#affected+idps+hh"}], household_size=6.1)
