@@ -90,3 +90,23 @@ def test_write_charts_makes_non_empty_png_and_svg(two, tmp_path):
     for png, svg in written.values():
         assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 5000
         assert svg.read_text()[:200].count("<svg") == 1 or "<svg" in svg.read_text()[:2000]
+
+
+def test_charts_rendered_in_worker_processes_are_the_same_bytes_as_in_one(two, tmp_path):
+    (tmp_path / "one").mkdir()
+    (tmp_path / "two").mkdir()
+    serial = charts.write_charts(two, tmp_path / "one", workers=1)
+    forked = charts.write_charts(two, tmp_path / "two", workers=2)
+    assert list(serial) == list(forked) == list(charts.CHART_NAMES)
+    for name in serial:
+        for a, b in zip(serial[name], forked[name], strict=True):
+            assert a.read_bytes() == b.read_bytes(), f"{name}: {a.suffix} differs"  # SVG too: no date, fixed ids
+
+
+def test_a_chart_that_fails_in_a_worker_fails_the_report(two, tmp_path, monkeypatch):
+    def broken(runs):
+        raise ValueError("chart broke")
+
+    monkeypatch.setitem(charts.CHARTS, "ration", broken)  # forked workers inherit the patched table
+    with pytest.raises(ValueError, match="chart broke"):
+        charts.write_charts(two, tmp_path, workers=2)
