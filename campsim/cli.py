@@ -47,8 +47,8 @@ replications_option = click.option(
 )  # fmt: skip
 jobs_option = click.option(
     "--jobs", "-j", type=click.IntRange(min=1), default=None,
-    help="Worker processes for replications (default: all cores; 1 = in this process). "
-    "Results are identical whatever the number.",
+    help="Worker processes for replications and for rendering charts (default: all cores; 1 = in this "
+    "process). Results are identical whatever the number.",
 )  # fmt: skip
 executor_option = click.option(
     "--executor", type=click.Choice(["local", "dask"]), default="local", show_default=True,
@@ -148,7 +148,7 @@ def run(scenario: str, out: Path | None, seed: int | None, overrides: tuple[str,
     solved = find_solve(scenario, overrides)
     if solved is not None:  # a solve of this very scenario: its figure goes in the headline
         result.summary["solve"] = solved
-    write_report(result, folder, charts=not no_charts, force=force)
+    write_report(result, folder, charts=not no_charts, force=force, chart_workers=jobs)
     if not quiet:
         click.echo(summary_table(result.summary))
         click.echo(f"report: {folder}/ ({time.perf_counter() - started:.1f} s)")
@@ -202,7 +202,7 @@ def compare(scenarios: tuple[str, ...], vary: tuple[str, ...], out: Path | None,
             runs = run_variants(variants, seed, n, Execution(jobs, executor, address, engine), bar.update)
     else:
         runs = run_variants(variants, seed=seed)
-    write_compare_report(runs, compare_table(runs), folder, charts=not no_charts, force=force)
+    write_compare_report(runs, compare_table(runs), folder, charts=not no_charts, force=force, chart_workers=jobs)
     if not quiet:
         click.echo(compare_table_text(runs))
         click.echo(f"report: {folder}/ ({time.perf_counter() - started:.1f} s)")

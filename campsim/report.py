@@ -30,14 +30,22 @@ if TYPE_CHECKING:
 MARKER = ".campsim-report"
 
 
-def write_report(result: SimulationResult, out_dir: str | Path, charts: bool = True, force: bool = False) -> Path:
+def write_report(
+    result: SimulationResult,
+    out_dir: str | Path,
+    charts: bool = True,
+    force: bool = False,
+    chart_workers: int | None = None,
+) -> Path:
     """Write the report folder of one run and return its path.
+
+    ``chart_workers`` caps the processes that render charts (default: charts.chart_workers()).
 
     Raises:
         OutputFolderError: ``out_dir`` holds something other than a campsim report (and
             ``force`` is not set), or the folder cannot be written.
     """
-    return _write_folder(out_dir, lambda folder: _write_run(result, folder, charts), force)
+    return _write_folder(out_dir, lambda folder: _write_run(result, folder, charts, chart_workers), force)
 
 
 def write_compare_report(
@@ -46,9 +54,10 @@ def write_compare_report(
     out_dir: str | Path,
     charts: bool = True,
     force: bool = False,
+    chart_workers: int | None = None,
 ) -> Path:
     """Write the report folder of a comparison and return its path."""
-    return _write_folder(out_dir, lambda folder: _write_compare(runs, table, folder, charts), force)
+    return _write_folder(out_dir, lambda folder: _write_compare(runs, table, folder, charts, chart_workers), force)
 
 
 def _write_folder(out_dir: str | Path, fill: Callable[[Path], None], force: bool) -> Path:
@@ -123,7 +132,7 @@ def _swap_into_place(staging: Path, out: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-def _write_run(result: SimulationResult, folder: Path, charts: bool) -> None:
+def _write_run(result: SimulationResult, folder: Path, charts: bool, workers: int | None = None) -> None:
     summary = result.summary
     (folder / "summary.json").write_text(json.dumps(summary, indent=2, allow_nan=False) + "\n")
     (folder / "summary.md").write_text(summary_markdown(summary, result))
@@ -134,15 +143,21 @@ def _write_run(result: SimulationResult, folder: Path, charts: bool) -> None:
     if quantiles is not None:  # a replicated run
         quantiles.to_csv(folder / "daily_quantiles.csv", index=False, na_rep="", lineterminator="\n")
         result.p_shortage_by_date.to_csv(folder / "p_shortage_by_date.csv", index=False, lineterminator="\n")
-    pngs = _charts([(result.scenario.name, result)], folder) if charts else {}
+    pngs = _charts([(result.scenario.name, result)], folder, workers) if charts else {}
     (folder / "report.html").write_text(htmlreport.render_run(result, pngs), encoding="utf-8")
 
 
-def _write_compare(runs: list[tuple[str, SimulationResult]], table: pd.DataFrame, folder: Path, charts: bool) -> None:
+def _write_compare(
+    runs: list[tuple[str, SimulationResult]],
+    table: pd.DataFrame,
+    folder: Path,
+    charts: bool,
+    workers: int | None = None,
+) -> None:
     table.to_csv(folder / "compare.csv", index=False, na_rep="", lineterminator="\n")
     _write_text(folder / "compare.hxl.csv", hxlout.compare_hxl(table))
     (folder / "compare.md").write_text(compare_markdown(runs))
-    pngs = _charts(runs, folder) if charts else {}
+    pngs = _charts(runs, folder, workers) if charts else {}
     (folder / "report.html").write_text(htmlreport.render_compare(runs, pngs), encoding="utf-8")
 
 
@@ -208,7 +223,7 @@ def find_solve(path: str | Path, overrides: tuple[str, ...] | list[str] = ()) ->
     return record
 
 
-def _charts(runs: list[tuple[str, SimulationResult]], folder: Path) -> dict[str, Path]:
+def _charts(runs: list[tuple[str, SimulationResult]], folder: Path, workers: int | None = None) -> dict[str, Path]:
     from campsim import charts as ch  # matplotlib only when charts are wanted
 
-    return {name: paths[0] for name, paths in ch.write_charts(runs, folder).items()}
+    return {name: paths[0] for name, paths in ch.write_charts(runs, folder, workers).items()}
