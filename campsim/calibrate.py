@@ -15,15 +15,11 @@ from pathlib import Path
 
 import numpy as np
 
-from campsim.datafiles import date_column, dated_counts
+from campsim.datafiles import count_column, counts_households, date_column, dated_counts
 from campsim.errors import DataFileError
-from campsim.hxl import Column, Table, read_table
+from campsim.hxl import read_table
 from campsim.inputs import expected_population
 from campsim.scenario import Scenario
-
-# the population column when --column names none: people first, then a generic population
-POPULATION_COLUMNS = ("#affected+idps+ind", "#affected+ind", "#population", "population")
-HOUSEHOLDS_ATTRIBUTE = "hh"
 
 
 @dataclass(frozen=True)
@@ -83,22 +79,6 @@ class Calibration:
         return [self.start + timedelta(days=d) for d in range(len(self.path_persons))]
 
 
-def _column(table: Table, spec: str | None) -> Column:
-    if spec is not None:
-        found = table.find(spec)
-        if found is None:
-            raise DataFileError(f"no column {spec!r} (found {table.describe_columns()})", table.header_line)
-        return found
-    found = table.find_any(POPULATION_COLUMNS)
-    if found is None:
-        raise DataFileError(
-            "missing column population (or one tagged #affected+idps+ind, #affected+ind or #population); "
-            f"name it with --column (found {table.describe_columns()})",
-            table.header_line,
-        )
-    return found
-
-
 def read_observed(path: str | Path, column: str | None = None, household_size: float = 1.0) -> ObservedSeries:
     """Read dated population counts; dates strictly increasing, counts positive numbers.
 
@@ -108,8 +88,8 @@ def read_observed(path: str | Path, column: str | None = None, household_size: f
         DataFileError: with the line of the problem (the header line for a missing column).
     """
     table = read_table(Path(path), "columns date and population (or #date and #affected+idps+ind)")
-    when, count = date_column(table), _column(table, column)
-    households = count.tag is not None and HOUSEHOLDS_ATTRIBUTE in count.tag.attributes
+    when, count = date_column(table), count_column(table, column, "population", "--column")
+    households = counts_households(count)
     label = count.header or str(count.tag)
     rows = dated_counts(table, when, count, household_size if households else 1.0, label)
     for line, _, persons in rows:

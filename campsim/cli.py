@@ -333,7 +333,8 @@ def solve(scenario: str, key: str, bounds: str | None, tol: float, targets: tupl
 @click.option(
     "--column", default=None, metavar="SPEC",
     help="The count column, by header name or HXL tag pattern. Default: the first of #affected+idps+ind, "
-    "#affected+ind, #population, population. A column tagged +hh counts households (x household_size).",
+    "#affected+ind, #affected+idps, #affected, #population, population (never a +arrived column), individuals "
+    "before households. A column tagged +hh counts households (x household_size).",
 )  # fmt: skip
 @click.option(
     "--out", "-o", type=click.Path(file_okay=False, path_type=Path), default=None,

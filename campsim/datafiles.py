@@ -15,7 +15,7 @@ from pathlib import Path
 
 from campsim import standards
 from campsim.errors import DataFileError
-from campsim.hxl import Column, Table, parse_number, read_table
+from campsim.hxl import Column, Table, Tag, parse_number, read_table
 
 DATE_COLUMNS = ("#date", "date")
 # the count column when the scenario names none, by kind: HXL patterns first, then headers
@@ -36,20 +36,55 @@ class ArrivalData:
 
     arrivals: dict[date, float]
     departures: dict[date, float]
+    report_dates: list[date]  # the file's dates, in order
+
+    def touches(self, first: date, last: date) -> bool:
+        """True if a report date, or a day the file puts arrivals or departures on, lies in first..last."""
+        return any(first <= d <= last for d in (*self.report_dates, *self.arrivals, *self.departures))
 
 
-def _count_column(table: Table, column: str | None, kind: str) -> Column:
+# attributes that make a count a flow of people, not the people present: a broad pattern such
+# as #affected+ind must not take a column of arrivals (#affected+arrived+ind) for a headcount
+FLOW_ATTRIBUTES = frozenset({"arrived", "departed"})
+
+
+def counts_households(column: Column) -> bool:
+    """True for a column tagged with the ``hh`` attribute (``#affected+idps+hh``)."""
+    return column.tag is not None and "hh" in column.tag.attributes
+
+
+def pick_column(table: Table, specs: tuple[str, ...], named: bool = False) -> Column | None:
+    """The count column: the first spec that matches, individuals before households among its matches.
+
+    Unless the user ``named`` the spec, a column whose tag has a flow attribute the pattern
+    does not ask for is passed over (``#affected+ind`` does not find ``#affected+arrived+ind``).
+    """
+    for spec in specs:
+        pattern = Tag.parse(spec) if spec.strip().startswith("#") else None
+        asked = set(pattern.attributes) if pattern is not None else set()
+        found = [
+            c
+            for c in table.find_all(spec)
+            if named or c.tag is None or not (FLOW_ATTRIBUTES & set(c.tag.attributes)) - asked
+        ]
+        if found:
+            return next((c for c in found if not counts_households(c)), found[0])
+    return None
+
+
+def count_column(table: Table, column: str | None, kind: str, option: str = "column:") -> Column:
+    """The count column named by ``column`` (a header or tag pattern), else the kind's usual one."""
     if column is not None:
-        found = table.find(column)
+        found = pick_column(table, (column,), named=True)
         if found is None:
             raise DataFileError(f"no column {column!r} (found {table.describe_columns()})", table.header_line)
         return found
-    found = table.find_any(COUNT_COLUMNS[kind])
+    found = pick_column(table, COUNT_COLUMNS[kind])
     if found is None:
         headers = " or ".join(c for c in COUNT_COLUMNS[kind] if not c.startswith("#"))
-        tags = " or ".join(c for c in COUNT_COLUMNS[kind] if c.startswith("#"))
+        tags = ", ".join(c for c in COUNT_COLUMNS[kind] if c.startswith("#"))
         raise DataFileError(
-            f"missing column {headers} (or one tagged {tags}) for kind {kind}; name it with column: "
+            f"missing column {headers} (or one tagged {tags}) for kind {kind}; name it with {option} "
             f"(found {table.describe_columns()})",
             table.header_line,
         )
@@ -118,8 +153,8 @@ def read_arrivals(
     converted to people with ``household_size``.
     """
     table = read_table(path, "columns date and a count (arrivals, cumulative or population)")
-    when, count = date_column(table), _count_column(table, column, kind)
-    households = count.tag is not None and "hh" in count.tag.attributes
+    when, count = date_column(table), count_column(table, column, kind)
+    households = counts_households(count)
     label = count.header or str(count.tag)
     rows = dated_counts(table, when, count, household_size if households else 1.0, label)
     if kind == "arrivals":
@@ -128,7 +163,7 @@ def read_arrivals(
                 raise DataFileError(
                     f"{label}: {value:g} is above the limit of {standards.MAX_ARRIVALS_PERSONS:,} a day", line
                 )
-        return ArrivalData({day: value for _, day, value in rows}, {})
+        return ArrivalData({day: value for _, day, value in rows}, {}, [day for _, day, _ in rows])
     arrivals: dict[date, float] = {}
     departures: dict[date, float] = {}
     for (_, before, then), (line, after, now) in zip(rows, rows[1:], strict=False):
@@ -144,7 +179,7 @@ def read_arrivals(
         for offset in range(1, span + 1):
             day = date.fromordinal(before.toordinal() + offset)
             target[day] = abs(change) / span
-    return ArrivalData(arrivals, departures)
+    return ArrivalData(arrivals, departures, [day for _, day, _ in rows])
 
 
 # --- FTS funding tables ---------------------------------------------------------------
@@ -161,7 +196,19 @@ class FundingRow:
 
     line: int
     cluster: str
-    funded_fraction: float  # funded / required, or the percent funded / 100; at most 1
+    funded_fraction: float | None  # funded / required, or the percent funded / 100; at most 1
+    undefined: str = ""  # why funded_fraction is None (e.g. nothing required and no percent)
+
+    def share(self) -> float:
+        """The row's funded share; DataFileError on its line if the row leaves it undefined.
+
+        Real FTS exports carry rows such as an unattributed "Not specified" with nothing
+        required: they are an error only when the scenario uses them.
+        """
+        if self.funded_fraction is None:
+            what = f"cluster {self.cluster!r}" if self.cluster else "the plan row"
+            raise DataFileError(f"{what}: {self.undefined}", self.line)
+        return self.funded_fraction
 
 
 def read_fts(path: Path) -> list[FundingRow]:
@@ -179,7 +226,9 @@ def read_fts(path: Path) -> list[FundingRow]:
     rows: list[FundingRow] = []
     for line, row in table.rows:
         name = Table.cell(row, cluster) if cluster is not None else ""
-        rows.append(FundingRow(line, name, _fraction(row, line, required, funded, percent)))
+        share = _fraction(row, line, required, funded, percent)
+        undefined = "" if share is not None else _undefined(row, required, funded, percent)
+        rows.append(FundingRow(line, name, share, undefined))
     if not rows:
         raise DataFileError("no data rows under the header", table.header_line)
     return rows
@@ -189,21 +238,35 @@ def _number(row: list[str], line: int, column: Column) -> float:
     return nonnegative(Table.cell(row, column), column.header or str(column.tag), line)
 
 
-def _fraction(row, line: int, required, funded, percent) -> float:
-    """funded / required where both are given (required > 0), else percent / 100; capped at 1 (over-funded)."""
-    if required is not None and funded is not None:
+def _given(row: list[str], column: Column | None) -> bool:
+    return column is not None and bool(Table.cell(row, column))
+
+
+def _fraction(row, line: int, required, funded, percent) -> float | None:
+    """funded / required where both are given and required > 0, else percent / 100; capped at 1
+    (over-funded). None when the row gives neither. A cell that is given must be a number."""
+    for column in (required, funded, percent):
+        if _given(row, column):
+            _number(row, line, column)  # garbage in any cell is an error, used or not
+    if _given(row, required) and _given(row, funded):
         need, got = _number(row, line, required), _number(row, line, funded)
         if need > 0:
             return min(got / need, 1.0)
-        if percent is None:
-            raise DataFileError("required is 0: the share funded is undefined", line)
-    return min(_number(row, line, percent) / 100, 1.0)
+    if _given(row, percent):
+        return min(_number(row, line, percent) / 100, 1.0)
+    return None
+
+
+def _undefined(row, required, funded, percent) -> str:
+    if _given(row, required) and _given(row, funded):
+        return "required is 0 and no percent funded is given: the share funded is undefined"
+    return "no required and funded USD, and no percent funded: the share funded is undefined"
 
 
 def funded_fractions(
     rows: list[FundingRow], clusters: dict[str, list[str]] | None, commodities: list[str]
-) -> tuple[dict[str, float], float | None]:
-    """Commodity -> funded share from the clusters mapping, and the plan row's share (None if none).
+) -> tuple[dict[str, float], FundingRow | None]:
+    """Commodity -> funded share from the clusters mapping, and the plan row (None if none).
 
     Raises DataFileError (line 0: about the mapping, not a line of the file) for a cluster the
     table does not have, a cluster listed twice in the table, or a commodity in two clusters.
@@ -232,8 +295,8 @@ def funded_fractions(
                 raise MappingError(cluster, f"unknown commodity {name!r}; the scenario has {', '.join(commodities)}")
             if name in out:
                 raise MappingError(cluster, f"commodity {name!r} is mapped to two clusters")
-            out[name] = by_name[cluster].funded_fraction
-    return out, (plan[0].funded_fraction if plan else None)
+            out[name] = by_name[cluster].share()
+    return out, (plan[0] if plan else None)
 
 
 class MappingError(ValueError):

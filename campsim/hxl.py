@@ -64,6 +64,17 @@ def is_hashtag_row(cells: list[str]) -> bool:
     return bool(filled) and all(Tag.parse(c) is not None for c in filled)
 
 
+def _check_not_a_broken_hashtag_row(cells: list[str], line: int) -> None:
+    """A row of hashtags with one mistyped (``#adm1-name``) is an error, not a comment to skip."""
+    filled = [c.strip() for c in cells if c.strip()]
+    good = [c for c in filled if Tag.parse(c) is not None]
+    if good and all(c.startswith("#") for c in filled):
+        bad = next(c for c in filled if Tag.parse(c) is None)
+        raise DataFileError(
+            f"not an HXL hashtag: {bad!r} (a hashtag is #name, then +attributes; letters, digits and _)", line
+        )
+
+
 @dataclass
 class Column:
     index: int
@@ -85,13 +96,15 @@ class Table:
 
     def find(self, spec: str) -> Column | None:
         """The first column matching a hashtag pattern (``#date``) or a header name (case-insensitive)."""
+        return next(iter(self.find_all(spec)), None)
+
+    def find_all(self, spec: str) -> list[Column]:
+        """Every column matching a hashtag pattern or a header name, in file order."""
         if spec.strip().startswith("#"):
             pattern = Tag.parse(spec)
-            if pattern is None:
-                return None
-            return next((c for c in self.columns if c.tag is not None and c.tag.matches(pattern)), None)
+            return [c for c in self.columns if pattern is not None and c.tag is not None and c.tag.matches(pattern)]
         wanted = spec.strip().lower()
-        return next((c for c in self.columns if c.header.strip().lower() == wanted), None)
+        return [c for c in self.columns if c.header.strip().lower() == wanted]
 
     def find_any(self, specs: tuple[str, ...]) -> Column | None:
         """The first of several specs that matches a column."""
@@ -121,22 +134,30 @@ def read_text(path: Path) -> str:
         raise DataFileError(f"cannot read: {exc.strerror}") from None
     except UnicodeDecodeError:
         raise DataFileError("not UTF-8 text") from None
+    except ValueError:  # a NUL character in the path
+        raise DataFileError("not a usable file path") from None
 
 
 def read_table(path: Path, expected: str) -> Table:
     """Read a CSV (plain or HXL-tagged) into a Table; ``expected`` names the columns wanted, for messages."""
     text = read_text(path)
+    raw = []  # (first physical line of the record, cells): a quoted cell may span lines
+    reader = csv.reader(io.StringIO(text))
+    start = 1
     try:
-        raw = list(enumerate(csv.reader(io.StringIO(text)), start=1))
+        for row in reader:
+            raw.append((start, row))
+            start = reader.line_num + 1
     except csv.Error as exc:
         raise DataFileError(f"not a readable CSV: {exc}") from None
-    rows = [
-        (n, row)
-        for n, row in raw
-        if row
-        and any(cell.strip() for cell in row)
-        and not (row[0].lstrip().startswith("#") and not is_hashtag_row(row))
-    ]
+    rows = []
+    for n, row in raw:
+        if not row or not any(cell.strip() for cell in row):
+            continue
+        if row[0].lstrip().startswith("#") and not is_hashtag_row(row):
+            _check_not_a_broken_hashtag_row(row, n)
+            continue  # a comment
+        rows.append((n, row))
     if not rows:
         raise DataFileError(f"empty file; expected a header row with {expected}")
     header_line, first = rows[0]

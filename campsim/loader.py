@@ -281,13 +281,21 @@ def _load_data_files(s: Scenario, doc: YamlDocument, base_dir: Path) -> None:
             data = read_arrivals(base_dir / comp.csv, comp.column, comp.kind, s.population.household_size)
         except DataFileError as exc:
             raise doc.error(("population", "arrivals", i, "csv"), _where(comp.csv, exc)) from None
+        last = s.start + timedelta(days=s.days - 1)
+        if not data.touches(s.start, last):  # rows outside the horizon are ignored, but not all of them
+            raise doc.error(
+                ("population", "arrivals", i, "csv"),
+                f"{comp.csv}: no date within the scenario's horizon {s.start} to {last} (the file runs from "
+                f"{data.report_dates[0]} to {data.report_dates[-1]}); check the years, or the scenario's start",
+            )
         comp._series, comp._leaving = data.arrivals, data.departures
     if s.funding.fts is not None:
         s.funding._fts_fraction = _fts_fractions(s, doc, base_dir)
 
 
 def _where(file: str, exc: DataFileError) -> str:
-    return f"{file}" + (f" line {exc.line}" if exc.line else "") + f": {exc.problem}"
+    name = file if file.isprintable() else repr(file)  # a NUL or newline in a path stays on one line
+    return name + (f" line {exc.line}" if exc.line else "") + f": {exc.problem}"
 
 
 def _fts_fractions(s: Scenario, doc: YamlDocument, base_dir: Path) -> dict[str, float]:
@@ -310,5 +318,8 @@ def _fts_fractions(s: Scenario, doc: YamlDocument, base_dir: Path) -> dict[str, 
                 f"commodity {name!r} is in no cluster of funding.clusters and {s.funding.fts} has no plan row "
                 "(a row without a cluster name); map it, or give funding.funded_fraction or its own funded_fraction",
             )
-        fractions[name] = plan
+        try:
+            fractions[name] = plan.share()
+        except DataFileError as exc:
+            raise doc.error(("funding", "fts"), _where(s.funding.fts, exc)) from None
     return fractions

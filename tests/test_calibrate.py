@@ -190,3 +190,17 @@ def test_help_explains_every_option(capsys):
     text = capsys.readouterr().out
     for option in ("--observed", "--column", "--out", "--set", "--quiet", "--force", "--no-charts"):
         assert option in text, option
+
+
+def test_default_column_is_the_headcount_not_the_arrivals_and_households_convert(tmp_path, hand):
+    observed = tmp_path / "obs.csv"
+    # P(1) = 1,200: the arrivals column (10) must not be taken for the camp population
+    observed.write_text(
+        "date,new arrivals,people in camp\n#date,#affected+arrived+ind,#affected+ind\n2017-10-02,10,1000\n"
+    )
+    assert calibrate(tmp_path, hand, observed, "--no-charts")[0] == 0
+    assert errors(tmp_path / "out") == pytest.approx([0.2], abs=1e-12)  # |1,200 - 1,000| / 1,000
+    # a file of households only: found without --column, x household_size 5 (as kind: population reads it)
+    observed.write_text("date,families\n#date,#affected+idps+hh\n2017-10-02,200\n")
+    assert calibrate(tmp_path, hand, observed, "--no-charts", "--force")[0] == 0
+    assert [float(r["observed"]) for r in read_rows(tmp_path / "out")] == [1000]

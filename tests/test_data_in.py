@@ -265,3 +265,91 @@ def test_individuals_are_preferred_to_households_when_both_are_given(tmp_path):
     text = "date,families,people\n#date,#affected+idps+hh,#affected+idps+ind\n2017-10-01,10,55\n2017-10-02,20,118\n"
     s = load(tmp_path, text, kind="population")
     assert arrival_means(s)[1] == 63  # 118 - 55 people, not (20 - 10) households x 6
+
+
+# --- which column, and what the file must hold ------------------------------------------
+
+
+def test_a_headcount_pattern_passes_over_a_column_of_arrivals(tmp_path):
+    # #affected+ind also matches #affected+arrived+ind; for a population it must take the headcount
+    text = "date,new arrivals,people in camp\n#date,#affected+arrived+ind,#affected+ind\n2017-10-02,10,1000\n2017-10-04,20,1100\n"
+    s = load(tmp_path, text, kind="population")
+    np.testing.assert_allclose(arrival_means(s)[:4], [0, 0, 50, 50], rtol=1e-12)  # +100 over 3-4 Oct
+
+
+def test_individuals_are_preferred_among_the_columns_a_named_pattern_matches(tmp_path):
+    text = "date,families,people\n#date,#affected+hh+idps,#affected+ind+idps\n2017-10-02,10,55\n"
+    s = load(tmp_path, text, column="#affected+idps")
+    assert arrival_means(s)[1] == 55  # the individuals, not 10 households x 6
+
+
+def test_a_file_with_no_date_in_the_horizon_is_an_error(tmp_path, capsys):
+    (tmp_path / "counts.csv").write_text("date,arrivals\n2016-10-02,5\n2016-10-03,7\n")  # a wrong year
+    err = validate(write_scenario(tmp_path, [{"csv": "counts.csv"}]), capsys)
+    assert "population.arrivals.0.csv" in err
+    assert "no date within the scenario's horizon 2017-10-01 to 2017-10-10" in err
+    assert "runs from 2016-10-02 to 2016-10-03" in err
+
+
+def test_rows_outside_the_horizon_are_ignored_when_some_fall_inside(tmp_path):
+    s = load(tmp_path, "date,arrivals\n2017-09-30,99\n2017-10-02,5\n2017-12-01,99\n")
+    assert arrival_means(s).sum() == 5
+
+
+def test_a_population_series_spanning_the_start_is_inside_the_horizon(tmp_path):
+    # reports on 28 Sep and 12 Oct: the rise of 140 is spread over 29 Sep - 12 Oct, 10/day
+    s = load(tmp_path, "date,population\n2017-09-28,1000\n2017-10-12,1140\n", kind="population")
+    np.testing.assert_allclose(arrival_means(s), [10.0] * 10, rtol=1e-12)
+
+
+def test_fts_percent_is_used_where_the_amounts_are_blank(tmp_path):
+    table = tmp_path / "fts.csv"
+    table.write_text("cluster,required_usd,funded_usd,percent_funded\nFood Security,,,40\nWASH,200,50,\n")
+    path = write_scenario(
+        tmp_path, funding={"fts": "fts.csv", "clusters": {"Food Security": ["food", "kits"], "WASH": ["water"]}}
+    )
+    s = campsim.load_scenario(path)
+    assert s.funded_fraction("food") == 0.4 and s.funded_fraction("water") == 0.25
+
+
+def test_fts_rows_without_a_share_matter_only_when_mapped(tmp_path, capsys):
+    # FTS exports carry rows such as an unattributed "Not specified" with nothing required
+    (tmp_path / "fts.csv").write_text(
+        "cluster,required_usd,funded_usd\nWASH,200,50\nNot specified,0,1200\nCCCM,,\n,1000,500\n"
+    )
+    path = write_scenario(tmp_path, funding={"fts": "fts.csv", "clusters": {"WASH": ["water"]}})
+    s = campsim.load_scenario(path)
+    assert s.funded_fraction("water") == 0.25 and s.funded_fraction("food") == 0.5  # food, kits: the plan row
+    path = write_scenario(
+        tmp_path, funding={"fts": "fts.csv", "clusters": {"WASH": ["water"], "Not specified": ["food"]}}
+    )
+    err = validate(path, capsys)
+    assert "fts.csv line 3" in err and "cluster 'Not specified': required is 0" in err
+    path = write_scenario(tmp_path, funding={"fts": "fts.csv", "clusters": {"CCCM": ["kits"]}})
+    assert "cluster 'CCCM': no required and funded USD, and no percent funded" in validate(path, capsys)
+
+
+def test_garbage_in_an_unused_fts_cell_is_still_an_error(tmp_path, capsys):
+    (tmp_path / "fts.csv").write_text("cluster,required_usd,funded_usd\nWASH,200,50\nHealth,n/a,5\n")
+    err = validate(
+        write_scenario(tmp_path, funding={"fts": "fts.csv", "clusters": {"WASH": ["water"]}, "funded_fraction": 1}),
+        capsys,
+    )
+    assert "fts.csv line 3" in err and "got 'n/a'" in err
+
+
+def test_lines_are_counted_in_the_file_not_in_records(tmp_path, capsys):
+    # a quoted cell spanning two lines: the bad row is on line 4 of the file
+    (tmp_path / "counts.csv").write_text('date,note,arrivals\n2017-10-02,"a\nb",3\n2017-10-03,x,y\n')
+    assert "counts.csv line 4" in validate(write_scenario(tmp_path, [{"csv": "counts.csv"}]), capsys)
+
+
+def test_a_mistyped_hashtag_is_named_not_taken_for_a_comment(tmp_path, capsys):
+    (tmp_path / "counts.csv").write_text("#date,#affected+arrived,#adm1-name\n2017-10-02,3,x\n")
+    err = validate(write_scenario(tmp_path, [{"csv": "counts.csv"}]), capsys)
+    assert "counts.csv line 1" in err and "not an HXL hashtag: '#adm1-name'" in err
+
+
+def test_a_nul_in_a_data_file_path_is_bad_input_not_a_crash(tmp_path, capsys):
+    err = validate(write_scenario(tmp_path, [{"csv": "d\0.csv"}]), capsys)
+    assert "population.arrivals.0.csv" in err and "not a usable file path" in err and "\0" not in err
