@@ -87,7 +87,8 @@ def _expected_path(s: Scenario, arrivals: np.ndarray) -> tuple[np.ndarray, np.nd
     prev = float(s.population.initial)
     for d in range(s.days):
         leaving = rate * prev
-        leaving += min(scheduled[d], prev - leaving)
+        # the sum can round above prev; capped, P(d) = prev + (arrivals - prev) >= 0 exactly
+        leaving = min(leaving + min(scheduled[d], prev - leaving), prev)
         departures[d] = leaving
         prev = daymath.population_today(prev, arrivals[d], leaving)
         path[d] = prev

@@ -50,8 +50,21 @@ def critical_mask(spec: Commodity, need: np.ndarray, distributed: np.ndarray, po
 def _share(population: np.ndarray, mask: np.ndarray, total: np.ndarray) -> np.ndarray:
     """Share of person-days on days where mask holds (1 for 'met' when there are no people)."""
     with np.errstate(divide="ignore", invalid="ignore"):
-        share = np.sum(np.where(mask, population, 0.0), axis=0) / total
+        share = day_sums(np.where(mask, population, 0.0)) / total
     return np.where(total > 0, share, mask.all(axis=0))
+
+
+def day_sums(values: np.ndarray) -> np.ndarray:
+    """Each column's sum over days, added day by day, whatever the number of columns.
+
+    np.sum(axis=0) adds one column pairwise but several columns row by row, so a chunk of
+    one replication would round differently from the same replication among others, and
+    results would depend on the chunking. A running sum adds in one order always.
+    """
+    values = np.asarray(values)
+    if values.ndim == 2 and values.shape[1] > 1 and values.flags.c_contiguous:
+        return np.sum(values, axis=0)  # row by row already, and without cumsum's [days, reps] copy
+    return np.cumsum(values, axis=0)[-1] if len(values) else np.zeros(values.shape[1:])
 
 
 def longest_runs(mask: np.ndarray) -> np.ndarray:
@@ -119,24 +132,24 @@ def commodity_metrics_batch(
     with np.errstate(divide="ignore", invalid="ignore"):
         unmet_share = np.where(need > 0, 1 - distributed / need, 0.0)
     if spec.per_household:
-        need_total = np.sum(d["new_need"], axis=0)
+        need_total = day_sums(d["new_need"])
         shortfall = d["shortfall"][-1]  # the backlog still owed at the end
         kits_per_household = spec.per_new_household
         households_waiting = d["shortfall"] / kits_per_household if kits_per_household else 0 * need
         people_short = households_waiting * household_size
-        person_days = np.sum(people_short, axis=0)
+        person_days = day_sums(people_short)
     else:
-        need_total = np.sum(need, axis=0)
-        shortfall = np.sum(d["shortfall"], axis=0)
-        person_days = np.sum(population * unmet_share, axis=0)
+        need_total = day_sums(need)
+        shortfall = day_sums(d["shortfall"])
+        person_days = day_sums(population * unmet_share)
         people_short = np.where(short, population, 0.0)
     any_short = short.any(axis=0)
     first_short = first_days(short)
     breaks = d["stockout"] > 0
     cut = d["ration_level"] < 1
     first_cut = first_days(cut)
-    people_total = np.sum(population, axis=0)
-    distributed_total = np.sum(distributed, axis=0)
+    people_total = day_sums(population)
+    distributed_total = day_sums(distributed)
     with np.errstate(divide="ignore", invalid="ignore"):
         coverage = np.where(need_total > 0, distributed_total / need_total, 1.0)
     at_standard = None if spec.per_household else _share(population, ~short, people_total).tolist()
@@ -155,12 +168,12 @@ def commodity_metrics_batch(
         "longest_shortage_days": longest_runs(short),
         "min_ration": np.min(d["ration"], axis=0),
         "unmet_cost_usd": shortfall * spec.unit_cost_usd,
-        "received_usd": np.sum(d["funds_received"], axis=0),
-        "spent_usd": np.sum(d["spent"], axis=0),
+        "received_usd": day_sums(d["funds_received"]),
+        "spent_usd": day_sums(d["spent"]),
         "balance_usd": d["balance"][-1],
-        "received": np.sum(d["received"], axis=0),
-        "spoiled": np.sum(d["spoiled"], axis=0),
-        "overflow": np.sum(d["overflow"], axis=0),
+        "received": day_sums(d["received"]),
+        "spoiled": day_sums(d["spoiled"]),
+        "overflow": day_sums(d["overflow"]),
         "end_stock": d["stock"][-1],
         "end_pipeline": np.asarray(end_pipeline, dtype=float).reshape(reps),
         "ration_cut_days": np.sum(cut, axis=0),
@@ -213,8 +226,8 @@ def summarize_batch(s: Scenario, population: np.ndarray, arrivals: np.ndarray, d
     }
     pop = {
         "final": population[-1].tolist(),
-        "arrivals": np.sum(arrivals, axis=0).tolist(),
-        "departures": np.sum(departures, axis=0).tolist(),
+        "arrivals": day_sums(arrivals).tolist(),
+        "departures": day_sums(departures).tolist(),
         "peak": np.max(population, axis=0).tolist(),
     }
     head = {
