@@ -12,6 +12,7 @@ import os
 import signal
 import sys
 import threading
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -394,8 +395,10 @@ def write_charts(runs: list[Run], folder: Path, workers: int | None = None) -> d
     else:
         _FORKED = (runs, folder)
         try:
-            with multiprocessing.get_context("fork").Pool(workers, initializer=_quiet_worker) as pool:
-                paths = pool.map(_render_forked, names, chunksize=1)  # the costliest charts come first
+            # a process pool that fails loudly if a worker dies (multiprocessing.Pool would hang)
+            context = multiprocessing.get_context("fork")
+            with ProcessPoolExecutor(workers, mp_context=context, initializer=_quiet_worker) as pool:
+                paths = list(pool.map(_render_forked, names))  # the costliest charts come first
         finally:
             _FORKED = None
     return {name: p for name, p in zip(names, paths, strict=True) if p is not None}

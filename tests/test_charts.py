@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import matplotlib.pyplot as plt
 import pytest
 
@@ -109,4 +111,15 @@ def test_a_chart_that_fails_in_a_worker_fails_the_report(two, tmp_path, monkeypa
 
     monkeypatch.setitem(charts.CHARTS, "ration", broken)  # forked workers inherit the patched table
     with pytest.raises(ValueError, match="chart broke"):
+        charts.write_charts(two, tmp_path, workers=2)
+
+
+def test_a_chart_worker_that_dies_fails_the_report_instead_of_hanging(two, tmp_path, monkeypatch):
+    from concurrent.futures.process import BrokenProcessPool
+
+    def killed(runs):
+        os._exit(3)  # as if the kernel's OOM killer took the worker
+
+    monkeypatch.setitem(charts.CHARTS, "ration", killed)
+    with pytest.raises(BrokenProcessPool):
         charts.write_charts(two, tmp_path, workers=2)
