@@ -202,8 +202,9 @@ def write_report(
         pd.DataFrame(csv_rows(cal)).to_csv(folder / "calibration.csv", index=False, lineterminator="\n")
         (folder / "summary.md").write_text(summary_markdown(cal, scenario_file, observed_file))
         if charts:
-            from campsim import charts as ch  # matplotlib only when charts are wanted
+            from campsim import chartfiles  # matplotlib only when charts are wanted
+            from campsim import charts as ch
 
-            ch.save(ch.calibration_chart(cal), folder, "calibration")
+            chartfiles.save(ch.calibration_chart(cal), folder, "calibration")
 
     return _write_folder(out_dir, fill, force)

@@ -39,7 +39,7 @@ def write_report(
 ) -> Path:
     """Write the report folder of one run and return its path.
 
-    ``chart_workers`` caps the processes that render charts (default: charts.chart_workers()).
+    ``chart_workers`` caps the processes that render charts (default: chartfiles.chart_workers()).
 
     Raises:
         OutputFolderError: ``out_dir`` holds something other than a campsim report (and
@@ -174,9 +174,10 @@ def write_sweep_report(result, scenario_name: str, out_dir: str | Path, charts: 
         result.table.to_csv(folder / "sweep.csv", index=False, na_rep="", lineterminator="\n")
         pngs = {}
         if charts:
+            from campsim import chartfiles
             from campsim import charts as ch
 
-            pngs["sweep"] = ch.save(ch.sweep_chart(result.table, result.keys), folder, "sweep")[0]
+            pngs["sweep"] = chartfiles.save(ch.sweep_chart(result.table, result.keys), folder, "sweep")[0]
         (folder / "report.html").write_text(htmlreport.render_sweep(result, scenario_name, pngs), encoding="utf-8")
 
     return _write_folder(out_dir, fill, force)
@@ -224,6 +225,6 @@ def find_solve(path: str | Path, overrides: tuple[str, ...] | list[str] = ()) ->
 
 
 def _charts(runs: list[tuple[str, SimulationResult]], folder: Path, workers: int | None = None) -> dict[str, Path]:
-    from campsim import charts as ch  # matplotlib only when charts are wanted
+    from campsim import chartfiles  # matplotlib only when charts are wanted
 
-    return {name: paths[0] for name, paths in ch.write_charts(runs, folder, workers).items()}
+    return {name: paths[0] for name, paths in chartfiles.write_charts(runs, folder, workers).items()}

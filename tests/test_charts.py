@@ -8,7 +8,7 @@ import matplotlib.pyplot as plt
 import pytest
 
 import campsim
-from campsim import charts
+from campsim import chartfiles, charts
 from tests.conftest import scenario
 
 SMALL = {
@@ -87,7 +87,7 @@ def test_compliance_bands_follow_the_standard_and_the_critical_level():
 
 
 def test_write_charts_makes_non_empty_png_and_svg(two, tmp_path):
-    written = charts.write_charts(two, tmp_path)
+    written = chartfiles.write_charts(two, tmp_path)
     assert set(written) == set(charts.CHART_NAMES)
     for png, svg in written.values():
         assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 5000
@@ -97,8 +97,8 @@ def test_write_charts_makes_non_empty_png_and_svg(two, tmp_path):
 def test_charts_rendered_in_worker_processes_are_the_same_bytes_as_in_one(two, tmp_path):
     (tmp_path / "one").mkdir()
     (tmp_path / "two").mkdir()
-    serial = charts.write_charts(two, tmp_path / "one", workers=1)
-    forked = charts.write_charts(two, tmp_path / "two", workers=2)
+    serial = chartfiles.write_charts(two, tmp_path / "one", workers=1)
+    forked = chartfiles.write_charts(two, tmp_path / "two", workers=2)
     assert list(serial) == list(forked) == list(charts.CHART_NAMES)
     for name in serial:
         for a, b in zip(serial[name], forked[name], strict=True):
@@ -111,7 +111,7 @@ def test_a_chart_that_fails_in_a_worker_fails_the_report(two, tmp_path, monkeypa
 
     monkeypatch.setitem(charts.CHARTS, "ration", broken)  # forked workers inherit the patched table
     with pytest.raises(ValueError, match="chart broke"):
-        charts.write_charts(two, tmp_path, workers=2)
+        chartfiles.write_charts(two, tmp_path, workers=2)
 
 
 def test_a_chart_worker_that_dies_fails_the_report_instead_of_hanging(two, tmp_path, monkeypatch):
@@ -122,4 +122,4 @@ def test_a_chart_worker_that_dies_fails_the_report_instead_of_hanging(two, tmp_p
 
     monkeypatch.setitem(charts.CHARTS, "ration", killed)
     with pytest.raises(BrokenProcessPool):
-        charts.write_charts(two, tmp_path, workers=2)
+        chartfiles.write_charts(two, tmp_path, workers=2)

@@ -1,0 +1,98 @@
+"""Chart files: figures saved as PNG and SVG, and a report's charts rendered in worker processes.
+
+charts.py draws the figures; this module writes them. Charts are most of a run's wall time,
+and matplotlib's drawing is Python code that holds the GIL, so a report's charts are rendered
+in forked processes (which inherit the loaded modules and the results, so nothing is pickled
+but the chart names and the paths back).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+import sys
+import threading
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import matplotlib
+
+matplotlib.use("Agg")  # before pyplot: a forked worker must never hold a GUI backend
+
+import matplotlib.pyplot as plt  # noqa: E402
+
+from campsim import charts  # noqa: E402
+
+if TYPE_CHECKING:  # noqa: E402 (after the backend is chosen)
+    from matplotlib.figure import Figure
+
+    from campsim.charts import Run
+
+
+def save(fig: Figure, folder: Path, stem: str, dpi: int = 150) -> list[Path]:
+    """Save a figure as PNG (150 dpi) and SVG, close it, and return the paths."""
+    paths = [folder / f"{stem}.png", folder / f"{stem}.svg"]
+    fig.savefig(paths[0], dpi=dpi)
+    # the PNG's draw placed every axes; keep that layout for the SVG instead of solving it again
+    # (constrained layout is about a quarter of a chart's cost, and sizes in points do not change with dpi)
+    fig.set_layout_engine("none")
+    # no date and fixed element ids, so the same results give the same SVG bytes
+    with matplotlib.rc_context({"svg.hashsalt": "campsim"}):
+        fig.savefig(paths[1], metadata={"Date": None})
+    plt.close(fig)
+    return paths
+
+
+def _render(runs: list[Run], folder: Path, name: str) -> list[Path] | None:
+    """Build and save one chart; None when it does not apply to these runs."""
+    fig = charts.CHARTS[name](runs)
+    return None if fig is None else save(fig, folder, name)
+
+
+_FORKED: tuple[list[Run], Path] | None = None  # what forked chart workers render (set just before the fork)
+
+
+def _render_forked(name: str) -> list[Path] | None:
+    runs, folder = _FORKED
+    return _render(runs, folder, name)
+
+
+def _quiet_worker() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: it ends the pool
+
+
+def chart_workers() -> int:
+    """How many processes render charts: the usable cores where fork is safe, else 1.
+
+    matplotlib's drawing is Python code that holds the GIL, so threads would not help; forked
+    processes inherit the loaded modules and the results for free. Only on Linux (fork is
+    unsafe on macOS) and only from a process without other threads (a Dask client's, say).
+    """
+    if not sys.platform.startswith("linux") or threading.active_count() > 1:
+        return 1
+    return len(os.sched_getaffinity(0))
+
+
+def write_charts(runs: list[Run], folder: Path, workers: int | None = None) -> dict[str, list[Path]]:
+    """Render every chart that applies to these runs into folder; return {chart name: [png, svg]}.
+
+    Charts are most of a run's wall time (about 0.2-0.7 s each), so they are rendered in
+    ``workers`` processes (default: chart_workers()); the files are the same either way.
+    """
+    global _FORKED
+    names = list(charts.CHARTS)
+    workers = min(chart_workers() if workers is None else workers, len(names))
+    if workers <= 1:
+        paths = [_render(runs, folder, name) for name in names]
+    else:
+        _FORKED = (runs, folder)
+        try:
+            # a process pool that fails loudly if a worker dies (multiprocessing.Pool would hang)
+            context = multiprocessing.get_context("fork")
+            with ProcessPoolExecutor(workers, mp_context=context, initializer=_quiet_worker) as pool:
+                paths = list(pool.map(_render_forked, names))  # the costliest charts come first
+        finally:
+            _FORKED = None
+    return {name: p for name, p in zip(names, paths, strict=True) if p is not None}
