@@ -84,7 +84,9 @@ def count_column(table: Table, column: str | None, kind: str, option: str = "col
         headers = " or ".join(c for c in COUNT_COLUMNS[kind] if not c.startswith("#"))
         tags = ", ".join(c for c in COUNT_COLUMNS[kind] if c.startswith("#"))
         raise DataFileError(
-            f"missing column {headers} (or one tagged {tags}) for kind {kind}; name it with {option} "
+            f"missing column {headers} (or one tagged {tags})"
+            + (f" for kind {kind}" if option == "column:" else "")
+            + f"; name it with {option} "
             f"(found {table.describe_columns()})",
             table.header_line,
         )
