@@ -24,6 +24,7 @@ matplotlib.use("Agg")  # before pyplot: a forked worker must never hold a GUI ba
 import matplotlib.pyplot as plt  # noqa: E402
 
 from campsim import charts  # noqa: E402
+from campsim.executors import HELD_SIGNALS, leave_signals_to_the_parent  # noqa: E402
 
 if TYPE_CHECKING:  # noqa: E402 (after the backend is chosen)
     from matplotlib.figure import Figure
@@ -59,10 +60,6 @@ def _render_forked(name: str) -> list[Path] | None:
     return _render(runs, folder, name)
 
 
-def _quiet_worker() -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: it ends the pool
-
-
 def chart_workers() -> int:
     """How many processes render charts: the usable cores where fork is safe, else 1.
 
@@ -79,20 +76,27 @@ def write_charts(runs: list[Run], folder: Path, workers: int | None = None) -> d
     """Render every chart that applies to these runs into folder; return {chart name: [png, svg]}.
 
     Charts are most of a run's wall time (about 0.2-0.7 s each), so they are rendered in
-    ``workers`` processes (default: chart_workers()); the files are the same either way.
+    ``workers`` processes (default, and at most: chart_workers(), so a --jobs of 4 never
+    forks where fork is unsafe); the files are the same either way.
     """
     global _FORKED
     names = list(charts.CHARTS)
-    workers = min(chart_workers() if workers is None else workers, len(names))
+    safe = chart_workers()
+    workers = min(safe if workers is None else workers, safe, len(names))
     if workers <= 1:
         paths = [_render(runs, folder, name) for name in names]
     else:
         _FORKED = (runs, folder)
+        # Ctrl-C and SIGTERM are held off while the pool lives (a second or two): a signal in
+        # the middle of forking or of shutting the pool down could leave a worker behind or
+        # hang the exit. Held off, it arrives when the charts are done and unwinds as usual.
+        previous = signal.pthread_sigmask(signal.SIG_BLOCK, HELD_SIGNALS)
         try:
-            # a process pool that fails loudly if a worker dies (multiprocessing.Pool would hang)
             context = multiprocessing.get_context("fork")
-            with ProcessPoolExecutor(workers, mp_context=context, initializer=_quiet_worker) as pool:
+            # ProcessPoolExecutor rather than multiprocessing.Pool: it fails if a worker dies, Pool hangs
+            with ProcessPoolExecutor(workers, mp_context=context, initializer=leave_signals_to_the_parent) as pool:
                 paths = list(pool.map(_render_forked, names))  # the costliest charts come first
         finally:
             _FORKED = None
+            signal.pthread_sigmask(signal.SIG_SETMASK, previous)
     return {name: p for name, p in zip(names, paths, strict=True) if p is not None}

@@ -409,6 +409,18 @@ def validate(scenarios: tuple[str, ...], overrides: tuple[str, ...], quiet: bool
     return status
 
 
+def _interrupted(exc: BaseException) -> bool:
+    """True for an error that a Ctrl-C caused: some code turns KeyboardInterrupt into another
+    exception (a class being built during an import wraps it in RuntimeError, for one)."""
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        if isinstance(exc, KeyboardInterrupt):
+            return True
+        seen.add(id(exc))
+        exc = exc.__cause__ or exc.__context__
+    return False
+
+
 def _terminated(signum: int, frame: object) -> None:
     """SIGTERM: unwind like Ctrl-C, so a half-written report is removed on the way out."""
     raise SystemExit(128 + signum)
@@ -445,6 +457,9 @@ def _main(argv: list[str] | None) -> int:
         click.echo("interrupted", err=True)
         return 130
     except Exception as exc:  # an internal error: say so in one line, trace on request
+        if _interrupted(exc):
+            click.echo("interrupted", err=True)
+            return 130
         if os.environ.get("CAMPSIM_DEBUG"):
             traceback.print_exc()
         click.echo(

@@ -12,7 +12,7 @@ import os
 import signal
 import sys
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -145,21 +145,41 @@ def _run_tasks(items, tasks, execution: Execution, keep_daily: bool, pool=None) 
     if own:
         pool = _new_pool(min(execution.workers, len(tasks)))
     try:
-        futures = {pool.submit(run_chunk, items[k][0], items[k][1], a, b, keep_daily, engine): k for k, a, b in tasks}
+        submitted = submit_all(
+            pool, [(run_chunk, items[k][0], items[k][1], a, b, keep_daily, engine) for k, a, b in tasks]
+        )
+        futures = {future: k for future, (k, _, _) in zip(submitted, tasks, strict=True)}
         for future in as_completed(futures):
             yield futures[future], future.result()
     except BaseException:
-        _stop(pool)
+        stop_pool(pool)
         raise
     if own:
         pool.shutdown()
 
 
 def _new_pool(workers: int) -> ProcessPoolExecutor:
-    return ProcessPoolExecutor(max_workers=workers, initializer=_leave_signals_to_the_parent)
+    return ProcessPoolExecutor(max_workers=workers, initializer=leave_signals_to_the_parent)
 
 
-def _stop(pool: ProcessPoolExecutor) -> None:
+HELD_SIGNALS = {signal.SIGINT, signal.SIGTERM}
+
+
+def submit_all(pool: ProcessPoolExecutor, calls: list[tuple]) -> list[Future]:
+    """pool.submit(*call) for every call, with Ctrl-C and SIGTERM held off meanwhile.
+
+    Submitting is what forks the workers. A signal inside that window could leave a worker
+    forked but not yet listed in the pool, which stop_pool then cannot see: the process
+    would hang at exit waiting for it. Held-off signals arrive as soon as all are submitted.
+    """
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, HELD_SIGNALS)
+    try:
+        return [pool.submit(*call) for call in calls]
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+def stop_pool(pool: ProcessPoolExecutor) -> None:
     """Ctrl-C or SIGTERM: stop the workers now rather than after their queued chunks."""
     for process in list((getattr(pool, "_processes", None) or {}).values()):
         process.terminate()
@@ -180,15 +200,17 @@ def shared_pool(execution: Execution) -> Iterator[ProcessPoolExecutor | None]:
     try:
         yield pool
     except BaseException:
-        _stop(pool)
+        stop_pool(pool)
         raise
     pool.shutdown()
 
 
-def _leave_signals_to_the_parent() -> None:
-    """Workers ignore Ctrl-C; the parent decides and stops them (see _run_tasks)."""
+def leave_signals_to_the_parent() -> None:
+    """Workers ignore Ctrl-C and die on SIGTERM (not the CLI's handler, which would unwind
+    them with a traceback); the parent decides and stops them (see _run_tasks, stop_pool)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, HELD_SIGNALS)  # forked while submit_all held them off
 
 
 def _dask(items, tasks, address: str | None, keep_daily: bool, engine: str) -> Iterator[tuple[int, list[Sample]]]:
@@ -221,7 +243,15 @@ def _dask(items, tasks, address: str | None, keep_daily: bool, engine: str) -> I
 
 
 def progress_bar(total: int, quiet: bool, label: str):
-    """A tqdm bar on stderr for long runs; silent with --quiet or when not on a terminal."""
+    """A tqdm bar on stderr for long runs; silent with --quiet or when not on a terminal.
+
+    Without tqdm's monitor thread: it outlives the bar, and a process with another thread
+    may not fork, so the report's charts would then render in one process (chartfiles.py).
+    Bars here are updated once per chunk, so nothing needs the monitor's forced refresh.
+    """
     from tqdm import tqdm
 
-    return tqdm(total=total, desc=label, unit="run", disable=quiet or not sys.stderr.isatty(), leave=False)
+    class Bar(tqdm):
+        monitor_interval = 0
+
+    return Bar(total=total, desc=label, unit="run", disable=quiet or not sys.stderr.isatty(), leave=False)

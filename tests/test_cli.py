@@ -252,3 +252,19 @@ def test_quick_commands_start_without_the_heavy_libraries(argv, heavy):
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT, timeout=60)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_an_error_caused_by_ctrl_c_is_an_interruption_not_an_internal_error(tmp_path, monkeypatch, capsys):
+    # Ctrl-C while a class is being built during an import surfaces as RuntimeError from KeyboardInterrupt
+    import campsim.runner
+
+    def interrupted_import(*args, **kwargs):
+        try:
+            raise KeyboardInterrupt
+        except KeyboardInterrupt as exc:
+            raise RuntimeError("Error calling __set_name__") from exc
+
+    monkeypatch.setattr(campsim.runner, "simulate", interrupted_import)
+    assert main(["run", str(RAMADI), "--out", str(tmp_path / "r"), "--quiet", "--no-charts"]) == 130
+    err = capsys.readouterr().err
+    assert "interrupted" in err and "internal error" not in err

@@ -51,6 +51,14 @@ def test_a_chunk_of_one_replication_rounds_as_the_others(tmp_path):
     assert [x.summary for x in alone] == [x.summary for x in among] == [x.summary for x in des]
 
 
+def test_a_replicated_run_leaves_no_thread_behind(tmp_path):
+    # tqdm's monitor thread outlived the bar, and a process with threads renders charts unforked
+    import threading
+
+    assert main(["run", str(RAMADI), "-n", "2", "-j", "1", "--out", str(tmp_path / "r"), "--quiet", "--no-charts"]) == 0
+    assert "tqdm_monitor" not in [t.name for t in threading.enumerate()]
+
+
 def test_a_real_dask_local_cluster_gives_the_same_summary():
     distributed = pytest.importorskip("distributed")
     s = campsim.load_scenario(RAMADI)
