@@ -22,10 +22,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the repo: campsim and benchmarks
 
 from benchmarks import naive_simpy, scalar_loop  # noqa: E402
-from campsim import engine, load_scenario  # noqa: E402
-from campsim.inputs import RandomInputs, draw_inputs  # noqa: E402
-from campsim.results import summarize  # noqa: E402
-from campsim.scenario import Scenario  # noqa: E402
+from campsim import load_scenario  # noqa: E402
+from campsim.engines import des as engine  # noqa: E402
+from campsim.plan.draw import RandomInputs, draw_inputs  # noqa: E402
+from campsim.results.metrics import summarize  # noqa: E402
+from campsim.model.schema import Scenario  # noqa: E402
 
 SCENARIOS = Path(__file__).resolve().parent / "scenarios"
 METRICS = ("shortfall", "distributed", "need", "spent_usd", "end_stock", "shortage_days", "shortfall_person_days")

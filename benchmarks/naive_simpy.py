@@ -20,8 +20,8 @@ from typing import Any
 
 import simpy
 
-from campsim.inputs import RandomInputs, draw_inputs, requirements_usd, tranches
-from campsim.scenario import Scenario
+from campsim.plan.draw import RandomInputs, draw_inputs, requirements_usd, tranches
+from campsim.model.schema import Scenario
 
 SHORTAGE_RTOL = 1e-9
 KIT_NEED_WINDOW_DAYS = 7

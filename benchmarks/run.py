@@ -40,9 +40,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # campsim and benchmarks from this checkout
 
 from benchmarks import check_models, memory, naive_simpy, scalar_loop  # noqa: E402
-from campsim import batch, engine, load_scenario, scenario_from_dict  # noqa: E402
-from campsim.inputs import arrival_means, draw_inputs  # noqa: E402
-from campsim.results import summarize, summarize_batch  # noqa: E402
+from campsim import load_scenario, scenario_from_dict  # noqa: E402
+from campsim.engines import batch  # noqa: E402
+from campsim.engines import des as engine  # noqa: E402
+from campsim.plan.draw import arrival_means, draw_inputs  # noqa: E402
+from campsim.results.metrics import summarize, summarize_batch  # noqa: E402
 
 BENCH = ROOT / "benchmarks" / "scenarios"
 RAMADI = ROOT / "scenarios" / "ramadi.yaml"
@@ -272,8 +274,8 @@ def _noop(x: int) -> int:
 def overhead_section() -> dict:
     from concurrent.futures import ProcessPoolExecutor
 
-    from campsim.executors import _chunk_cap, chunks
-    from campsim.replicate import run_chunk
+    from campsim.runs.executors import _chunk_cap, chunks
+    from campsim.runs.replicate import run_chunk
 
     s = load_scenario(RAMADI)
     tasks = 400

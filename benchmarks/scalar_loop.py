@@ -18,8 +18,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from campsim.inputs import RandomInputs, draw_inputs, requirements_usd, tranches
-from campsim.scenario import Commodity, Scenario
+from campsim.plan.draw import RandomInputs, draw_inputs, requirements_usd, tranches
+from campsim.model.schema import Commodity, Scenario
 
 SHORTAGE_RTOL = 1e-9  # docs/semantics.md: dust orders and tie tolerance
 KIT_NEED_WINDOW_DAYS = 7  # kit order target: mean new-household need over this many days

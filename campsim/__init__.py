@@ -14,23 +14,23 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from campsim.errors import ScenarioError
+from campsim.model.errors import ScenarioError
 
 # The API is imported lazily so that `campsim --help` does not pay for pandas and SimPy.
 _LAZY = {
-    "Scenario": "campsim.scenario",
-    "SimulationResult": "campsim.runner",
-    "load_scenario": "campsim.loader",
-    "scenario_from_dict": "campsim.loader",
-    "simulate": "campsim.runner",
-    "run_replications": "campsim.runner",
-    "ReplicatedResult": "campsim.runner",
+    "Scenario": "campsim.model.schema",
+    "SimulationResult": "campsim.runs.simulate",
+    "load_scenario": "campsim.load.loader",
+    "scenario_from_dict": "campsim.load.loader",
+    "simulate": "campsim.runs.simulate",
+    "run_replications": "campsim.runs.simulate",
+    "ReplicatedResult": "campsim.runs.simulate",
 }
 
 if TYPE_CHECKING:
-    from campsim.loader import load_scenario, scenario_from_dict
-    from campsim.runner import ReplicatedResult, SimulationResult, run_replications, simulate
-    from campsim.scenario import Scenario
+    from campsim.load.loader import load_scenario, scenario_from_dict
+    from campsim.runs.simulate import ReplicatedResult, SimulationResult, run_replications, simulate
+    from campsim.model.schema import Scenario
 
 __all__ = [
     "ReplicatedResult",

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import click
 
-from campsim.errors import OutputFolderError, ScenarioError
+from campsim.model.errors import OutputFolderError, ScenarioError
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -127,10 +127,10 @@ def run(scenario: str, out: Path | None, seed: int | None, overrides: tuple[str,
                     Sphere compliance
     and prints a summary table.
     """
-    from campsim.loader import load_scenario
-    from campsim.report import check_replaceable, find_solve, write_report
-    from campsim.runner import simulate
-    from campsim.words import summary_table
+    from campsim.load.loader import load_scenario
+    from campsim.report.folders import check_replaceable, find_solve, write_report
+    from campsim.runs.simulate import simulate
+    from campsim.report.text import summary_table
 
     started = time.perf_counter()
     loaded = load_scenario(scenario, overrides)
@@ -140,8 +140,8 @@ def run(scenario: str, out: Path | None, seed: int | None, overrides: tuple[str,
     if n == 1:
         result = simulate(loaded, seed=seed)
     else:
-        from campsim.executors import progress_bar
-        from campsim.runner import run_replications
+        from campsim.runs.executors import progress_bar
+        from campsim.runs.simulate import run_replications
 
         with progress_bar(n, quiet, "replications") as bar:
             result = run_replications(loaded, n, seed, jobs, executor, address, bar.update, engine)
@@ -186,9 +186,9 @@ def compare(scenarios: tuple[str, ...], vary: tuple[str, ...], out: Path | None,
     commodities a scenario lacks are shown as absent. Every file is validated before
     anything runs; with --seed all scenarios share that seed (common random numbers).
     """
-    from campsim.compare import compare_table, load_variants, run_variants
-    from campsim.report import check_replaceable, write_compare_report
-    from campsim.words import compare_table_text
+    from campsim.runs.compare import compare_table, load_variants, run_variants
+    from campsim.report.folders import check_replaceable, write_compare_report
+    from campsim.report.text import compare_table_text
 
     started = time.perf_counter()
     variants = load_variants(list(scenarios), overrides, vary)
@@ -196,7 +196,7 @@ def compare(scenarios: tuple[str, ...], vary: tuple[str, ...], out: Path | None,
     check_replaceable(folder, force)
     n = replications or 1
     if n > 1:
-        from campsim.executors import Execution, progress_bar
+        from campsim.runs.executors import Execution, progress_bar
 
         with progress_bar(n * len(variants), quiet, "compare") as bar:
             runs = run_variants(variants, seed, n, Execution(jobs, executor, address, engine), bar.update)
@@ -232,10 +232,10 @@ def sweep(scenario: str, vary: tuple[str, ...], out: Path | None, seed: int | No
       report.html   the curve and every point
     Every point runs the same replications on the same seed (common random numbers).
     """
-    from campsim.compare import grid
-    from campsim.executors import Execution, progress_bar
-    from campsim.report import check_replaceable, write_sweep_report
-    from campsim.sweep import sweep as run_sweep
+    from campsim.runs.compare import grid
+    from campsim.runs.executors import Execution, progress_bar
+    from campsim.report.folders import check_replaceable, write_sweep_report
+    from campsim.runs.sweep import sweep as run_sweep
 
     started = time.perf_counter()
     points = grid(scenario, overrides, vary)  # validate every point before running any
@@ -288,9 +288,9 @@ def solve(scenario: str, key: str, bounds: str | None, tol: float, targets: tupl
     evaluated (also in solve.csv under reports/solve-<stem>/). Exit status 3 when no value
     in the range meets the targets.
     """
-    from campsim.executors import Execution
-    from campsim.report import check_replaceable, scenario_fingerprint, write_solve_report
-    from campsim.sweep import solve as run_solve
+    from campsim.runs.executors import Execution
+    from campsim.report.folders import check_replaceable, scenario_fingerprint, write_solve_report
+    from campsim.runs.sweep import solve as run_solve
 
     started = time.perf_counter()
     low = high = None
@@ -362,11 +362,11 @@ def calibrate(scenario: str, observed: str, column: str | None, out: Path | None
       calibration.png/svg  the model's path with the observed points and their errors
     and prints the table.
     """
-    from campsim.calibrate import calibrate as run_calibrate
-    from campsim.calibrate import text_table, write_report
-    from campsim.errors import DataFileError
-    from campsim.loader import load_scenario
-    from campsim.report import check_replaceable
+    from campsim.runs.calibrate import calibrate as run_calibrate
+    from campsim.runs.calibrate import text_table, write_report
+    from campsim.model.errors import DataFileError
+    from campsim.load.loader import load_scenario
+    from campsim.report.folders import check_replaceable
 
     started = time.perf_counter()
     loaded = load_scenario(scenario, overrides)
@@ -394,7 +394,7 @@ def validate(scenarios: tuple[str, ...], overrides: tuple[str, ...], quiet: bool
     Prints each problem on its own line (file:line: field.path: problem) on stderr and
     exits with status 2 if any file is invalid; prints "ok" lines otherwise.
     """
-    from campsim.loader import load_scenario
+    from campsim.load.loader import load_scenario
 
     status = 0
     for path in scenarios:

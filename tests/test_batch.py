@@ -7,9 +7,10 @@ import pytest
 from hypothesis import given, settings
 
 import campsim
-from campsim import batch, engine
-from campsim.inputs import draw_inputs, expected_population
-from campsim.results import summarize, summarize_batch
+from campsim.engines import batch
+from campsim.engines import des as engine
+from campsim.plan.draw import draw_inputs, expected_population
+from campsim.results.metrics import summarize, summarize_batch
 from tests.conftest import SCENARIOS, scenario
 from tests.test_baselines import assert_same as assert_close  # 1e-9 relative: the bar
 from tests.test_properties import scenarios
@@ -231,7 +232,7 @@ def test_a_population_series_falling_to_zero_never_leaves_fewer_than_no_one(tmp_
 @pytest.mark.parametrize("reps", [1, 2, 5])
 @pytest.mark.parametrize("order", ["C", "F"])
 def test_day_sums_add_day_by_day_whatever_the_layout(reps, order):
-    from campsim.results import day_sums
+    from campsim.results.metrics import day_sums
 
     values = np.asarray(np.random.default_rng(reps).random((365, reps)) * 1e6, order=order)
     by_hand = [0.0] * reps

@@ -10,7 +10,8 @@ import matplotlib.pyplot as plt
 import pytest
 
 import campsim
-from campsim import chartfiles, charts
+from campsim.report import chartfiles
+from campsim.report import charts
 from tests.conftest import scenario
 
 SMALL = {

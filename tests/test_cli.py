@@ -210,12 +210,12 @@ def test_help_explains_every_option(command, options, capsys):
 
 
 def test_internal_errors_exit_1_without_a_traceback(monkeypatch, capsys):
-    import campsim.runner
+    import campsim.runs.simulate  # noqa: F401
 
     def broken(*args, **kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(campsim.runner, "simulate", broken)
+    monkeypatch.setattr(campsim.runs.simulate, "simulate", broken)
     assert main(["run", str(RAMADI), "--quiet"]) == 1
     err = capsys.readouterr().err
     assert "internal error: RuntimeError: boom" in err and "Traceback" not in err
@@ -256,7 +256,7 @@ def test_quick_commands_start_without_the_heavy_libraries(argv, heavy):
 
 def test_an_error_caused_by_ctrl_c_is_an_interruption_not_an_internal_error(tmp_path, monkeypatch, capsys):
     # Ctrl-C while a class is being built during an import surfaces as RuntimeError from KeyboardInterrupt
-    import campsim.runner
+    import campsim.runs.simulate  # noqa: F401
 
     def interrupted_import(*args, **kwargs):
         try:
@@ -264,7 +264,7 @@ def test_an_error_caused_by_ctrl_c_is_an_interruption_not_an_internal_error(tmp_
         except KeyboardInterrupt as exc:
             raise RuntimeError("Error calling __set_name__") from exc
 
-    monkeypatch.setattr(campsim.runner, "simulate", interrupted_import)
+    monkeypatch.setattr(campsim.runs.simulate, "simulate", interrupted_import)
     assert main(["run", str(RAMADI), "--out", str(tmp_path / "r"), "--quiet", "--no-charts"]) == 130
     err = capsys.readouterr().err
     assert "interrupted" in err and "internal error" not in err

@@ -10,7 +10,7 @@ import yaml
 
 import campsim
 from campsim.cli import main
-from campsim.inputs import arrival_means, draw_inputs, expected_population, scheduled_departures
+from campsim.plan.draw import arrival_means, draw_inputs, expected_population, scheduled_departures
 from tests.conftest import ROOT
 
 FTS = ROOT / "scenarios" / "data" / "iraq-2017-fts-clusters.csv"
@@ -174,7 +174,7 @@ def test_percent_only_tables_and_over_funded_clusters(tmp_path):
 
 
 def test_a_sweep_warns_that_the_table_shadows_funded_fraction(tmp_path):
-    from campsim.sweep import shadow_warnings
+    from campsim.runs.sweep import shadow_warnings
 
     s = fts_scenario(tmp_path, clusters=CLUSTERS)
     warnings = shadow_warnings(s, ["funding.funded_fraction"])

@@ -10,7 +10,7 @@ from html.parser import HTMLParser
 import pytest
 
 from campsim.cli import main
-from campsim.compare import load_variants, run_variants
+from campsim.runs.compare import load_variants, run_variants
 from tests.conftest import ROOT
 
 RAMADI = ROOT / "scenarios" / "ramadi.yaml"

@@ -8,9 +8,9 @@ import pytest
 
 from campsim import simulate
 from campsim.cli import main
-from campsim.compare import METRICS
-from campsim.hxl import read_table
-from campsim.hxlout import (
+from campsim.runs.compare import METRICS
+from campsim.load.hxl import read_table
+from campsim.report.hxlout import (
     COMPARE_TAGS,
     DAILY_COMMODITY_TAGS,
     DAILY_DAY_TAGS,
@@ -18,7 +18,7 @@ from campsim.hxlout import (
     daily_hxl,
     sanitise,
 )
-from campsim.results import DAILY_COLUMNS, DAILY_EXTRA_COLUMNS
+from campsim.results.metrics import DAILY_COLUMNS, DAILY_EXTRA_COLUMNS
 from tests.conftest import ROOT, scenario
 
 RAMADI = ROOT / "scenarios" / "ramadi.yaml"

@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 
 import campsim
-from campsim.inputs import _draw_lead_times, arrival_means, draw_inputs, mean_lead_time_days, stream
-from campsim.scenario import LeadTime
+from campsim.plan.draw import _draw_lead_times, arrival_means, draw_inputs, mean_lead_time_days, stream
+from campsim.model.schema import LeadTime
 from tests.conftest import SCENARIOS, scenario
 
 ORDERED = {"food": {"per_person_day": 1, "initial_stock": 5000, "unit_cost_usd": 1,

@@ -53,14 +53,14 @@ def test_a_signal_mid_run_leaves_the_previous_report_intact(previous, sig, statu
 
 
 def test_an_exception_midway_leaves_the_previous_report_intact(previous, monkeypatch, capsys):
-    import campsim.htmlreport
+    import campsim.report.html
 
     out, before = previous
 
     def broken(*args, **kwargs):
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(campsim.htmlreport, "render_run", broken)
+    monkeypatch.setattr(campsim.report.html, "render_run", broken)
     assert main(["run", str(RAMADI), "--out", str(out), "--quiet", "--no-charts"]) == 1
     assert "disk on fire" in capsys.readouterr().err
     assert (out / "summary.json").read_bytes() == before
@@ -96,20 +96,20 @@ def test_an_unwritable_destination_is_a_clear_error(tmp_path, capsys):
 
 
 def test_refusal_comes_before_the_simulation(tmp_path, monkeypatch):
-    import campsim.runner
+    import campsim.runs.simulate  # noqa: F401
 
     foreign = tmp_path / "foreign"
     foreign.mkdir()
     (foreign / "x").write_text("x")
     calls = []
-    monkeypatch.setattr(campsim.runner, "simulate", lambda *a, **k: calls.append(1))
+    monkeypatch.setattr(campsim.runs.simulate, "simulate", lambda *a, **k: calls.append(1))
     assert main(["run", str(RAMADI), "--out", str(foreign), "--quiet"]) == 2
     assert calls == []
 
 
 def test_documented_limits_are_enforced_with_clear_messages(tmp_path):
     import campsim
-    from campsim import standards
+    from campsim.model import standards
 
     wide = {f"item_{i}": {"per_person_day": 1} for i in range(standards.MAX_COMMODITIES + 1)}
     with pytest.raises(campsim.ScenarioError, match=r"commodities: .*at most 100 items"):

@@ -10,8 +10,8 @@ from scipy import stats
 
 import campsim
 from campsim.cli import main
-from campsim.executors import chunks, run_replications
-from campsim.replicate import aggregate, run_chunk
+from campsim.runs.executors import chunks, run_replications
+from campsim.runs.replicate import aggregate, run_chunk
 from tests.conftest import ROOT, scenario
 
 RAMADI = ROOT / "scenarios" / "ramadi.yaml"

@@ -16,10 +16,10 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from campsim.datafiles import MappingError, funded_fractions, read_arrivals, read_fts
-from campsim.errors import DataFileError, ScenarioError, ScenarioErrors
-from campsim.scenario import Scenario
-from campsim.yamlsource import PathKey, YamlDocument, apply_overrides, format_path, read_yaml
+from campsim.load.datafiles import MappingError, funded_fractions, read_arrivals, read_fts
+from campsim.model.errors import DataFileError, ScenarioError, ScenarioErrors
+from campsim.model.schema import Scenario
+from campsim.load.yamlsource import PathKey, YamlDocument, apply_overrides, format_path, read_yaml
 
 _EXPECTED = {
     "int_type": "an integer",

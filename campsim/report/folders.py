@@ -16,10 +16,11 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from campsim import htmlreport, hxlout
-from campsim.errors import OutputFolderError
-from campsim.runner import SimulationResult
-from campsim.words import compare_markdown, summary_markdown
+from campsim.report import html as htmlreport
+from campsim.report import hxlout
+from campsim.model.errors import OutputFolderError
+from campsim.runs.simulate import SimulationResult
+from campsim.report.text import compare_markdown, summary_markdown
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -174,8 +175,8 @@ def write_sweep_report(result, scenario_name: str, out_dir: str | Path, charts: 
         result.table.to_csv(folder / "sweep.csv", index=False, na_rep="", lineterminator="\n")
         pngs = {}
         if charts:
-            from campsim import chartfiles
-            from campsim import charts as ch
+            from campsim.report import chartfiles
+            from campsim.report import charts as ch
 
             pngs["sweep"] = chartfiles.save(ch.sweep_chart(result.table, result.keys), folder, "sweep")[0]
         (folder / "report.html").write_text(htmlreport.render_sweep(result, scenario_name, pngs), encoding="utf-8")
@@ -225,6 +226,6 @@ def find_solve(path: str | Path, overrides: tuple[str, ...] | list[str] = ()) ->
 
 
 def _charts(runs: list[tuple[str, SimulationResult]], folder: Path, workers: int | None = None) -> dict[str, Path]:
-    from campsim import chartfiles  # matplotlib only when charts are wanted
+    from campsim.report import chartfiles  # matplotlib only when charts are wanted
 
     return {name: paths[0] for name, paths in chartfiles.write_charts(runs, folder, workers).items()}

@@ -16,8 +16,9 @@ from typing import Any
 
 import jinja2
 
-from campsim import standards, words
-from campsim.runner import SimulationResult, commodities_of
+from campsim.model import standards
+from campsim.report import text as words
+from campsim.runs.simulate import SimulationResult, commodities_of
 
 MAX_EVENT_ROWS = 300
 EVENTS_THAT_MATTER = ("stockout", "restock", "ration_change", "disruption", "tranche")
@@ -36,7 +37,7 @@ CAPTIONS = {
 
 def _environment() -> jinja2.Environment:
     env = jinja2.Environment(
-        loader=jinja2.PackageLoader("campsim", "templates"),
+        loader=jinja2.PackageLoader("campsim.report", "templates"),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -236,7 +237,7 @@ def render_compare(runs: list[tuple[str, SimulationResult]], charts: dict[str, P
 
 def render_sweep(result, scenario_name: str, charts: dict[str, Path]) -> str:
     """report.html of a sweep (``result`` is a sweep.SweepResult)."""
-    from campsim.sweep import curve_ends, show
+    from campsim.runs.sweep import curve_ends, show
 
     table = result.table
     x_key = result.keys[0]

@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from campsim.errors import ScenarioError
+from campsim.model.errors import ScenarioError
 
 # A scenario has at most a few thousand nodes; an alias bomb has billions.
 MAX_YAML_NODES = 200_000

@@ -15,11 +15,11 @@ from pathlib import Path
 
 import numpy as np
 
-from campsim.datafiles import count_column, counts_households, date_column, dated_counts
-from campsim.errors import DataFileError
-from campsim.hxl import read_table
-from campsim.inputs import expected_population
-from campsim.scenario import Scenario
+from campsim.load.datafiles import count_column, counts_households, date_column, dated_counts
+from campsim.model.errors import DataFileError
+from campsim.load.hxl import read_table
+from campsim.plan.draw import expected_population
+from campsim.model.schema import Scenario
 
 
 @dataclass(frozen=True)
@@ -196,14 +196,14 @@ def write_report(
     """Write calibration.csv, summary.md and (with charts) calibration.png/.svg, atomically like every report."""
     import pandas as pd
 
-    from campsim.report import _write_folder
+    from campsim.report.folders import _write_folder
 
     def fill(folder: Path) -> None:
         pd.DataFrame(csv_rows(cal)).to_csv(folder / "calibration.csv", index=False, lineterminator="\n")
         (folder / "summary.md").write_text(summary_markdown(cal, scenario_file, observed_file))
         if charts:
-            from campsim import chartfiles  # matplotlib only when charts are wanted
-            from campsim import charts as ch
+            from campsim.report import chartfiles  # matplotlib only when charts are wanted
+            from campsim.report import charts as ch
 
             chartfiles.save(ch.calibration_chart(cal), folder, "calibration")
 

@@ -16,10 +16,10 @@ from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from campsim.engine import DAILY_FIELDS
-from campsim.errors import ScenarioError
-from campsim.replicate import Sample, run_chunk
-from campsim.scenario import Scenario
+from campsim.engines.des import DAILY_FIELDS
+from campsim.model.errors import ScenarioError
+from campsim.runs.replicate import Sample, run_chunk
+from campsim.model.schema import Scenario
 
 ENGINES = ("batch", "des")
 MAX_CHUNK = 250  # SimPy engine: replications per task

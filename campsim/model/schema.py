@@ -21,7 +21,7 @@ from pydantic import (
     model_validator,
 )
 
-from campsim import standards
+from campsim.model import standards
 
 
 def _iso_date(value: Any) -> date:

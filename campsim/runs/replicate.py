@@ -14,10 +14,10 @@ from typing import Any
 
 import numpy as np
 
-from campsim import engine
-from campsim.inputs import draw_inputs
-from campsim.results import summarize
-from campsim.scenario import Scenario
+from campsim.engines import des as engine
+from campsim.plan.draw import draw_inputs
+from campsim.results.metrics import summarize
+from campsim.model.schema import Scenario
 
 QUANTILES = (0.1, 0.5, 0.9)
 STAT_LABELS = ("p10", "p50", "p90")
@@ -72,8 +72,8 @@ def run_chunk(
 
 def run_batch_chunk(scenario: Scenario, seed: int, start: int, stop: int, keep_daily: bool = True) -> list[Sample]:
     """Replications start..stop-1 through the batch engine, as samples."""
-    from campsim.batch import draw_batch, simulate_batch
-    from campsim.results import summarize_batch
+    from campsim.engines.batch import draw_batch, simulate_batch
+    from campsim.results.metrics import summarize_batch
 
     got = simulate_batch(scenario, draw_batch(scenario, seed, start, stop))
     summaries = summarize_batch(scenario, got.population, got.arrivals, got.departures, got.lines, seed)

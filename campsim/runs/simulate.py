@@ -7,11 +7,11 @@ from typing import Any
 
 import pandas as pd
 
-from campsim import engine
-from campsim.engine import EngineResult
-from campsim.inputs import draw_inputs
-from campsim.results import daily_frame, events_frame, summarize
-from campsim.scenario import Scenario
+from campsim.engines import des as engine
+from campsim.engines.des import EngineResult
+from campsim.plan.draw import draw_inputs
+from campsim.results.metrics import daily_frame, events_frame, summarize
+from campsim.model.schema import Scenario
 
 
 @dataclass
@@ -79,7 +79,7 @@ def run_replications(
     replication 0, so they match a single ``simulate``. ``engine="batch"`` computes the
     statistics with the vectorised engine (the same numbers, faster); "des" with SimPy.
     """
-    from campsim.executors import run_replications as execute
+    from campsim.runs.executors import run_replications as execute
 
     seed = scenario.seed if seed is None else seed
     n = scenario.replications if replications is None else replications
@@ -89,7 +89,7 @@ def run_replications(
 
 def replicated_result(scenario: Scenario, seed: int, samples) -> ReplicatedResult:
     """Aggregate samples into a ReplicatedResult; replication 0 is re-run for its tables."""
-    from campsim.replicate import aggregate, daily_quantiles
+    from campsim.runs.replicate import aggregate, daily_quantiles
 
     first = simulate(scenario, seed=seed)
     summary = aggregate(scenario, seed, samples)
@@ -110,7 +110,7 @@ def _quantile_frame(scenario: Scenario, q: dict) -> pd.DataFrame:
     """daily_quantiles.csv: day, date, commodity, then <metric>_p10/_p50/_p90."""
     import numpy as np
 
-    from campsim.results import day_date
+    from campsim.results.metrics import day_date
 
     names = list(scenario.commodities)
     days = np.arange(scenario.days)
@@ -133,7 +133,7 @@ def _metric_order(key: str) -> tuple[int, str]:
 
 def _first_shortage_frame(scenario: Scenario, samples) -> pd.DataFrame:
     """p_shortage_by_date.csv: P(first shortage on or before the date), per commodity."""
-    from campsim.replicate import p_shortage_by_date
+    from campsim.runs.replicate import p_shortage_by_date
 
     rows = []
     for name in scenario.commodities:

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from campsim import standards
-from campsim.errors import DataFileError
-from campsim.hxl import Column, Table, Tag, parse_number, read_table
+from campsim.model import standards
+from campsim.model.errors import DataFileError
+from campsim.load.hxl import Column, Table, Tag, parse_number, read_table
 
 DATE_COLUMNS = ("#date", "date")
 # the count column when the scenario names none, by kind: HXL patterns first, then headers

@@ -15,13 +15,13 @@ from typing import TYPE_CHECKING
 import pandas as pd
 import yaml
 
-from campsim.errors import ScenarioError
-from campsim.loader import load_scenario
-from campsim.runner import SimulationResult, commodities_of, simulate
-from campsim.scenario import Scenario
+from campsim.model.errors import ScenarioError
+from campsim.load.loader import load_scenario
+from campsim.runs.simulate import SimulationResult, commodities_of, simulate
+from campsim.model.schema import Scenario
 
 if TYPE_CHECKING:
-    from campsim.executors import Execution
+    from campsim.runs.executors import Execution
 
 Labelled = list[tuple[str, Scenario]]
 # summary metrics that are one number (or date) per commodity: the columns of compare.csv
@@ -142,8 +142,8 @@ def run_variants(
     all variants' replications share one pool and the same seed (common random numbers)."""
     if replications <= 1:
         return [(label, simulate(s, seed=seed)) for label, s in variants]
-    from campsim.executors import Execution, run_grid
-    from campsim.runner import replicated_result
+    from campsim.runs.executors import Execution, run_grid
+    from campsim.runs.simulate import replicated_result
 
     seeds = [s.seed if seed is None else seed for _, s in variants]
     items = [(s, root, replications) for (_, s), root in zip(variants, seeds, strict=True)]

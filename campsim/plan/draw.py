@@ -23,8 +23,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from campsim import daymath, standards
-from campsim.scenario import LeadTime, Scenario
+from campsim.model import rules as daymath
+from campsim.model import standards
+from campsim.model.schema import LeadTime, Scenario
 
 
 @dataclass(frozen=True)

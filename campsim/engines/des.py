@@ -42,10 +42,11 @@ from dataclasses import dataclass, field
 import numpy as np
 import simpy
 
-from campsim import daymath, standards
-from campsim.inputs import RandomInputs, requirements_usd, tranches
-from campsim.scenario import Commodity, Scenario
-from campsim.stock import Stock
+from campsim.model import rules as daymath
+from campsim.model import standards
+from campsim.plan.draw import RandomInputs, requirements_usd, tranches
+from campsim.model.schema import Commodity, Scenario
+from campsim.engines.stock import Stock
 
 TICKS_PER_DAY = 10
 POPULATION, FUNDING, ROADS, GATE, RECEIPTS = 0, 1, 2, 3, 4

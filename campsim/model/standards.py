@@ -1,7 +1,7 @@
 """Humanitarian standards and planning defaults: one per line, unit in the name, source beside it.
 
 Every default the scenario schema uses lives here once. Sources are listed in
-../shared/domain.md and repeated in docs/semantics.md.
+docs/sources.md and repeated in docs/semantics.md.
 """
 
 from __future__ import annotations

@@ -21,14 +21,14 @@ from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
 from matplotlib.ticker import FuncFormatter  # noqa: E402
 
-from campsim.results import critical_mask, shortage_mask  # noqa: E402
-from campsim.results import runs as runs_of  # noqa: E402
-from campsim.runner import commodities_of  # noqa: E402
-from campsim.sweep import curve_ends, is_number, show  # noqa: E402
+from campsim.results.metrics import critical_mask, shortage_mask  # noqa: E402
+from campsim.results.metrics import runs as runs_of  # noqa: E402
+from campsim.runs.simulate import commodities_of  # noqa: E402
+from campsim.runs.sweep import curve_ends, is_number, show  # noqa: E402
 
 if TYPE_CHECKING:
-    from campsim.calibrate import Calibration
-    from campsim.runner import SimulationResult
+    from campsim.runs.calibrate import Calibration
+    from campsim.runs.simulate import SimulationResult
 
 Run = tuple[str, "SimulationResult"]
 

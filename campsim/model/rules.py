@@ -9,7 +9,7 @@ order too small to place) therefore never differ between the engines by a roundi
 
 from __future__ import annotations
 
-from campsim.standards import SHORTAGE_RTOL
+from campsim.model.standards import SHORTAGE_RTOL
 
 
 def population_today(yesterday, arrivals, departures):

@@ -12,9 +12,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from campsim import daymath, standards
-from campsim.engine import DAILY_FIELDS, EngineResult, LineResult
-from campsim.scenario import Commodity, Scenario
+from campsim.model import rules as daymath
+from campsim.model import standards
+from campsim.engines.des import DAILY_FIELDS, EngineResult, LineResult
+from campsim.model.schema import Commodity, Scenario
 
 DAILY_COLUMNS = [
     "day", "date", "commodity", "population", "need", "distributed", "shortfall", "ration",

@@ -30,9 +30,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from campsim import daymath, standards
-from campsim.engine import DAILY_FIELDS, EngineResult, LineResult
-from campsim.inputs import (
+from campsim.model import rules as daymath
+from campsim.model import standards
+from campsim.engines.des import DAILY_FIELDS, EngineResult, LineResult
+from campsim.plan.draw import (
     RandomInputs,
     arrival_means,
     draw_inputs,
@@ -40,7 +41,7 @@ from campsim.inputs import (
     scheduled_departures,
     tranches,
 )
-from campsim.scenario import Commodity, Scenario
+from campsim.model.schema import Commodity, Scenario
 
 
 @dataclass(frozen=True)

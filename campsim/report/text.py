@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from campsim.runner import SimulationResult, commodities_of
+from campsim.runs.simulate import SimulationResult, commodities_of
 
 
 def _num(x: float, digits: int = 0) -> str:

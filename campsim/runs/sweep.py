@@ -14,12 +14,12 @@ from typing import Any
 
 import pandas as pd
 
-from campsim.compare import grid
-from campsim.errors import ScenarioError
-from campsim.executors import DEFAULT_EXECUTION, Execution, run_grid, shared_pool
-from campsim.loader import load_scenario
-from campsim.replicate import aggregate
-from campsim.scenario import Scenario
+from campsim.runs.compare import grid
+from campsim.model.errors import ScenarioError
+from campsim.runs.executors import DEFAULT_EXECUTION, Execution, run_grid, shared_pool
+from campsim.load.loader import load_scenario
+from campsim.runs.replicate import aggregate
+from campsim.model.schema import Scenario
 
 STAT_COLUMNS = ("p10", "p50", "p90")
 OPERATORS = {"<=": operator.le, "<": operator.lt, ">=": operator.ge, ">": operator.gt}
@@ -146,7 +146,7 @@ def parse_target(text: str, scenario: Scenario) -> Target:
     if commodity not in scenario.commodities:
         raise ScenarioError(f"--target {text!r}: unknown commodity {commodity!r}; the scenario has "
                             f"{', '.join(scenario.commodities)}")  # fmt: skip
-    from campsim.compare import METRICS
+    from campsim.runs.compare import METRICS
 
     numeric = [m for m in METRICS if m not in ("first_shortage_date", "first_shortage_cause")]
     if metric not in (*numeric, "p_shortage"):
@@ -187,7 +187,7 @@ def _moved_commodities(scenario: Scenario, key: str) -> list[str]:
 
 def extra_cost_usd(base: Scenario, key: str, value: float) -> float | None:
     """What the knob at ``value`` costs on top of the scenario as written (funding knobs only)."""
-    from campsim.inputs import requirements_usd
+    from campsim.plan.draw import requirements_usd
 
     moved = _moved_commodities(base, key)
     if not moved:

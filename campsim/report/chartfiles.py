@@ -23,13 +23,13 @@ matplotlib.use("Agg")  # before pyplot: a forked worker must never hold a GUI ba
 
 import matplotlib.pyplot as plt  # noqa: E402
 
-from campsim import charts  # noqa: E402
-from campsim.executors import HELD_SIGNALS, leave_signals_to_the_parent  # noqa: E402
+from campsim.report import charts  # noqa: E402
+from campsim.runs.executors import HELD_SIGNALS, leave_signals_to_the_parent  # noqa: E402
 
 if TYPE_CHECKING:  # noqa: E402 (after the backend is chosen)
     from matplotlib.figure import Figure
 
-    from campsim.charts import Run
+    from campsim.report.charts import Run
 
 
 def save(fig: Figure, folder: Path, stem: str, dpi: int = 150) -> list[Path]:
