@@ -22,11 +22,13 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the repo: campsim and benchmarks
 
 from benchmarks import naive_simpy, scalar_loop  # noqa: E402
+from benchmarks.inputs import RandomInputs, draw_inputs  # noqa: E402
 from campsim import load_scenario  # noqa: E402
-from campsim.engines import des as engine  # noqa: E402
-from campsim.plan.draw import RandomInputs, draw_inputs  # noqa: E402
-from campsim.results.metrics import summarize  # noqa: E402
+from campsim.engines import des  # noqa: E402
 from campsim.model.schema import Scenario  # noqa: E402
+from campsim.plan.compile import compile  # noqa: E402
+from campsim.plan.draw import draw_fresh  # noqa: E402
+from campsim.results.summary import summarize  # noqa: E402
 
 SCENARIOS = Path(__file__).resolve().parent / "scenarios"
 METRICS = ("shortfall", "distributed", "need", "spent_usd", "end_stock", "shortage_days", "shortfall_person_days")
@@ -55,12 +57,13 @@ def relative_difference(a: float, b: float) -> float:
 
 def des_run(s: Scenario, inputs: RandomInputs, seed: int) -> tuple[dict, int]:
     """campsim's summary per commodity, and the days on which more than one delivery landed."""
-    raw = engine.simulate(s, inputs)
+    plan = compile(s)
+    raw = des.simulate(plan, draw_fresh(plan, seed))  # the same draws as ``inputs``
     landed: dict[tuple[int, str], int] = {}
     for e in raw.events:
         if e.kind == "delivery":
             landed[e.day, e.commodity] = landed.get((e.day, e.commodity), 0) + 1
-    return summarize(s, raw, seed)["commodities"], sum(1 for n in landed.values() if n > 1)
+    return summarize(plan, raw, seed)[0]["commodities"], sum(1 for n in landed.values() if n > 1)
 
 
 def timed(run: Callable[[], object]) -> tuple[object, float]:

@@ -20,7 +20,7 @@ from typing import Any
 
 import simpy
 
-from campsim.plan.draw import RandomInputs, draw_inputs, requirements_usd, tranches
+from benchmarks.inputs import RandomInputs, draw_inputs, requirements_usd, tranches
 from campsim.model.schema import Scenario
 
 SHORTAGE_RTOL = 1e-9

@@ -3,7 +3,7 @@
 No SimPy and no numpy inside the loop: floats, lists and dicts only. It implements the
 full semantics (population, tranches, disruptions, deliveries then donations, capacity,
 rationing, FIFO spoilage, order-up-to review with its caps, kits with backlog) and takes
-its random inputs from ``campsim.inputs.draw_inputs``, so it consumes exactly the draws
+its random inputs from ``benchmarks.inputs.draw_inputs``, so it consumes exactly the draws
 campsim does. Its cost grows with days x commodities, like the engine's, but without
 SimPy's event machinery: what a plain per-day Python loop costs, between the engine and a
 vectorised (numpy) version. It is also a second, independent implementation of the contract.
@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from campsim.plan.draw import RandomInputs, draw_inputs, requirements_usd, tranches
+from benchmarks.inputs import RandomInputs, draw_inputs, requirements_usd, tranches
 from campsim.model.schema import Commodity, Scenario
 
 SHORTAGE_RTOL = 1e-9  # docs/semantics.md: dust orders and tie tolerance

@@ -19,18 +19,19 @@ from campsim.model.errors import ScenarioError
 # The API is imported lazily so that `campsim --help` does not pay for pandas and SimPy.
 _LAZY = {
     "Scenario": "campsim.model.schema",
-    "SimulationResult": "campsim.runs.simulate",
+    "SimulationResult": "campsim.results.run",
     "load_scenario": "campsim.load.loader",
     "scenario_from_dict": "campsim.load.loader",
     "simulate": "campsim.runs.simulate",
     "run_replications": "campsim.runs.simulate",
-    "ReplicatedResult": "campsim.runs.simulate",
+    "ReplicatedResult": "campsim.results.run",
 }
 
 if TYPE_CHECKING:
     from campsim.load.loader import load_scenario, scenario_from_dict
-    from campsim.runs.simulate import ReplicatedResult, SimulationResult, run_replications, simulate
     from campsim.model.schema import Scenario
+    from campsim.results.run import ReplicatedResult, SimulationResult
+    from campsim.runs.simulate import run_replications, simulate
 
 __all__ = [
     "ReplicatedResult",

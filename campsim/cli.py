@@ -129,8 +129,8 @@ def run(scenario: str, out: Path | None, seed: int | None, overrides: tuple[str,
     """
     from campsim.load.loader import load_scenario
     from campsim.report.folders import check_replaceable, find_solve, write_report
-    from campsim.runs.simulate import simulate
     from campsim.report.text import summary_table
+    from campsim.runs.simulate import simulate
 
     started = time.perf_counter()
     loaded = load_scenario(scenario, overrides)
@@ -186,9 +186,9 @@ def compare(scenarios: tuple[str, ...], vary: tuple[str, ...], out: Path | None,
     commodities a scenario lacks are shown as absent. Every file is validated before
     anything runs; with --seed all scenarios share that seed (common random numbers).
     """
-    from campsim.runs.compare import compare_table, load_variants, run_variants
     from campsim.report.folders import check_replaceable, write_compare_report
     from campsim.report.text import compare_table_text
+    from campsim.runs.compare import compare_table, load_variants, run_variants
 
     started = time.perf_counter()
     variants = load_variants(list(scenarios), overrides, vary)
@@ -232,19 +232,26 @@ def sweep(scenario: str, vary: tuple[str, ...], out: Path | None, seed: int | No
       report.html   the curve and every point
     Every point runs the same replications on the same seed (common random numbers).
     """
+    from campsim.report.folders import check_replaceable, write_sweep_report
     from campsim.runs.compare import grid
     from campsim.runs.executors import Execution, progress_bar
-    from campsim.report.folders import check_replaceable, write_sweep_report
     from campsim.runs.sweep import sweep as run_sweep
 
     started = time.perf_counter()
-    points = grid(scenario, overrides, vary)  # validate every point before running any
+    points = grid(scenario, overrides, vary)  # validate every point before running any (and read files once)
     folder = out or Path("reports") / f"sweep-{Path(scenario).stem}"
     check_replaceable(folder, force)
     n = points[0][2].replications if replications is None else replications
     with progress_bar(n * len(points), quiet, "sweep") as bar:
         result = run_sweep(
-            scenario, vary, overrides, replications, seed, Execution(jobs, executor, address, engine), bar.update
+            scenario,
+            vary,
+            overrides,
+            replications,
+            seed,
+            Execution(jobs, executor, address, engine),
+            bar.update,
+            points,
         )
     for warning in result.warnings:
         click.echo(warning, err=True)
@@ -288,8 +295,8 @@ def solve(scenario: str, key: str, bounds: str | None, tol: float, targets: tupl
     evaluated (also in solve.csv under reports/solve-<stem>/). Exit status 3 when no value
     in the range meets the targets.
     """
-    from campsim.runs.executors import Execution
     from campsim.report.folders import check_replaceable, scenario_fingerprint, write_solve_report
+    from campsim.runs.executors import Execution
     from campsim.runs.sweep import solve as run_solve
 
     started = time.perf_counter()
@@ -362,11 +369,11 @@ def calibrate(scenario: str, observed: str, column: str | None, out: Path | None
       calibration.png/svg  the model's path with the observed points and their errors
     and prints the table.
     """
-    from campsim.runs.calibrate import calibrate as run_calibrate
-    from campsim.runs.calibrate import text_table, write_report
-    from campsim.model.errors import DataFileError
     from campsim.load.loader import load_scenario
+    from campsim.model.errors import DataFileError
+    from campsim.report.calibration import text_table, write_report
     from campsim.report.folders import check_replaceable
+    from campsim.runs.calibrate import calibrate as run_calibrate
 
     started = time.perf_counter()
     loaded = load_scenario(scenario, overrides)

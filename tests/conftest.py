@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
@@ -14,6 +15,20 @@ import campsim
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = sorted((ROOT / "scenarios").glob("*.yaml"))
+
+
+def draw_one(s: campsim.Scenario, seed: int | None = None, replication: int = 0) -> SimpleNamespace:
+    """One replication's random inputs as 1-D arrays by day (lead times by commodity name)."""
+    from campsim.plan.compile import compile
+    from campsim.plan.draw import draw_fresh
+
+    plan = compile(s)
+    drawn = draw_fresh(plan, s.seed if seed is None else seed, replication, replication + 1)
+    return SimpleNamespace(
+        arrivals=drawn.arrivals[:, 0],
+        departures=drawn.departures[:, 0],
+        lead_times_days={name: drawn.lead_times_days[:, i, 0] for i, name in enumerate(plan.lines) if plan.ordered[i]},
+    )
 
 
 def scenario(commodities: dict[str, Any], **top: Any) -> campsim.Scenario:

@@ -7,10 +7,10 @@ import pytest
 from hypothesis import given, settings
 
 import campsim
-from campsim.engines import batch
-from campsim.engines import des as engine
-from campsim.plan.draw import draw_inputs, expected_population
-from campsim.results.metrics import summarize, summarize_batch
+from campsim.engines import batch, des
+from campsim.plan.compile import compile
+from campsim.plan.draw import draw, draw_fresh
+from campsim.results.summary import summarize
 from tests.conftest import SCENARIOS, scenario
 from tests.test_baselines import assert_same as assert_close  # 1e-9 relative: the issue's bar
 from tests.test_properties import scenarios
@@ -20,19 +20,19 @@ REPLICATIONS = 6
 
 def assert_engines_agree(s: campsim.Scenario, replications: int = REPLICATIONS) -> None:
     """Every daily value, end pipeline and summary metric of each replication agrees."""
-    inputs = batch.draw_batch(s, s.seed, 0, replications)
-    got = batch.simulate_batch(s, inputs)
-    summaries = summarize_batch(s, got.population, got.arrivals, got.departures, got.lines, s.seed)
+    plan = compile(s)
+    inputs = draw_fresh(plan, s.seed, 0, replications)
+    got = batch.simulate_batch(plan, inputs)
+    summaries = summarize(plan, got, s.seed)
     for r in range(replications):
-        want = engine.simulate(s, draw_inputs(s, s.seed, r))
-        one = got.replication(r)
-        np.testing.assert_array_equal(one.population, want.population)
-        for name, line in want.lines.items():
-            for field, values in line.daily.items():
+        want = des.simulate(plan, draw_fresh(plan, s.seed, r, r + 1))  # drawn on its own, as a single run is
+        np.testing.assert_array_equal(got.population[:, r], want.population[:, 0])
+        for field, values in want.daily.items():
+            for i, name in enumerate(plan.lines):
                 # bit-identical: the engines share every operation, so not even a rounding differs
-                np.testing.assert_array_equal(one.lines[name].daily[field], values, err_msg=f"{r} {name} {field}")
-            assert one.lines[name].end_pipeline == line.end_pipeline
-        assert_close(summaries[r], summarize(s, want, s.seed), f"replication {r}")
+                np.testing.assert_array_equal(got.daily[field][:, i, r], values[:, i, 0], err_msg=f"{r} {name} {field}")
+        np.testing.assert_array_equal(got.end_pipeline[:, r], want.end_pipeline[:, 0])
+        assert_close(summaries[r], summarize(plan, want, s.seed)[0], f"replication {r}")
 
 
 @pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)
@@ -81,7 +81,8 @@ def test_batch_engine_matches_on_perishable_capped_disrupted_stock():
 
 def test_batch_engine_deterministic_mode_repeats_the_expected_path():
     s = campsim.load_scenario(SCENARIOS[0]).model_copy(update={"deterministic": True})
-    got = batch.simulate_batch(s, batch.draw_batch(s, 1, 0, 3))
+    plan = compile(s)
+    got = batch.simulate_batch(plan, draw(plan, 1, 0, 3))
     np.testing.assert_array_equal(got.population[:, 0], got.population[:, 2])
     assert_engines_agree(s, replications=2)
 
@@ -124,17 +125,17 @@ def test_cli_engine_flag_selects_the_engine_and_rejects_others(tmp_path, capsys)
 
 def test_inputs_are_drawn_once_for_scenarios_that_differ_only_in_money():
     s = campsim.load_scenario(SCENARIOS[0])
-    first = batch.draw_batch(s, 5, 0, 4)
+    first = draw(compile(s), 5, 0, 4)
     richer = s.model_copy(update={"funding": s.funding.model_copy(update={"funded_fraction": 0.9})})
-    assert batch.draw_batch(richer, 5, 0, 4) is first  # a funding sweep reuses the draws
+    assert draw(compile(richer), 5, 0, 4) is first  # a funding sweep reuses the draws
     assert not first.arrivals.flags.writeable  # shared, so read-only
-    other = campsim.load_scenario(SCENARIOS[0], ["commodities.food.ordering.lead_time_days=90"])
-    redrawn = batch.draw_batch(other, 5, 0, 4)
+    other = compile(campsim.load_scenario(SCENARIOS[0], ["commodities.food.ordering.lead_time_days=90"]))
+    redrawn = draw(other, 5, 0, 4)
     assert redrawn is not first
-    np.testing.assert_array_equal(redrawn.lead_times_days["food"], np.full((s.days, 4), 90))
+    np.testing.assert_array_equal(redrawn.lead_times_days[:, other.line_index["food"]], np.full((s.days, 4), 90))
     np.testing.assert_array_equal(redrawn.arrivals, first.arrivals)  # common random numbers elsewhere
     for r in range(4):
-        np.testing.assert_array_equal(first.departures[:, r], draw_inputs(s, 5, r).departures)
+        np.testing.assert_array_equal(first.departures[:, r], draw_fresh(compile(s), 5, r, r + 1).departures[:, 0])
 
 
 def test_batch_engine_matches_with_data_driven_arrivals_and_departures(tmp_path):
@@ -168,7 +169,7 @@ def test_batch_engine_matches_with_data_driven_arrivals_and_departures(tmp_path)
         },
         base_dir=tmp_path,
     )
-    assert draw_inputs(s, 11, 0).departures.sum() > 0.01 * 1000 * 60  # the fall adds departures
+    assert draw_fresh(compile(s), 11).departures.sum() > 0.01 * 1000 * 60  # the fall adds departures
     assert_engines_agree(s, replications=8)
 
 
@@ -189,11 +190,12 @@ def test_input_cache_tells_apart_scenarios_that_differ_only_in_data_departures(t
         )
 
     small, large = scenario_with(400), scenario_with(0)
-    np.testing.assert_array_equal(batch.draw_batch(small, 2, 0, 3).arrivals, batch.draw_batch(large, 2, 0, 3).arrivals)
-    for s in (small, large):
-        drawn = batch.draw_batch(s, 2, 0, 3)
+    small, large = compile(small), compile(large)
+    np.testing.assert_array_equal(draw(small, 2, 0, 3).arrivals, draw(large, 2, 0, 3).arrivals)
+    for plan in (small, large):
+        drawn = draw(plan, 2, 0, 3)
         for r in range(3):
-            np.testing.assert_array_equal(drawn.departures[:, r], draw_inputs(s, 2, r).departures)
+            np.testing.assert_array_equal(drawn.departures[:, r], draw_fresh(plan, 2, r, r + 1).departures[:, 0])
 
 
 def test_a_population_series_falling_to_zero_never_leaves_fewer_than_no_one(tmp_path):
@@ -222,7 +224,7 @@ def test_a_population_series_falling_to_zero_never_leaves_fewer_than_no_one(tmp_
         },
         base_dir=tmp_path,
     )
-    path = expected_population(s)
+    path = compile(s).expected_population
     assert path[0] == pytest.approx(7.7, rel=1e-15) and path[1:].tolist() == [0.0, 0.0, 0.0]  # exactly 0, not -8.9e-16
     assert_engines_agree(s, replications=2)
     summary = campsim.simulate(s).summary["commodities"]["food"]

@@ -10,7 +10,12 @@ import yaml
 
 import campsim
 from campsim.cli import main
-from campsim.plan.draw import arrival_means, draw_inputs, expected_population, scheduled_departures
+from campsim.plan.compile import arrival_means, compile, scheduled_departures
+from tests.conftest import draw_one as draw_inputs
+
+
+def expected_population(s):
+    return compile(s).expected_population
 from tests.conftest import ROOT
 
 FTS = ROOT / "scenarios" / "data" / "iraq-2017-fts-clusters.csv"

@@ -38,6 +38,8 @@ import yaml
 import campsim
 from campsim import ScenarioError
 
+pytestmark = pytest.mark.slow  # out of the default run: `python -m pytest -m slow` and .ci/run run it
+
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIO_FILES = [ROOT / "scenarios" / "ramadi.yaml", ROOT / "scenarios" / "ramadi-funded.yaml"]
 

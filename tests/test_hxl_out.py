@@ -18,7 +18,7 @@ from campsim.report.hxlout import (
     daily_hxl,
     sanitise,
 )
-from campsim.results.metrics import DAILY_COLUMNS, DAILY_EXTRA_COLUMNS
+from campsim.results.tables import DAILY_COLUMNS, DAILY_EXTRA_COLUMNS
 from tests.conftest import ROOT, scenario
 
 RAMADI = ROOT / "scenarios" / "ramadi.yaml"

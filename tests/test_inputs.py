@@ -9,8 +9,18 @@ import numpy as np
 import pytest
 
 import campsim
-from campsim.plan.draw import _draw_lead_times, arrival_means, draw_inputs, mean_lead_time_days, stream
 from campsim.model.schema import LeadTime
+from campsim.plan.compile import arrival_means, lead_time_plan
+from campsim.plan.draw import draw_lead_times, stream
+from tests.conftest import draw_one as draw_inputs
+
+
+def _draw_lead_times(lead, rng, n):
+    return draw_lead_times(lead_time_plan(lead), rng, n)
+
+
+def mean_lead_time_days(lead):
+    return lead_time_plan(lead).mean_days
 from tests.conftest import SCENARIOS, scenario
 
 ORDERED = {"food": {"per_person_day": 1, "initial_stock": 5000, "unit_cost_usd": 1,

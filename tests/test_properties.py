@@ -103,6 +103,7 @@ def scenarios(draw):
     }
 
 
+@pytest.mark.slow
 @given(scenarios())
 def test_generated_scenarios_balance_their_books_and_reproduce(data):
     scenario = campsim.scenario_from_dict(data)
@@ -121,6 +122,7 @@ def test_generated_scenarios_balance_their_books_and_reproduce(data):
         assert (c["first_shortage_day"] is None) == (c["shortage_days"] == 0)
 
 
+@pytest.mark.slow
 @given(scenarios(), st.data())
 def test_more_funding_never_means_more_shortage_in_deterministic_mode(data, draw):
     # Without shelf life: spoilage makes a legitimate counter-example (see the next test and

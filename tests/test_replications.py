@@ -10,8 +10,19 @@ from scipy import stats
 
 import campsim
 from campsim.cli import main
-from campsim.runs.executors import chunks, run_replications
-from campsim.runs.replicate import aggregate, run_chunk
+from campsim.plan.compile import compile
+from campsim.results.aggregate import aggregate
+from campsim.runs.executors import chunks, run_samples
+from campsim.runs.replicate import run_chunk
+
+
+def run_replications(s, seed, n, **execution):
+    """The samples of replications 0..n-1 of a scenario."""
+    return run_samples(compile(s), seed, n, **execution)
+
+
+def summary_of(s, samples):
+    return aggregate(compile(s), [x.summary for x in samples])
 from tests.conftest import ROOT, scenario
 
 RAMADI = ROOT / "scenarios" / "ramadi.yaml"
@@ -44,9 +55,10 @@ def test_a_chunk_of_one_replication_rounds_as_the_others(tmp_path):
                      "--quiet", "--no-charts"]) == 0  # fmt: skip
     assert (tmp_path / "1" / "summary.json").read_bytes() == (tmp_path / "2" / "summary.json").read_bytes()
     s = campsim.load_scenario(RAMADI)
-    among = run_chunk(s, s.seed, 0, 3, keep_daily=False)
-    alone = [run_chunk(s, s.seed, i, i + 1, keep_daily=False)[0] for i in range(3)]
-    des = run_chunk(s, s.seed, 0, 3, keep_daily=False, engine="des")
+    plan = compile(s)
+    among = run_chunk(plan, s.seed, 0, 3, keep_daily=False)
+    alone = [run_chunk(plan, s.seed, i, i + 1, keep_daily=False)[0] for i in range(3)]
+    des = run_chunk(plan, s.seed, 0, 3, keep_daily=False, engine="des")
     # exactly, not approximately: the single run's summary is a batch of one too
     assert [x.summary for x in alone] == [x.summary for x in among] == [x.summary for x in des]
 
@@ -62,17 +74,17 @@ def test_a_replicated_run_leaves_no_thread_behind(tmp_path):
 def test_a_real_dask_local_cluster_gives_the_same_summary():
     distributed = pytest.importorskip("distributed")
     s = campsim.load_scenario(RAMADI)
-    local = aggregate(s, 5, run_replications(s, 5, 30, jobs=1))
+    local = summary_of(s, run_replications(s, 5, 30, jobs=1))
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
                                   dashboard_address=None) as cluster:  # fmt: skip
-        on_dask = aggregate(s, 5, run_replications(s, 5, 30, executor="dask", address=cluster.scheduler_address))
+        on_dask = summary_of(s, run_replications(s, 5, 30, executor="dask", address=cluster.scheduler_address))
     assert json.dumps(on_dask) == json.dumps(local)
 
 
 def test_run_and_one_replication_agree(tmp_path):
     assert main(["run", str(RAMADI), "--out", str(tmp_path / "a"), "--quiet", "--no-charts"]) == 0
     s = campsim.load_scenario(RAMADI)
-    one = aggregate(s, s.seed, run_replications(s, s.seed, 1, jobs=1))
+    one = summary_of(s, run_replications(s, s.seed, 1, jobs=1))
     single = json.loads((tmp_path / "a" / "summary.json").read_text())
     for name, c in single["commodities"].items():
         for key in ("shortfall_person_days", "shortage_days", "first_shortage_day", "first_shortage_date", "received"):
@@ -85,7 +97,7 @@ def test_poisson_arrivals_match_theory_over_replications():
     n = 400
     samples = run_replications(s, 11, n, jobs=1)
     totals = np.array([x.summary["population"]["arrivals"] for x in samples])
-    summary = aggregate(s, 11, samples)
+    summary = summary_of(s, samples)
     assert summary["population"]["arrivals"] == pytest.approx(1200, abs=4 * 34.6 / n**0.5)
     assert totals.std(ddof=1) == pytest.approx(1200**0.5, rel=0.12)
     q = summary["population_uncertainty"]["arrivals"]
@@ -97,8 +109,8 @@ def test_poisson_arrivals_match_theory_over_replications():
 
 def test_quantiles_do_not_depend_on_chunking():
     s = campsim.load_scenario(RAMADI)
-    whole = aggregate(s, 3, run_replications(s, 3, 24, jobs=1))
-    pieces = aggregate(s, 3, run_replications(s, 3, 24, jobs=3))
+    whole = summary_of(s, run_replications(s, 3, 24, jobs=1))
+    pieces = summary_of(s, run_replications(s, 3, 24, jobs=3))
     assert json.dumps(whole) == json.dumps(pieces)
     values = [x.summary["commodities"]["food"]["shortfall_person_days"] for x in run_replications(s, 3, 24, jobs=1)]
     assert whole["uncertainty"]["food"]["shortfall_person_days"]["p90"] == float(np.quantile(values, 0.9))
@@ -152,7 +164,5 @@ def test_compare_with_replications_overlays_bands_on_common_random_numbers(tmp_p
     water = {r["scenario"]: float(r["shortfall_person_days"]) for r in rows if r["commodity"] == "water"}
     assert water["fully funded"] < water["62% funded"]
     # the same 6 replications on the same seed: the same people arrive in both scenarios
-    low = aggregate(
-        campsim.load_scenario(RAMADI), 2017, run_replications(campsim.load_scenario(RAMADI), 2017, 6, jobs=1)
-    )
+    low = summary_of(campsim.load_scenario(RAMADI), run_replications(campsim.load_scenario(RAMADI), 2017, 6, jobs=1))
     assert low["commodities"]["water"]["shortfall_person_days"] == pytest.approx(water["62% funded"])

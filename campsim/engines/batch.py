@@ -1,245 +1,53 @@
 """The batch engine: the documented day, stepped once for many replications at a time.
 
-Every quantity of engine.py becomes an array with one value per replication, and the day
-is stepped with numpy: ``people[r]``, ``stock[r]``, ``balance[r]``... The SimPy engine stays
-the reference (it writes the event log and single runs); this one gives the same daily
-values and summaries for replications, sweeps and the solver, orders of magnitude faster.
+Every quantity of the SimPy engine becomes an array ``[line, replication]`` and the day is
+stepped with numpy: each phase (model/day.py) runs across all lines and replications
+before the next, and each rule (model/rules.py) is the same function the SimPy engine
+calls, so the two engines agree to the last bit on the same draws, and so do their
+threshold decisions; tests/test_batch.py checks it on the shipped scenarios and
+generated ones. The SimPy engine stays the reference (it writes the event log and single
+runs); this one gives the same daily values and summaries for replications, sweeps and
+the solver, orders of magnitude faster.
 
 The layouts that replace SimPy's processes:
 
-- stock: a scalar per replication, and for a perishable commodity one column per receipt
-  day (``batches[r, day]``), taken oldest first by a running sum (see stock.py);
-- pipeline: ``landing[r, day]``, the sum of the orders that will land on a day, added in
-  the order they were placed, with ``landing_count`` for the open-order count;
-- disruptions: a deterministic map ``land_day[t]`` from a due day to the first day the
-  commodity's route is open (the road closures do not depend on replications);
-- funding and donations: deterministic per-day amounts, applied in the SimPy engine's order.
-
-Every step uses the same floating-point operations in the same order as engine.py and
-stock.py (shared through daymath.py where it is more than one operation), so the two
-engines agree to the last bit on the same random inputs, and so do their threshold
-decisions; tests/test_batch.py checks it on the shipped scenarios and generated ones.
+- stock: a total per line and replication, and for a perishable line one column per
+  receipt day (``batches[day, replication]``), taken oldest first by a running sum (see
+  stock.py);
+- pipeline: ``landing[day, line, replication]``, the sum of the orders that will land on a
+  day, added in the order they were placed, with ``landing_count`` for the open orders;
+- road closures: the plan's ``land_day[line, t]``, the first day on or after t that the
+  line's route is open (closures do not depend on replications);
+- funding and donations: the plan's per-day amounts, applied in the SimPy engine's order.
 """
 
 from __future__ import annotations
 
-import hashlib
-import threading
-from collections import OrderedDict
-from dataclasses import dataclass
-
 import numpy as np
 
-from campsim.model import rules as daymath
-from campsim.model import standards
-from campsim.engines.des import DAILY_FIELDS, EngineResult, LineResult
-from campsim.plan.draw import (
-    RandomInputs,
-    arrival_means,
-    draw_inputs,
-    requirements_usd,
-    scheduled_departures,
-    tranches,
-)
-from campsim.model.schema import Commodity, Scenario
+from campsim.model import rules, standards
+from campsim.model.day import PHASES
+from campsim.model.outputs import DAILY_FIELDS, RunArrays
+from campsim.plan.compile import Plan
+from campsim.plan.draw import Draws
 
 
-@dataclass(frozen=True)
-class BatchInputs:
-    """Random inputs of many replications, stacked day-major: arrays [days, replications]."""
+class PerishableStock:
+    """One perishable line's stock by receipt day, across replications (stock.py, column-wise)."""
 
-    arrivals: np.ndarray
-    departures: np.ndarray
-    lead_times_days: dict[str, np.ndarray]
+    def __init__(self, days: int, initial: np.ndarray) -> None:
+        self.batches = np.zeros((days, initial.shape[0]))  # stock on hand by receipt day
+        self.batches[0] = initial
+        self.oldest = 0  # no replication has stock received before this day
 
-    @classmethod
-    def stack(cls, draws: list[RandomInputs]) -> BatchInputs:
-        return cls(
-            arrivals=np.stack([d.arrivals for d in draws], axis=1).astype(float),
-            departures=np.stack([d.departures for d in draws], axis=1).astype(float),
-            lead_times_days={
-                n: np.stack([d.lead_times_days[n] for d in draws], axis=1) for n in draws[0].lead_times_days
-            },
-        )
-
-
-# Recently drawn inputs, by what determines them. A funding sweep or a solve runs the same
-# replications on scenarios that differ only in money, so (common random numbers) every
-# point has the same inputs: drawing them once per worker instead of once per point saves
-# most of the drawing, which costs more than the stepping.
-_DRAWN: OrderedDict[tuple, BatchInputs] = OrderedDict()
-DRAWN_ENTRIES = 4
-_DRAWN_LOCK = threading.Lock()
-
-
-def draw_key(s: Scenario, seed: int, first: int, stop: int, means: np.ndarray) -> tuple:
-    """Everything the draws of replications first..stop-1 depend on (see inputs.draw_inputs)."""
-    leads = tuple(
-        (name, c.ordering.lead_time_days.model_dump_json())
-        for name, c in s.commodities.items()
-        if c.ordering is not None
-    )
-    means_digest = hashlib.blake2b(means.tobytes(), digest_size=16).hexdigest()
-    leaving_digest = hashlib.blake2b(scheduled_departures(s).tobytes(), digest_size=16).hexdigest()
-    people = (s.population.initial, s.population.departures_per_day, leaving_digest)
-    return (seed, first, stop, s.deterministic, s.days, means_digest, people, leads)
-
-
-def draw_batch(s: Scenario, seed: int, first: int, stop: int) -> BatchInputs:
-    """The inputs of replications first..stop-1, each drawn exactly as for the SimPy engine.
-
-    Inputs are read-only to the engine, so a repeat request returns the same arrays.
-    """
-    means = arrival_means(s)
-    key = draw_key(s, seed, first, stop, means)
-    with _DRAWN_LOCK:  # Dask workers may run several chunks at once, in threads
-        if key in _DRAWN:
-            _DRAWN.move_to_end(key)
-            return _DRAWN[key]
-    drawn = _draw(s, seed, first, stop, means)
-    with _DRAWN_LOCK:
-        _DRAWN[key] = drawn
-        while len(_DRAWN) > DRAWN_ENTRIES:
-            _DRAWN.popitem(last=False)
-    return drawn
-
-
-def _draw(s: Scenario, seed: int, first: int, stop: int, means: np.ndarray) -> BatchInputs:
-    if s.deterministic:  # every replication is the expected path: draw once, repeat
-        one = draw_inputs(s, seed, first, means)
-        n = stop - first
-        drawn = BatchInputs(
-            arrivals=np.tile(one.arrivals[:, None], (1, n)),
-            departures=np.tile(one.departures[:, None], (1, n)),
-            lead_times_days={k: np.tile(v[:, None], (1, n)) for k, v in one.lead_times_days.items()},
-        )
-    else:
-        drawn = BatchInputs.stack([draw_inputs(s, seed, i, means) for i in range(first, stop)])
-    for array in (drawn.arrivals, drawn.departures, *drawn.lead_times_days.values()):
-        array.setflags(write=False)  # shared by later runs (see draw_batch): nobody may write to them
-    return drawn
-
-
-@dataclass
-class BatchLine:
-    """One commodity's daily record for every replication: field -> [days, replications]."""
-
-    daily: dict[str, np.ndarray]
-    requirement_usd: float
-    initial_stock: float
-    end_pipeline: np.ndarray  # [replications]
-
-
-@dataclass
-class BatchResult:
-    """Plain arrays out of a batch of replications."""
-
-    arrivals: np.ndarray  # [days, replications]
-    departures: np.ndarray
-    population: np.ndarray
-    lines: dict[str, BatchLine]
-
-    @property
-    def replications(self) -> int:
-        return self.population.shape[1]
-
-    def replication(self, r: int) -> EngineResult:
-        """One replication's arrays, shaped as the SimPy engine's result (no event log)."""
-        return EngineResult(
-            arrivals=self.arrivals[:, r],
-            departures=self.departures[:, r],
-            population=self.population[:, r],
-            lines={
-                name: LineResult(
-                    daily={k: v[:, r] for k, v in line.daily.items()},
-                    requirement_usd=line.requirement_usd,
-                    initial_stock=line.initial_stock,
-                    end_pipeline=float(line.end_pipeline[r]),
-                )
-                for name, line in self.lines.items()
-            },
-        )
-
-
-def land_days(s: Scenario, name: str) -> np.ndarray:
-    """For each due day t (and t = days), the first day >= t the route is open; days = never."""
-    closed = np.zeros(s.days, dtype=int)
-    for d in s.disruptions:
-        if not d.commodities or name in d.commodities:  # no list, or an empty one: all commodities
-            first = d.start_day(s.start)
-            closed[max(first, 0) : max(min(first + d.days, s.days), 0)] += 1
-    land = np.empty(s.days + 1, dtype=np.int64)
-    land[s.days] = s.days
-    for t in range(s.days - 1, -1, -1):
-        land[t] = land[t + 1] if closed[t] else t
-    return land
-
-
-class _Line:
-    """One commodity's state across replications, stepped a day at a time.
-
-    Everything is day-major ([days, replications]) so that each day's reads and writes
-    are contiguous rows.
-    """
-
-    def __init__(self, s: Scenario, name: str, spec: Commodity, reps: int, requirement: float) -> None:
-        days = s.days
-        self.spec = spec
-        self.reps = reps
-        self.requirement_usd = requirement
-        self.daily = {f: np.zeros((days, reps)) for f in DAILY_FIELDS}
-        self.kits = spec.per_household
-        self.steps = sorted(((r.below_days_of_cover, r.ration) for r in spec.rationing), reverse=True)
-        self.capacity = spec.capacity
-        self.total = np.full(reps, float(spec.initial_stock)) if spec.initial_stock > 0 else np.zeros(reps)
-        self.life = spec.shelf_life_days
-        if self.life is not None:
-            self.batches = np.zeros((days, reps))  # stock on hand by receipt day
-            self.batches[0] = self.total
-            self.oldest = 0  # no replication has stock received before this day
-        self.backlog = np.zeros(reps)
-        self.balance = np.zeros(reps)
-        self.pipeline = np.zeros(reps)
-        self.open_orders = np.zeros(reps, dtype=np.int64)
-        self.land = land_days(s, name)
-        self.funds: dict[int, list[float]] = {}
-        for day, amount in sorted(tranches(s, name, requirement)):
-            if amount > 0 and 0 <= day < days:
-                self.funds.setdefault(day, []).append(amount)
-        self.donations: dict[int, float] = {}
-        for donation in spec.donations:  # in scenario order, as the SimPy engine sums them
-            day = int(self.land[donation.day_index(s.start)])
-            if day < days:
-                self.donations[day] = self.donations.get(day, 0.0) + donation.quantity
-        self.rule = spec.ordering
-        self.new_need = None  # kits: each day's new-household need, for the review's window
-        if self.rule is not None:
-            self.landing = np.zeros((days, reps))  # orders landing on a day, summed as placed
-            self.landing_count = np.zeros((days, reps), dtype=np.int64)
-            self.landed_any = np.zeros(days, dtype=bool)
-            if self.kits:
-                self.new_need = np.zeros((days, reps))
-
-    # --- stock (stock.py, column-wise) -------------------------------------------------
-
-    def _recount(self, live: np.ndarray) -> np.ndarray:
+    @staticmethod
+    def recount(live: np.ndarray) -> np.ndarray:
         """Left-to-right sum of each replication's batches (oldest first), as Stock._recount."""
-        return np.cumsum(live, axis=0)[-1] if live.shape[0] else np.zeros(self.reps)
+        return np.cumsum(live, axis=0)[-1] if live.shape[0] else np.zeros(live.shape[1])
 
-    def _add(self, day: int, kept) -> None:
-        self.total = self.total + kept  # + 0.0 is exact: no mask needed
-        if self.life is not None:
-            self.batches[day] += kept
-
-    def _take(self, day: int, quantity: np.ndarray) -> None:
-        """Take 0 <= quantity <= stock, oldest first (Stock.take)."""
-        if self.life is None:
-            # one batch: the running sum is the total, so Stock.take leaves total - quantity
-            # (exactly 0.0 when all of it is taken)
-            self.total = self.total - quantity
-            return
+    def take(self, day: int, quantity: np.ndarray, total: np.ndarray) -> np.ndarray:
+        """Take 0 <= quantity <= total, oldest first (Stock.take); return the new total."""
         live = self.batches[self.oldest : day + 1]
-        total = self.total
         part = (quantity > 0) & (quantity < total)
         full = (quantity > 0) & (quantity >= total)
         if part.any() and live.shape[0]:
@@ -253,110 +61,178 @@ class _Line:
             block[gone[left], left] = cum[gone[left], left] - quantity[cols[left]]
             live[:, cols] = block
             total = total.copy()
-            total[cols] = self._recount(block)
+            total[cols] = self.recount(block)
         if full.any():
             live[:, full] = 0.0
             total = np.where(full, 0.0, total)
-        self.total = total
+        return total
 
-    def _receive(self, day: int, quantity) -> None:
-        if self.capacity is None:
-            kept = quantity
-        else:
-            kept = np.minimum(quantity, np.maximum(self.capacity - self.total, 0.0))
+    def expire(self, day: int, received_on_or_before: int, total: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Remove the batch of one receipt day; return (spoiled, new total)."""
+        spoiled = np.zeros_like(total)
+        if received_on_or_before >= self.oldest:
+            spoiled = self.batches[received_on_or_before].copy()
+            gone = spoiled > 0
+            if gone.any():
+                self.batches[received_on_or_before] = 0.0
+                total = np.where(gone, self.recount(self.batches[self.oldest : day + 1]), total)
+        while self.oldest <= day and not self.batches[self.oldest].any():
+            self.oldest += 1
+        return spoiled, total
+
+
+class BatchModel:
+    """Every line of a plan across R replications, stepped a phase at a time.
+
+    Everything is day-major (``[day, line, replication]``) so that each day's reads and
+    writes are contiguous blocks.
+    """
+
+    def __init__(self, plan: Plan, draws: Draws) -> None:
+        self.plan, self.draws = plan, draws
+        days, reps, width = plan.days, draws.replications, len(plan.lines)
+        self.width, self.reps = width, reps
+        column = (width, 1)  # per-line parameters broadcast over replications
+        self.per_person_day = plan.per_person_day.reshape(column)
+        self.per_new_household = plan.per_new_household.reshape(column)
+        self.kits = plan.kits.reshape(column)
+        self.capacity = plan.capacity.reshape(column)
+        self.max_order = plan.max_order.reshape(column)
+        self.unit_cost = plan.unit_cost_usd.reshape(column)
+        self.order_up_to_days = plan.order_up_to_days.reshape(column)
+        self.daily = {f: np.zeros((days, width, reps)) for f in DAILY_FIELDS}
+        self.population_path = np.empty((days, reps))
+        self.people = np.full(reps, float(plan.initial_people))
+        self.total = np.repeat(plan.initial_stock[:, None], reps, axis=1).astype(float)
+        self.perishable = {
+            i: PerishableStock(days, self.total[i].copy()) for i in np.flatnonzero(plan.perishable).tolist()
+        }
+        self.backlog = np.zeros((width, reps))
+        self.balance = np.zeros((width, reps))
+        self.pipeline = np.zeros((width, reps))
+        self.open_orders = np.zeros((width, reps), dtype=np.int64)
+        self.landing = np.zeros((days, width, reps))  # orders landing on a day, summed as placed
+        self.landing_count = np.zeros((days, width, reps), dtype=np.int64)
+        self.landed_any = np.zeros(days, dtype=bool)
+        self.funds: dict[int, list[tuple[int, float]]] = {}
+        for day, line, amount in plan.tranches:
+            self.funds.setdefault(day, []).append((line, amount))
+        self.donated = np.zeros((days, width))  # donations landing on a day, summed in scenario order
+        self.donated_any = np.zeros(days, dtype=bool)
+        for line, _, due, quantity in plan.donations:
+            day = int(plan.land_day[line, due])
+            if day < days:
+                self.donated[day, line] = self.donated[day, line] + quantity
+                self.donated_any[day] = True
+        self.ordered_lines = np.flatnonzero(plan.ordered)
+        self.new_need = np.zeros((days, width, reps))  # for the kit review's 7-day window
+
+    def run(self) -> RunArrays:
+        steps = [getattr(self, phase.name) for phase in PHASES]
+        # zero needs give infinite or undefined cover, and tiny ones overflow it: both are expected
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            for day in range(self.plan.days):
+                for step in steps:
+                    step(day)
+        return RunArrays(
+            arrivals=self.draws.arrivals,
+            departures=self.draws.departures,
+            population=self.population_path,
+            daily=self.daily,
+            end_pipeline=self.pipeline,
+            first=self.draws.first,
+        )
+
+    # --- stock -------------------------------------------------------------------------
+
+    def _add(self, day: int, kept: np.ndarray) -> None:
+        self.total = self.total + kept  # + 0.0 is exact: no mask needed
+        for i, stock in self.perishable.items():
+            stock.batches[day] += kept[i]
+
+    def _shelve(self, day: int, quantity: np.ndarray) -> None:
+        kept, overflow = rules.shelve(quantity, self.total, self.capacity)
         self._add(day, kept)
         self.daily["received"][day] += quantity
-        if self.capacity is not None:
-            self.daily["overflow"][day] += quantity - kept
+        self.daily["overflow"][day] += overflow
 
-    # --- the day's steps ---------------------------------------------------------------
+    # --- the day's phases (model/day.py), in order ---------------------------------------
 
-    def fund(self, day: int) -> None:
-        for amount in self.funds.get(day, ()):
-            self.balance = self.balance + amount
-            self.daily["funds_received"][day] += amount
+    def population(self, day: int) -> None:
+        self.people = rules.population_today(self.people, self.draws.arrivals[day], self.draws.departures[day])
+        self.population_path[day] = self.people
 
-    def receive(self, day: int) -> None:
-        if self.rule is not None and self.landed_any[day]:
+    def funding(self, day: int) -> None:
+        for line, amount in self.funds.get(day, ()):
+            self.balance[line] = self.balance[line] + amount
+            self.daily["funds_received"][day, line] += amount
+
+    def receipts(self, day: int) -> None:
+        if self.landed_any[day]:
             count = self.landing_count[day]
             quantity = self.landing[day]
             self.open_orders = self.open_orders - count
-            # rows without a delivery today keep their pipeline; with one, the last delivery
-            # of all open orders resets it to exactly 0 (as in engine.py)
+            # with a delivery today, the last delivery of all open orders resets the pipeline to 0
             self.pipeline = np.where(
-                count > 0, np.where(self.open_orders > 0, self.pipeline - quantity, 0.0), self.pipeline
+                count > 0, rules.pipeline_after_receipt(self.pipeline, quantity, self.open_orders), self.pipeline
             )
-            self._receive(day, quantity)
-        donated = self.donations.get(day)
-        if donated is not None:
-            self._receive(day, donated)
+            self._shelve(day, quantity)
+        if self.donated_any[day]:
+            self._shelve(day, np.repeat(self.donated[day][:, None], self.reps, axis=1))
 
-    def distribute(self, day: int, people: np.ndarray, arrivals: np.ndarray, household_size: float) -> None:
-        spec, rec = self.spec, self.daily
-        if self.kits:
-            new_need = daymath.kits_for_arrivals(arrivals, household_size, spec.per_new_household)
-            need = new_need + self.backlog
-            if self.new_need is not None:
-                self.new_need[day] = new_need
-        else:
-            new_need = need = people * spec.per_person_day
+    def distribution(self, day: int) -> None:
+        plan, rec = self.plan, self.daily
+        arrivals = self.draws.arrivals[day]
+        new_need = rules.new_need(self.people, arrivals, plan.household_size, self.per_person_day,
+                                  self.per_new_household)  # fmt: skip
+        need = new_need + self.backlog
+        self.new_need[day] = new_need
         stock = self.total
-        # need 0 gives cover inf or NaN: no threshold is met, the plan is 0, nothing is taken
         cover = stock / need
-        level = 1.0
-        for below, ration in self.steps:  # highest threshold first: the lowest one met wins
-            level = np.where(cover < below, ration, level)
-        planned = need * level
-        distributed = np.minimum(stock, planned)
-        self._take(day, distributed)
-        rec["stockout"][day] = distributed < daymath.shortage_threshold(planned)
+        level = rules.ration_level(cover, plan.ration_below_days, plan.ration_levels)
+        _, distributed, broken = rules.distribute(stock, need, level)
+        if self.perishable:
+            total = stock - distributed
+            for i, line_stock in self.perishable.items():
+                total[i] = line_stock.take(day, distributed[i], stock[i])
+            self.total = total
+        else:
+            # one batch per line: Stock.take leaves total - quantity (exactly 0.0 when all is taken)
+            self.total = stock - distributed
         shortfall = need - distributed
-        if self.kits:
-            self.backlog = shortfall
+        self.backlog = shortfall * self.kits
+        rec["stockout"][day] = broken
         rec["need"][day] = need
         rec["new_need"][day] = new_need
         rec["distributed"][day] = distributed
         rec["shortfall"][day] = shortfall
-        rec["ration"][day] = np.where(need > 0, distributed / need, 1.0)
+        rec["ration"][day] = rules.ration_received(distributed, need)
         rec["ration_level"][day] = level
-        rec["days_of_cover"][day] = np.where(cover < np.inf, cover, np.nan)
+        rec["days_of_cover"][day] = rules.days_of_cover_recorded(cover)
 
-    def spoil(self, day: int) -> None:
-        if self.life is None:
+    def spoilage(self, day: int) -> None:
+        life = self.plan.shelf_life_days
+        for i, stock in self.perishable.items():
+            spoiled, self.total[i] = stock.expire(day, day - int(life[i]) + 1, self.total[i])
+            self.daily["spoiled"][day, i] = spoiled
+
+    def review(self, day: int) -> None:
+        plan = self.plan
+        due = [i for i in self.ordered_lines.tolist() if day % int(plan.review_every_days[i]) == 0]
+        if not due:
             return
-        expiring = day - self.life + 1
-        if expiring >= self.oldest:
-            spoiled = self.batches[expiring].copy()
-            gone = spoiled > 0
-            if gone.any():
-                self.batches[expiring] = 0.0
-                self.total = np.where(gone, self._recount(self.batches[self.oldest : day + 1]), self.total)
-                self.daily["spoiled"][day] = spoiled
-        while self.oldest <= day and not self.batches[self.oldest].any():
-            self.oldest += 1
-
-    def review(self, day: int, lead_days: np.ndarray) -> None:
-        rule, cost = self.rule, self.spec.unit_cost_usd
-        if self.kits:
-            first = max(0, day - standards.KIT_NEED_WINDOW_DAYS + 1)
-            window_sum = 0.0
-            for d in range(first, day + 1):
-                window_sum = window_sum + self.new_need[d]
-            target = daymath.kit_order_target(rule.order_up_to_days, window_sum, day - first + 1, self.backlog)
-        else:
-            target = rule.order_up_to_days * self.daily["need"][day]
-        position = self.total + self.pipeline
-        quantity = target - position
-        if self.capacity is not None:
-            quantity = np.minimum(quantity, self.capacity - position)
-        if rule.max_order is not None:
-            quantity = np.minimum(quantity, rule.max_order)
-        paid = quantity * cost
-        if cost > 0:
-            capped = paid >= self.balance  # money on hand caps the order: spend exactly the balance
-            quantity = np.where(capped, self.balance / cost, quantity)
-            paid = np.where(capped, self.balance, paid)
-        place = ~((quantity <= standards.SHORTAGE_RTOL * target) | (quantity <= 0))
+        first = max(0, day - standards.KIT_NEED_WINDOW_DAYS + 1)
+        window_sum = 0.0
+        for d in range(first, day + 1):  # a running sum, as the SimPy engine adds it
+            window_sum = window_sum + self.new_need[d]
+        target = rules.order_target(self.kits, self.order_up_to_days, self.daily["need"][day], window_sum,
+                                    day - first + 1, self.backlog)  # fmt: skip
+        quantity, paid, place = rules.order_quantity(
+            target, self.total + self.pipeline, self.capacity, self.max_order, self.balance, self.unit_cost
+        )
+        reviewing = np.zeros((self.width, 1), dtype=bool)
+        reviewing[due] = True
+        place = place & reviewing
         if not place.any():
             return
         quantity = np.where(place, quantity, 0.0)
@@ -366,13 +242,15 @@ class _Line:
         self.open_orders = self.open_orders + place
         self.daily["ordered"][day] = quantity
         self.daily["spent"][day] = paid
-        days = self.landing.shape[0]
-        lands = self.land[np.minimum(day + lead_days, days)]  # due on or after the horizon: never lands
-        rows = np.flatnonzero(place & (lands < days))
-        # one order per replication per day: no (day, replication) pair repeats within this call
-        self.landing[lands[rows], rows] += quantity[rows]
-        self.landing_count[lands[rows], rows] += 1
-        self.landed_any[lands[rows]] = True
+        days = plan.days
+        lead = self.draws.lead_times_days[day]  # [line, replication]
+        for i in due:
+            lands = plan.land_day[i, np.minimum(day + lead[i], days)]  # due on or after the horizon: never lands
+            rows = np.flatnonzero(place[i] & (lands < days))
+            # one order per line and replication per day: no (day, replication) pair repeats here
+            self.landing[lands[rows], i, rows] += quantity[i, rows]
+            self.landing_count[lands[rows], i, rows] += 1
+            self.landed_any[lands[rows]] = True
 
     def record(self, day: int) -> None:
         self.daily["stock"][day] = self.total
@@ -380,43 +258,6 @@ class _Line:
         self.daily["balance"][day] = self.balance
 
 
-def simulate_batch(s: Scenario, inputs: BatchInputs) -> BatchResult:
-    """Run every replication of ``inputs`` through the documented day at once."""
-    days, reps = inputs.arrivals.shape
-    requirements = requirements_usd(s)
-    lines = {name: _Line(s, name, spec, reps, requirements[name]) for name, spec in s.commodities.items()}
-    population = np.empty((days, reps))
-    people = np.full(reps, float(s.population.initial))
-    size = s.population.household_size
-    reviewing = [(line, name, line.rule.review_every_days) for name, line in lines.items() if line.rule is not None]
-    # zero needs give infinite or undefined cover, and tiny ones overflow it: both are expected
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        for day in range(days):
-            arrivals = inputs.arrivals[day]
-            people = daymath.population_today(people, arrivals, inputs.departures[day])
-            population[day] = people
-            # the commodities never interact, so each runs its whole day in turn
-            for line in lines.values():
-                line.fund(day)
-                line.receive(day)
-                line.distribute(day, people, arrivals, size)
-                line.spoil(day)
-            for line, name, every in reviewing:
-                if day % every == 0:
-                    line.review(day, inputs.lead_times_days[name][day])
-            for line in lines.values():
-                line.record(day)
-    return BatchResult(
-        arrivals=inputs.arrivals,
-        departures=inputs.departures,
-        population=population,
-        lines={
-            name: BatchLine(
-                daily=line.daily,
-                requirement_usd=line.requirement_usd,
-                initial_stock=line.spec.initial_stock,
-                end_pipeline=line.pipeline,
-            )
-            for name, line in lines.items()
-        },
-    )
+def simulate_batch(plan: Plan, draws: Draws) -> RunArrays:
+    """Run every replication of ``draws`` through the documented day at once."""
+    return BatchModel(plan, draws).run()

@@ -1,403 +1,304 @@
 """The SimPy cohort model of a camp: people as counts, stocks as FIFO batches.
 
-The cost of a run grows with days x commodities, never with the number of people.
-The engine is a deterministic function of a validated scenario and its pre-drawn
-random inputs (see inputs.py); it does no file I/O, no plotting and no pandas.
+The cost of a run grows with days x lines, never with the number of people. The engine
+is a deterministic function of a Plan and its Draws (plan/); it reads no scenario, does
+no file I/O, no plotting and no pandas.
 
-Time runs in ticks of a tenth of a day so that the steps of one day happen in a fixed
-order; day d is ticks [10d, 10d + 10). Within day d, in this order:
-
-1. population (tick 0): departures (drawn from P(d-1)) leave, arrivals come;
-   P(d) = P(d-1) + arrivals - departures.
-2. funding (1): tranches due today are added to each commodity's balance.
-3. roads (2): disruptions starting today close their commodities' routes; those that
-   ended yesterday reopen them.
-4. receipts: deliveries and donations due today reach the gate (3); one whose route is
-   closed waits there for the first day it is open again. Then (4) the day's deliveries go
-   on the shelf as one receipt (their sum, in the order they were ordered), then the day's
-   donations as another (in scenario order); whatever would lift stock above capacity is
-   lost as overflow (it still counts as received).
-5. distribution (5): need = P(d) x per_person_day (per-household kits: arriving
-   households x quantity + yesterday's backlog); days of cover = stock / need; ration =
-   the ration of the lowest threshold that cover is strictly below (1 if none);
-   distributed = min(stock, need x ration), oldest stock first; shortfall = need - distributed.
-6. spoilage (6): stock received on day t and still there at the end of day
-   t + shelf_life_days - 1 is removed.
-7. ordering review (7), on days with d % review_every_days == 0: target =
-   order_up_to_days x today's need (kits: the mean new-household need of the last 7 days
-   + the backlog left today); q = target - (stock + pipeline), capped by capacity -
-   position, max_order and balance / unit_cost; if q > 0 it is paid now and arrives on
-   day d + lead time (that day's pre-drawn lead time).
-8. record (9): end-of-day stock, pipeline and balance.
-
-Events at the same tick run in the order they were scheduled (SimPy's rule), so a run
-is reproducible to the last bit.
+Each phase of the day (model/day.py) is a SimPy process waking at its tick; the actors
+that come and go (tranches, road closures, deliveries in transit, donations) are
+processes of their own. A phase applies each rule (model/rules.py) to all lines at once:
+one numpy call per rule per day, not one per line. Events at the same tick run in the
+order they were scheduled (SimPy's rule), so a run is reproducible to the last bit.
 """
 
 from __future__ import annotations
 
-from collections import deque
-from dataclasses import dataclass, field
-
 import numpy as np
 import simpy
 
-from campsim.model import rules as daymath
-from campsim.model import standards
-from campsim.plan.draw import RandomInputs, requirements_usd, tranches
-from campsim.model.schema import Commodity, Scenario
 from campsim.engines.stock import Stock
+from campsim.model import rules, standards
+from campsim.model.day import GATE_TICK, PHASES, ROADS_TICK, TICKS_PER_DAY
+from campsim.model.outputs import DAILY_FIELDS, EventRow, RunArrays
+from campsim.plan.compile import Plan
+from campsim.plan.draw import Draws
 
-TICKS_PER_DAY = 10
-POPULATION, FUNDING, ROADS, GATE, RECEIPTS = 0, 1, 2, 3, 4
-DISTRIBUTION, SPOILAGE, REVIEW, RECORD = 5, 6, 7, 9
-
-DAILY_FIELDS = (
-    "need",  # per-person: P x per_person_day; kits: new kits + carried backlog
-    "new_need",  # kits for today's arriving households (= need for per-person items)
-    "distributed",
-    "shortfall",
-    "ration",  # distributed / need (1 when need is 0)
-    "ration_level",  # the rationing policy's level for the day
-    "days_of_cover",  # stock / need before distribution; NaN when need is 0
-    "stock",  # end of day
-    "pipeline",  # end of day: ordered, not yet received
-    "received",  # deliveries + donations arriving today (before overflow)
-    "overflow",
-    "spoiled",
-    "ordered",
-    "spent",  # USD
-    "funds_received",  # USD tranches today
-    "balance",  # USD, end of day
-    "stockout",  # 1 on a pipeline-break day: stock < need x ration
-)
-
-
-@dataclass
-class EventRow:
-    """One row of the event log."""
-
-    day: int
-    kind: str
-    commodity: str
-    quantity: float | None = None
-    cost_usd: float | None = None
-    note: str = ""
-
-
-@dataclass
-class LineResult:
-    """What one commodity's supply line did, day by day."""
-
-    daily: dict[str, np.ndarray]
-    requirement_usd: float
-    initial_stock: float
-    end_pipeline: float
-
-
-@dataclass
-class EngineResult:
-    """Plain arrays and rows out of one run."""
-
-    arrivals: np.ndarray
-    departures: np.ndarray
-    population: np.ndarray
-    lines: dict[str, LineResult]
-    events: list[EventRow] = field(default_factory=list)
-
-
-class SupplyLine:
-    """One commodity at one camp: stock, pipeline, money and its daily record."""
-
-    def __init__(self, name: str, spec: Commodity, days: int, requirement_usd: float) -> None:
-        self.name = name
-        self.spec = spec
-        self.requirement_usd = requirement_usd
-        self.stock = Stock(perishable=spec.shelf_life_days is not None)
-        self.stock.add(0, spec.initial_stock)
-        self.at_gate: list[tuple[int, float]] = []  # today's deliveries: (day ordered, quantity)
-        self.donated: list[tuple[int, float]] = []  # today's donations: (index in the scenario, quantity)
-        self.pipeline = 0.0
-        self.open_orders = 0
-        self.balance = 0.0
-        self.closures = 0  # disruptions currently closing this line's route
-        self.backlog = 0.0  # kits owed to households that arrived earlier
-        self.new_need_window: deque[float] = deque(maxlen=standards.KIT_NEED_WINDOW_DAYS)
-        self.level = 1.0  # yesterday's rationing level
-        self.broken = False  # inside a pipeline break
-        # Python lists while running (a list write costs a third of a numpy element write),
-        # turned into arrays once at the end
-        self.daily: dict[str, list] = {name: [0.0] * days for name in DAILY_FIELDS}
-        self.kits = spec.per_household
-        self.steps = [(step.below_days_of_cover, step.ration) for step in spec.rationing]
-
-    def receive(self, day: int, quantity: float) -> float:
-        """Put a receipt on the shelf up to capacity; return the overflow lost."""
-        room = np.inf if self.spec.capacity is None else max(self.spec.capacity - self.stock.total, 0.0)
-        kept = min(quantity, room)
-        self.stock.add(day, kept)
-        self.daily["received"][day] += quantity
-        overflow = quantity - kept
-        self.daily["overflow"][day] += overflow
-        return overflow
+# recorded every day (appended as one [line] row); the other fields only on some days
+EVERY_DAY = ("need", "new_need", "distributed", "shortfall", "ration", "ration_level", "days_of_cover", "stockout",
+             "stock", "pipeline", "balance")  # fmt: skip
+SOME_DAYS = tuple(f for f in DAILY_FIELDS if f not in EVERY_DAY)
 
 
 class CampModel:
-    """One camp over one horizon: a SimPy Environment and its processes."""
+    """One camp over one horizon: a SimPy Environment, its phase processes and its actors."""
 
-    def __init__(self, scenario: Scenario, inputs: RandomInputs) -> None:
-        self.s = scenario
-        self.inputs = inputs
-        self.days = scenario.days
+    def __init__(self, plan: Plan, draws: Draws, replication: int = 0) -> None:
+        self.plan = plan
+        r = replication - draws.first
+        self.arrivals = draws.arrivals[:, r].tolist()
+        self.departures = draws.departures[:, r].tolist()
+        self.lead_times = draws.lead_times_days[:, :, r]
+        self.days = plan.days
         self.env = simpy.Environment()
-        self.population = [0.0] * self.days
-        self.people = float(scenario.population.initial)
         self.events: list[EventRow] = []
-        requirements = requirements_usd(scenario)
-        self.lines = {
-            name: SupplyLine(name, spec, self.days, requirements[name]) for name, spec in scenario.commodities.items()
-        }
-        self.env.process(self.population_flow())
-        self.env.process(self.funding())
-        for disruption in scenario.disruptions:
-            self.env.process(self.disruption(disruption))
-        for line in self.lines.values():
-            for index, donation in enumerate(line.spec.donations):
-                self.env.process(self.donation(line, index, donation.day_index(scenario.start), donation.quantity))
-        self.env.process(self.receipts())
-        self.env.process(self.distribution())
-        self.env.process(self.spoilage())
-        for line in self.lines.values():
-            if line.spec.ordering is not None:
-                self.env.process(self.review(line))
-        self.env.process(self.record())
+        width = len(plan.lines)
+        self.names = plan.lines
+        self.people = float(plan.initial_people)
+        self.population_path = [0.0] * self.days
+        self.stocks = [Stock(perishable=bool(p)) for p in plan.perishable]
+        for stock, quantity in zip(self.stocks, plan.initial_stock.tolist(), strict=True):
+            stock.add(0, quantity)
+        self.pipeline = np.zeros(width)
+        self.open_orders = [0] * width
+        self.balance = np.zeros(width)
+        self.backlog = np.zeros(width)  # kits owed to households that arrived earlier (0 for other lines)
+        self.level = np.ones(width)  # yesterday's rationing level
+        self.broken = np.zeros(width, dtype=bool)  # inside a pipeline break
+        self.closures = [0] * width  # closures currently in force on each line's route
+        self.at_gate: list[list[tuple[int, float]]] = [[] for _ in range(width)]  # (day ordered, quantity)
+        self.donated: list[list[tuple[int, float]]] = [[] for _ in range(width)]  # (index in the list, quantity)
+        self.new_need_history = np.zeros((self.days, width))  # for the kit review's 7-day window
+        # Python lists of [line] rows while running, arrays once at the end
+        self.rows: dict[str, list] = {f: [] for f in EVERY_DAY}
+        self.sparse = {f: np.zeros((self.days, width)) for f in SOME_DAYS}
+        for phase in PHASES:
+            self.env.process(getattr(self, phase.name)(phase.tick))
+        for closure in plan.closures:
+            self.env.process(self.road_closure(closure))
+        for line, index, due, quantity in plan.donations:
+            self.env.process(self.donation(line, index, due, quantity))
 
-    def run(self) -> EngineResult:
+    def run(self) -> RunArrays:
         """Run the horizon; orders due on or after it stay in the pipeline."""
-        self.env.run(until=self.days * TICKS_PER_DAY)
-        return EngineResult(
-            arrivals=np.asarray(self.inputs.arrivals, dtype=float),
-            departures=np.asarray(self.inputs.departures, dtype=float),
-            population=np.array(self.population, dtype=float),
-            lines={
-                name: LineResult(
-                    daily={field: np.array(values, dtype=float) for field, values in line.daily.items()},
-                    requirement_usd=line.requirement_usd,
-                    initial_stock=line.spec.initial_stock,
-                    end_pipeline=line.pipeline,
-                )
-                for name, line in self.lines.items()
-            },
+        # zero needs give infinite or undefined cover, and tiny ones overflow it: both are expected
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            self.env.run(until=self.days * TICKS_PER_DAY)
+        daily = {f: np.array(rows, dtype=float)[:, :, None] for f, rows in self.rows.items()}
+        daily.update({f: values[:, :, None] for f, values in self.sparse.items()})
+        return RunArrays(
+            arrivals=np.array(self.arrivals, dtype=float)[:, None],
+            departures=np.array(self.departures, dtype=float)[:, None],
+            population=np.array(self.population_path, dtype=float)[:, None],
+            daily={f: daily[f] for f in DAILY_FIELDS},
+            end_pipeline=self.pipeline.copy()[:, None],
             events=self.events,
         )
-
-    # --- helpers ------------------------------------------------------------------------
 
     def until(self, day: int, tick: int) -> simpy.Timeout:
         """Wait until a given tick of a given day."""
         return self.env.timeout(day * TICKS_PER_DAY + tick - self.env.now)
 
-    @property
-    def today(self) -> int:
-        return int(self.env.now // TICKS_PER_DAY)
+    def log(self, day: int, kind: str, line: int, quantity=None, cost_usd=None, note="") -> None:
+        self.events.append(EventRow(day, kind, self.names[line], quantity, cost_usd, note))
 
-    def log(self, day: int, kind: str, commodity: str, quantity=None, cost_usd=None, note="") -> None:
-        self.events.append(EventRow(day, kind, commodity, quantity, cost_usd, note))
+    def stock_on_hand(self) -> np.ndarray:
+        return np.array([s.total for s in self.stocks])
 
-    # --- processes ----------------------------------------------------------------------
+    # --- the day's phases (model/day.py), in order ---------------------------------------
 
-    def population_flow(self):
+    def population(self, tick: int):
         """People leave (a share of yesterday's population) and arrive, once a day."""
         for day in range(self.days):
-            yield self.until(day, POPULATION)
-            self.people = daymath.population_today(self.people, self.inputs.arrivals[day], self.inputs.departures[day])
-            self.population[day] = self.people
+            yield self.until(day, tick)
+            self.people = rules.population_today(self.people, self.arrivals[day], self.departures[day])
+            self.population_path[day] = self.people
 
-    def funding(self):
-        """Tranches of each commodity's funded requirement arrive on their days."""
-        schedule = sorted(
-            (day, order, name, amount)
-            for order, (name, line) in enumerate(self.lines.items())
-            for day, amount in tranches(self.s, name, line.requirement_usd)
-        )
-        for day, _, name, amount in schedule:
-            yield self.until(day, FUNDING)
-            if amount > 0:
-                line = self.lines[name]
-                line.balance += amount
-                line.daily["funds_received"][day] += amount
-                self.log(day, "tranche", name, cost_usd=amount)
+    def funding(self, tick: int):
+        """Tranches of each line's funded requirement arrive on their days."""
+        for day, line, amount in self.plan.tranches:
+            yield self.until(day, tick)
+            self.balance[line] += amount
+            self.sparse["funds_received"][day, line] += amount
+            self.log(day, "tranche", line, cost_usd=amount)
 
-    def disruption(self, d):
-        """A road closure: routes of its commodities are closed for its days."""
-        first = d.start_day(self.s.start)
-        affected = [self.lines[n] for n in (d.commodities or self.lines)]
-        yield self.until(first, ROADS)
-        for line in affected:
-            line.closures += 1
-            self.log(first, "disruption", line.name, note=d.reason)
-        yield self.until(first + d.days, ROADS)
-        for line in affected:
-            line.closures -= 1
-
-    def delivery(self, line: SupplyLine, day_due: int, quantity: float, ordered_on: int):
-        """An order in transit: reaches the gate on its due day, or the first open day after it."""
-        yield self.until(day_due, GATE)
-        while line.closures:
-            yield self.env.timeout(TICKS_PER_DAY)
-        line.at_gate.append((ordered_on, quantity))
-
-    def donation(self, line: SupplyLine, index: int, day_due: int, quantity: float):
-        """A free delivery: reaches the gate on its day, or the first open day after it."""
-        yield self.until(day_due, GATE)
-        while line.closures:
-            yield self.env.timeout(TICKS_PER_DAY)
-        line.donated.append((index, quantity))
-
-    def receipts(self):
+    def receipts(self, tick: int):
         """Each day, what reached the gate goes on the shelf: deliveries first, then donations.
 
         Receipts of one kind are summed in a fixed order (order day; scenario order) and
         received as one, so the result does not depend on which postponed delivery SimPy
         happens to wake first, and the batch engine can add them up the same way.
         """
+        capacity = self.plan.capacity
         for day in range(self.days):
-            yield self.until(day, RECEIPTS)
-            for line in self.lines.values():
-                if line.at_gate:
-                    delivered = 0.0
-                    for ordered_on, quantity in sorted(line.at_gate):
-                        delivered += quantity
-                        self.log(day, "delivery", line.name, quantity, note=f"ordered on day {ordered_on}")
-                    line.open_orders -= len(line.at_gate)
-                    line.at_gate.clear()
-                    line.pipeline = line.pipeline - delivered if line.open_orders else 0.0
-                    overflow = line.receive(day, delivered)
-                    if overflow > 0:
-                        self.log(day, "overflow", line.name, overflow, note="deliveries above capacity")
-                if line.donated:
-                    donated = 0.0
-                    for _, quantity in sorted(line.donated):
-                        donated += quantity
-                        self.log(day, "donation", line.name, quantity)
-                    line.donated.clear()
-                    overflow = line.receive(day, donated)
-                    if overflow > 0:
-                        self.log(day, "overflow", line.name, overflow, note="donations above capacity")
+            yield self.until(day, tick)
+            arriving = [i for i in range(len(self.names)) if self.at_gate[i] or self.donated[i]]
+            if not arriving:
+                continue
+            delivered = np.zeros(len(self.names))
+            for i in arriving:
+                total = 0.0
+                for _, quantity in sorted(self.at_gate[i]):
+                    total += quantity
+                delivered[i] = total
+                if self.at_gate[i]:
+                    self.open_orders[i] -= len(self.at_gate[i])
+            has_delivery = np.array([bool(self.at_gate[i]) for i in range(len(self.names))])
+            left = np.array(self.open_orders)
+            self.pipeline = np.where(has_delivery, rules.pipeline_after_receipt(self.pipeline, delivered, left),
+                                     self.pipeline)  # fmt: skip
+            kept, overflow = rules.shelve(delivered, self.stock_on_hand(), capacity)
+            self._shelve(day, has_delivery, delivered, kept, overflow)
+            donated = np.zeros(len(self.names))
+            for i in arriving:
+                total = 0.0
+                for _, quantity in sorted(self.donated[i]):
+                    total += quantity
+                donated[i] = total
+            has_donation = np.array([bool(self.donated[i]) for i in range(len(self.names))])
+            kept_d, overflow_d = rules.shelve(donated, self.stock_on_hand(), capacity)
+            self._shelve(day, has_donation, donated, kept_d, overflow_d)
+            for i in arriving:  # the event log, line by line as things reached the shelf
+                for ordered_on, quantity in sorted(self.at_gate[i]):
+                    self.log(day, "delivery", i, quantity, note=f"ordered on day {ordered_on}")
+                if has_delivery[i] and overflow[i] > 0:
+                    self.log(day, "overflow", i, float(overflow[i]), note="deliveries above capacity")
+                for _, quantity in sorted(self.donated[i]):
+                    self.log(day, "donation", i, quantity)
+                if has_donation[i] and overflow_d[i] > 0:
+                    self.log(day, "overflow", i, float(overflow_d[i]), note="donations above capacity")
+                self.at_gate[i].clear()
+                self.donated[i].clear()
 
-    def distribution(self):
-        """Each day every commodity is handed out against need, rationed by days of cover."""
-        size = self.s.population.household_size
+    def _shelve(self, day: int, arrived: np.ndarray, quantity: np.ndarray, kept: np.ndarray, overflow) -> None:
+        for i in np.flatnonzero(arrived).tolist():
+            self.stocks[i].add(day, float(kept[i]))
+            self.sparse["received"][day, i] += quantity[i]
+            self.sparse["overflow"][day, i] += overflow[i]
+
+    def distribution(self, tick: int):
+        """Each day every line is handed out against need, rationed by days of cover."""
+        plan = self.plan
+        size = plan.household_size
+        rows = self.rows
         for day in range(self.days):
-            yield self.until(day, DISTRIBUTION)
-            people = float(self.population[day])
-            for line in self.lines.values():
-                spec, rec = line.spec, line.daily
-                if line.kits:
-                    new_need = daymath.kits_for_arrivals(float(self.inputs.arrivals[day]), size, spec.per_new_household)
-                    need = new_need + line.backlog
-                    line.new_need_window.append(new_need)
-                else:
-                    new_need = need = people * spec.per_person_day
-                stock = line.stock.total
-                if need > 0:
-                    cover = stock / need
-                    level = _ration_level(line.steps, cover)
-                    planned = need * level
-                    distributed = line.stock.take(min(stock, planned))
-                    broken = distributed < daymath.shortage_threshold(planned)
-                else:
-                    cover, level, planned, distributed, broken = np.nan, 1.0, 0.0, 0.0, False
-                shortfall = need - distributed
-                if line.kits:
-                    line.backlog = shortfall
-                rec["need"][day] = need
-                rec["new_need"][day] = new_need
-                rec["distributed"][day] = distributed
-                rec["shortfall"][day] = shortfall
-                rec["ration"][day] = distributed / need if need > 0 else 1.0
-                rec["ration_level"][day] = level
-                # a need so small that cover overflows to infinity is recorded like no need
-                rec["days_of_cover"][day] = cover if cover < np.inf else np.nan
-                rec["stockout"][day] = broken
-                if level != line.level:
-                    self.log(day, "ration_change", line.name, level)
-                    line.level = level
-                if broken and not line.broken:
-                    self.log(day, "stockout", line.name, planned - distributed, note="pipeline break")
-                elif line.broken and not broken:
-                    self.log(day, "restock", line.name, stock)
-                line.broken = broken
+            yield self.until(day, tick)
+            new_need = rules.new_need(self.people, self.arrivals[day], size, plan.per_person_day,
+                                      plan.per_new_household)  # fmt: skip
+            need = new_need + self.backlog
+            self.new_need_history[day] = new_need
+            stock = self.stock_on_hand()
+            cover = stock / need
+            level = rules.ration_level(cover, plan.ration_below_days, plan.ration_levels)
+            planned, distributed, broken = rules.distribute(stock, need, level)
+            for i, quantity in enumerate(distributed.tolist()):
+                if quantity > 0:
+                    self.stocks[i].take(quantity)
+            shortfall = need - distributed
+            self.backlog = shortfall * plan.kits
+            rows["need"].append(need)
+            rows["new_need"].append(new_need)
+            rows["distributed"].append(distributed)
+            rows["shortfall"].append(shortfall)
+            rows["ration"].append(rules.ration_received(distributed, need))
+            rows["ration_level"].append(level)
+            rows["days_of_cover"].append(rules.days_of_cover_recorded(cover))
+            rows["stockout"].append(broken)
+            changed = (level != self.level) | (broken != self.broken)
+            if changed.any():
+                for i in np.flatnonzero(changed).tolist():
+                    if level[i] != self.level[i]:
+                        self.log(day, "ration_change", i, float(level[i]))
+                    if broken[i] and not self.broken[i]:
+                        self.log(day, "stockout", i, float(planned[i] - distributed[i]), note="pipeline break")
+                    elif self.broken[i] and not broken[i]:
+                        self.log(day, "restock", i, float(stock[i]))
+                self.level, self.broken = level, broken
 
-    def spoilage(self):
+    def spoilage(self, tick: int):
         """Stock past its shelf life at the end of the day is thrown away."""
-        perishable = [line for line in self.lines.values() if line.spec.shelf_life_days]
+        perishable = np.flatnonzero(self.plan.perishable).tolist()
         if not perishable:
             return
+        life = self.plan.shelf_life_days.tolist()
         for day in range(self.days):
-            yield self.until(day, SPOILAGE)
-            for line in perishable:
-                spoiled = line.stock.expire(day - line.spec.shelf_life_days + 1)
+            yield self.until(day, tick)
+            for i in perishable:
+                spoiled = self.stocks[i].expire(day - life[i] + 1)
                 if spoiled > 0:
-                    line.daily["spoiled"][day] = spoiled
-                    self.log(day, "spoilage", line.name, spoiled)
+                    self.sparse["spoiled"][day, i] = spoiled
+                    self.log(day, "spoilage", i, spoiled)
 
-    def review(self, line: SupplyLine):
-        """Periodic order-up-to review: order what lifts stock + pipeline to the target."""
-        rule = line.spec.ordering
-        cost = line.spec.unit_cost_usd
-        lead_times = self.inputs.lead_times_days[line.name]
-        for day in range(0, self.days, rule.review_every_days):
-            yield self.until(day, REVIEW)
-            if line.kits:
-                window_sum = 0.0
-                for new_need in line.new_need_window:  # a plain loop: sum() may compensate rounding
-                    window_sum += new_need
-                target = daymath.kit_order_target(
-                    rule.order_up_to_days, window_sum, len(line.new_need_window), line.backlog
-                )
-            else:
-                target = rule.order_up_to_days * line.daily["need"][day]
-            position = line.stock.total + line.pipeline
-            quantity = target - position
-            if line.spec.capacity is not None:
-                quantity = min(quantity, line.spec.capacity - position)
-            if rule.max_order is not None:
-                quantity = min(quantity, rule.max_order)
-            paid = quantity * cost
-            if cost > 0 and quantity * cost >= line.balance:
-                # capped by the money on hand: spend exactly the balance, no rounding dust
-                quantity, paid = line.balance / cost, line.balance
-            if quantity <= standards.SHORTAGE_RTOL * target or quantity <= 0:
+    def review(self, tick: int):
+        """Periodic order-up-to review: order what lifts stock + pipeline to the target.
+
+        Lines due the same day are reviewed in the order a process per line would wake:
+        the line that reviewed longest ago first, ties in the order they ran that day.
+        """
+        plan = self.plan
+        every = plan.review_every_days.tolist()
+        ordered = np.flatnonzero(plan.ordered).tolist()
+        if not ordered:
+            return
+        last = {i: (-1, i) for i in ordered}  # line -> (day it last reviewed, its place that day)
+        for day in range(self.days):
+            due = [i for i in ordered if day % every[i] == 0]
+            if not due:
                 continue
-            line.balance -= paid
-            line.pipeline += quantity
-            line.open_orders += 1
-            line.daily["ordered"][day] += quantity
-            line.daily["spent"][day] += paid
-            lead = int(lead_times[day])
-            self.log(day, "order", line.name, quantity, paid, note=f"lead time {lead} days")
-            self.env.process(self.delivery(line, day + lead, quantity, day))
+            yield self.until(day, tick)
+            first = max(0, day - standards.KIT_NEED_WINDOW_DAYS + 1)
+            window_sum = 0.0
+            for d in range(first, day + 1):  # a running sum, as the batch engine adds it
+                window_sum = window_sum + self.new_need_history[d]
+            need = self.rows["need"][day]
+            target = rules.order_target(plan.kits, plan.order_up_to_days, need, window_sum, day - first + 1,
+                                        self.backlog)  # fmt: skip
+            quantity, paid, place = rules.order_quantity(
+                target, self.stock_on_hand() + self.pipeline, plan.capacity, plan.max_order, self.balance,
+                plan.unit_cost_usd,
+            )  # fmt: skip
+            due.sort(key=last.__getitem__)
+            for rank, i in enumerate(due):
+                last[i] = (day, rank)
+                if not place[i]:
+                    continue
+                q, usd = float(quantity[i]), float(paid[i])
+                self.balance[i] -= usd
+                self.pipeline[i] += q
+                self.open_orders[i] += 1
+                self.sparse["ordered"][day, i] += q
+                self.sparse["spent"][day, i] += usd
+                lead = int(self.lead_times[day, i])
+                self.log(day, "order", i, q, usd, note=f"lead time {lead} days")
+                self.env.process(self.delivery(i, day + lead, q, day))
 
-    def record(self):
+    def record(self, tick: int):
         """End-of-day stock, pipeline and balance."""
         for day in range(self.days):
-            yield self.until(day, RECORD)
-            for line in self.lines.values():
-                line.daily["stock"][day] = line.stock.total
-                line.daily["pipeline"][day] = line.pipeline
-                line.daily["balance"][day] = line.balance
+            yield self.until(day, tick)
+            self.rows["stock"].append(self.stock_on_hand())
+            self.rows["pipeline"].append(self.pipeline.copy())
+            self.rows["balance"].append(self.balance.copy())
+
+    # --- the actors that come and go -------------------------------------------------------
+
+    def road_closure(self, closure):
+        """A road closure: routes of its lines are closed for its days."""
+        yield self.until(closure.first_day, ROADS_TICK)
+        for i in closure.lines:
+            self.closures[i] += 1
+            self.log(closure.first_day, "disruption", i, note=closure.reason)
+        yield self.until(closure.first_day + closure.days, ROADS_TICK)
+        for i in closure.lines:
+            self.closures[i] -= 1
+
+    def delivery(self, line: int, day_due: int, quantity: float, ordered_on: int):
+        """An order in transit: reaches the gate on its due day, or the first open day after it."""
+        yield self.until(day_due, GATE_TICK)
+        while self.closures[line]:
+            yield self.env.timeout(TICKS_PER_DAY)
+        self.at_gate[line].append((ordered_on, quantity))
+
+    def donation(self, line: int, index: int, day_due: int, quantity: float):
+        """A free delivery: reaches the gate on its day, or the first open day after it."""
+        yield self.until(day_due, GATE_TICK)
+        while self.closures[line]:
+            yield self.env.timeout(TICKS_PER_DAY)
+        self.donated[line].append((index, quantity))
 
 
-def _ration_level(steps: list[tuple[float, float]], cover_days: float) -> float:
-    """The ration of the lowest threshold (below_days_of_cover, ration) that cover is strictly below; 1 if none."""
-    level, lowest = 1.0, np.inf
-    for below, ration in steps:
-        if cover_days < below < lowest:
-            level, lowest = ration, below
-    return level
-
-
-def simulate(scenario: Scenario, inputs: RandomInputs) -> EngineResult:
-    """Run one replication of a scenario on given random inputs."""
-    return CampModel(scenario, inputs).run()
+def simulate(plan: Plan, draws: Draws, replication: int | None = None) -> RunArrays:
+    """Run one replication (default: the draws' first) of a plan through the SimPy engine."""
+    replication = draws.first if replication is None else replication
+    result = CampModel(plan, draws, replication).run()
+    result.first = replication
+    return result

@@ -13,9 +13,10 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from campsim.load.hxl import Column, Table, Tag, parse_number, read_table
 from campsim.model import standards
 from campsim.model.errors import DataFileError
-from campsim.load.hxl import Column, Table, Tag, parse_number, read_table
+from campsim.model.schema import ArrivalCounts
 
 DATE_COLUMNS = ("#date", "date")
 # the count column when the scenario names none, by kind: HXL patterns first, then headers
@@ -139,10 +140,28 @@ def dated_counts(
     return out
 
 
-def read_arrivals(
-    path: Path, column: str | None = None, kind: str = "arrivals", household_size: float = 1.0
-) -> ArrivalData:
-    """Read an arrivals file.
+def read_arrival_counts(path: Path, column: str | None = None, kind: str = "arrivals") -> ArrivalCounts:
+    """Read an arrivals file's dated counts as written (people, or households where tagged ``hh``).
+
+    Households become people only when a plan is compiled (see :func:`arrival_series`), so a
+    scenario variant with another ``household_size`` needs no second read of the file.
+    """
+    table = read_table(path, "columns date and a count (arrivals, cumulative or population)")
+    when, count = date_column(table), count_column(table, column, kind)
+    label = count.header or str(count.tag)
+    rows = dated_counts(table, when, count, 1.0, label)
+    return ArrivalCounts(
+        kind=kind,
+        label=label,
+        households=counts_households(count),
+        lines=tuple(line for line, _, _ in rows),
+        dates=tuple(day for _, day, _ in rows),
+        counts=tuple(value for _, _, value in rows),
+    )
+
+
+def arrival_series(data: ArrivalCounts, household_size: float) -> ArrivalData:
+    """What dated counts mean by day: mean arrivals, and departures (falls in a population).
 
     - ``arrivals``: the count is each date's arrivals (dates absent have none);
     - ``cumulative``: arrivals so far on report dates; each rise is spread evenly over the
@@ -151,26 +170,31 @@ def read_arrivals(
       as arrivals, falls as departures, the same way. The first report only anchors the
       series: ``population.initial`` stays as the scenario gives it.
 
-    A column tagged with the ``hh`` attribute (``#affected+idps+hh``) counts households,
-    converted to people with ``household_size``.
+    A column that counts households is converted to people with ``household_size``.
+
+    Raises:
+        DataFileError: a count above its limit, or a cumulative count that falls (with its line).
     """
-    table = read_table(path, "columns date and a count (arrivals, cumulative or population)")
-    when, count = date_column(table), count_column(table, column, kind)
-    households = counts_households(count)
-    label = count.header or str(count.tag)
-    rows = dated_counts(table, when, count, household_size if households else 1.0, label)
-    if kind == "arrivals":
+    multiplier = household_size if data.households else 1.0
+    label = data.label
+    rows = []
+    for line, day, count in zip(data.lines, data.dates, data.counts, strict=True):
+        value = count * multiplier
+        if value > standards.MAX_POPULATION_PERSONS:
+            raise DataFileError(f"{label}: {count:g} is above the limit of {standards.MAX_POPULATION_PERSONS:,}", line)
+        rows.append((line, day, value))
+    if data.kind == "arrivals":
         for line, _, value in rows:
             if value > standards.MAX_ARRIVALS_PERSONS:
                 raise DataFileError(
                     f"{label}: {value:g} is above the limit of {standards.MAX_ARRIVALS_PERSONS:,} a day", line
                 )
-        return ArrivalData({day: value for _, day, value in rows}, {}, [day for _, day, _ in rows])
+        return ArrivalData({day: value for _, day, value in rows}, {}, list(data.dates))
     arrivals: dict[date, float] = {}
     departures: dict[date, float] = {}
     for (_, before, then), (line, after, now) in zip(rows, rows[1:], strict=False):
         change = now - then
-        if change < 0 and kind == "cumulative":
+        if change < 0 and data.kind == "cumulative":
             raise DataFileError(
                 f"{label}: a cumulative count cannot fall ({then:g} -> {now:g}); use kind: population "
                 "if people also left",
@@ -181,7 +205,14 @@ def read_arrivals(
         for offset in range(1, span + 1):
             day = date.fromordinal(before.toordinal() + offset)
             target[day] = abs(change) / span
-    return ArrivalData(arrivals, departures, [day for _, day, _ in rows])
+    return ArrivalData(arrivals, departures, list(data.dates))
+
+
+def read_arrivals(
+    path: Path, column: str | None = None, kind: str = "arrivals", household_size: float = 1.0
+) -> ArrivalData:
+    """Read an arrivals file and interpret it (read_arrival_counts, then arrival_series)."""
+    return arrival_series(read_arrival_counts(path, column, kind), household_size)
 
 
 # --- FTS funding tables ---------------------------------------------------------------

@@ -7,7 +7,9 @@ disruptions naming known commodities) run after the schema, with the same messag
 
 from __future__ import annotations
 
+import copy
 import difflib
+import functools
 import typing
 from datetime import timedelta
 from pathlib import Path
@@ -16,10 +18,10 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from campsim.load.datafiles import MappingError, funded_fractions, read_arrivals, read_fts
+from campsim.load.datafiles import MappingError, arrival_series, funded_fractions, read_arrival_counts, read_fts
+from campsim.load.yamlsource import PathKey, YamlDocument, apply_overrides, format_path, read_yaml
 from campsim.model.errors import DataFileError, ScenarioError, ScenarioErrors
 from campsim.model.schema import Scenario
-from campsim.load.yamlsource import PathKey, YamlDocument, apply_overrides, format_path, read_yaml
 
 _EXPECTED = {
     "int_type": "an integer",
@@ -44,9 +46,30 @@ def load_scenario(path: str | Path, overrides: list[str] | tuple[str, ...] = ())
     Raises:
         ScenarioError: the file, an override or a data file it names is invalid.
     """
-    doc = read_yaml(path)
-    apply_overrides(doc, list(overrides))
-    return validate_document(doc, base_dir=Path(path).parent, source=Path(path))
+    return ScenarioFile(path).load(overrides)
+
+
+class ScenarioFile:
+    """A scenario file read once, from which any number of variants are validated in memory.
+
+    The YAML is parsed once, and every data file it (or a variant) names is read once and
+    kept as read, so a sweep or a solve of many points reads each file once.
+    """
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self.document = read_yaml(path)
+        self._files: dict[tuple, object] = {}  # (kind, resolved path, options) -> what was read
+
+    def load(self, overrides: list[str] | tuple[str, ...] = ()) -> Scenario:
+        """The scenario with ``overrides`` (``--set`` strings) applied, validated.
+
+        Raises:
+            ScenarioError: an invalid override, or a variant the schema refuses.
+        """
+        doc = copy.deepcopy(self.document) if overrides else self.document
+        apply_overrides(doc, list(overrides))
+        return validate_document(doc, base_dir=self.path.parent, source=self.path, files=self._files)
 
 
 def scenario_from_dict(data: dict[str, Any], base_dir: str | Path = ".", name: str = "<scenario>") -> Scenario:
@@ -54,8 +77,13 @@ def scenario_from_dict(data: dict[str, Any], base_dir: str | Path = ".", name: s
     return validate_document(YamlDocument(data=data, file=name), base_dir=Path(base_dir))
 
 
-def validate_document(doc: YamlDocument, base_dir: Path, source: Path | None = None) -> Scenario:
-    """Validate parsed YAML; raise every problem found, each on its own line."""
+def validate_document(
+    doc: YamlDocument, base_dir: Path, source: Path | None = None, files: dict[tuple, object] | None = None
+) -> Scenario:
+    """Validate parsed YAML; raise every problem found, each on its own line.
+
+    ``files`` caches the data files read (see ScenarioFile); without it they are read anew.
+    """
     if not isinstance(doc.data, dict):
         raise ScenarioError("expected a mapping of scenario keys", file=doc.file, line=1)
     try:
@@ -65,9 +93,8 @@ def validate_document(doc: YamlDocument, base_dir: Path, source: Path | None = N
     problems = list(_cross_checks(scenario))
     if problems:
         raise ScenarioErrors([doc.error(path, msg) for path, msg in problems])
-    _load_data_files(scenario, doc, base_dir)
-    scenario._source = source
-    return scenario
+    scenario = _with_data_files(scenario, doc, base_dir, {} if files is None else files)
+    return scenario.model_copy(update={"source": source})
 
 
 # --- pydantic errors -> one line each -------------------------------------------------
@@ -272,13 +299,27 @@ def _cross_checks(s: Scenario) -> typing.Iterator[tuple[PathKey, str]]:
                 )
 
 
-def _load_data_files(s: Scenario, doc: YamlDocument, base_dir: Path) -> None:
-    """Read the data files (csv: arrivals, funding.fts); paths are relative to the scenario file."""
-    for i, comp in enumerate(s.population.arrivals):
+def _cached(files: dict[tuple, object], key: tuple, read: typing.Callable[[], object]) -> object:
+    if key not in files:
+        files[key] = read()
+    return files[key]
+
+
+def _with_data_files(s: Scenario, doc: YamlDocument, base_dir: Path, files: dict[tuple, object]) -> Scenario:
+    """The scenario with its data files (csv: arrivals, funding.fts) read into explicit fields.
+
+    Paths are relative to the scenario file. Counts are kept as written: households become
+    people when the plan is compiled, with the variant's own household_size.
+    """
+    arrivals = list(s.population.arrivals)
+    for i, comp in enumerate(arrivals):
         if comp.csv is None:
             continue
+        path = base_dir / comp.csv
         try:
-            data = read_arrivals(base_dir / comp.csv, comp.column, comp.kind, s.population.household_size)
+            key = ("arrivals", path, comp.column, comp.kind)
+            counts = _cached(files, key, functools.partial(read_arrival_counts, path, comp.column, comp.kind))
+            data = arrival_series(counts, s.population.household_size)
         except DataFileError as exc:
             raise doc.error(("population", "arrivals", i, "csv"), _where(comp.csv, exc)) from None
         last = s.start + timedelta(days=s.days - 1)
@@ -288,9 +329,14 @@ def _load_data_files(s: Scenario, doc: YamlDocument, base_dir: Path) -> None:
                 f"{comp.csv}: no date within the scenario's horizon {s.start} to {last} (the file runs from "
                 f"{data.report_dates[0]} to {data.report_dates[-1]}); check the years, or the scenario's start",
             )
-        comp._series, comp._leaving = data.arrivals, data.departures
+        arrivals[i] = comp.model_copy(update={"data": counts})
+    update: dict[str, Any] = {}
+    if any(comp.csv is not None for comp in arrivals):
+        update["population"] = s.population.model_copy(update={"arrivals": arrivals})
     if s.funding.fts is not None:
-        s.funding._fts_fraction = _fts_fractions(s, doc, base_dir)
+        fractions = _fts_fractions(s, doc, base_dir, files)
+        update["funding"] = s.funding.model_copy(update={"fts_fractions": fractions})
+    return s.model_copy(update=update) if update else s
 
 
 def _where(file: str, exc: DataFileError) -> str:
@@ -298,10 +344,11 @@ def _where(file: str, exc: DataFileError) -> str:
     return name + (f" line {exc.line}" if exc.line else "") + f": {exc.problem}"
 
 
-def _fts_fractions(s: Scenario, doc: YamlDocument, base_dir: Path) -> dict[str, float]:
+def _fts_fractions(s: Scenario, doc: YamlDocument, base_dir: Path, files: dict[tuple, object]) -> dict[str, float]:
     """Each commodity's funded share from the FTS table (commodities with their own share excepted)."""
+    path = base_dir / s.funding.fts
     try:
-        rows = read_fts(base_dir / s.funding.fts)
+        rows = _cached(files, ("fts", path), functools.partial(read_fts, path))
         mapped, plan = funded_fractions(rows, s.funding.clusters, list(s.commodities))
     except DataFileError as exc:
         raise doc.error(("funding", "fts"), _where(s.funding.fts, exc)) from None

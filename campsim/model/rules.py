@@ -1,13 +1,19 @@
-"""The day's arithmetic that both engines share, written once.
+"""Every rule of the day with a threshold or a cap, written once over numpy arrays.
 
-Each function uses only ``+ - * /`` so it gives bit-identical results on Python floats
-(the SimPy engine, one replication) and on numpy arrays (the batch engine, one value
-per replication): IEEE-754 rounds each operation the same way in both, provided the
-operations come in the same order. Threshold decisions (a ration cut, a shortage, an
-order too small to place) therefore never differ between the engines by a rounding.
+A rule takes arrays of one value per line (the SimPy engine: one run) or per line and
+replication (the batch engine: ``[line, replication]``, with per-line parameters shaped
+``[line, 1]``), as OpenFisca writes a formula once for a whole population. Each rule
+uses only ``+ - * /``, comparisons and min/max, so IEEE-754 rounds each operation the
+same way whatever the shape, and the two engines agree to the last bit, and so do their
+threshold decisions (a ration cut, a shortage, an order too small to place).
+
+Where a rule adds a term that is 0 for some lines (a kit line's per-person need, a
+per-person line's kit backlog), adding an exact 0.0 leaves the other term unchanged.
 """
 
 from __future__ import annotations
+
+import numpy as np
 
 from campsim.model.standards import SHORTAGE_RTOL
 
@@ -17,16 +23,95 @@ def population_today(yesterday, arrivals, departures):
     return yesterday + (arrivals - departures)
 
 
-def kits_for_arrivals(arrivals, household_size: float, per_new_household: float):
+def kits_for_arrivals(arrivals, household_size: float, per_new_household):
     """Kits owed to the households arriving today."""
     return arrivals / household_size * per_new_household
 
 
-def kit_order_target(order_up_to_days: float, window_sum, window_days: int, backlog):
-    """order_up_to_days x mean new-household need of the window + the backlog left today."""
-    return order_up_to_days * window_sum / window_days + backlog
+def new_need(people, arrivals, household_size: float, per_person_day, per_new_household):
+    """Today's new need of every line: P x per_person_day, or the arriving households' kits.
+
+    A line has either per_person_day or per_new_household, the other being 0.
+    """
+    return people * per_person_day + kits_for_arrivals(arrivals, household_size, per_new_household)
 
 
 def shortage_threshold(planned):
     """Below this, a distribution fell short of its plan (ties count as met)."""
     return planned * (1 - SHORTAGE_RTOL)
+
+
+def ration_level(cover_days, below_days: np.ndarray, levels: np.ndarray):
+    """The ration of the lowest threshold that days of cover is strictly below; 1 where none.
+
+    ``below_days`` and ``levels`` are [line, step], thresholds highest first, padded with
+    -inf (never met); ``cover_days`` is [line] or [line, replication]. NaN and inf cover
+    (no need today) meet no threshold.
+    """
+    level = np.ones(np.shape(cover_days))
+    tail = (1,) * (np.ndim(cover_days) - 1)
+    for k in range(below_days.shape[1]):  # highest threshold first: the lowest one met wins
+        met = cover_days < below_days[:, k].reshape(-1, *tail)
+        level = np.where(met, levels[:, k].reshape(-1, *tail), level)
+    return level
+
+
+def distribute(stock, need, level):
+    """(planned, distributed, pipeline break): the plan is need x ration; stock caps it.
+
+    A pipeline break is a day on which stock could not cover the planned distribution.
+    """
+    planned = need * level
+    distributed = np.minimum(stock, planned)
+    return planned, distributed, distributed < shortage_threshold(planned)
+
+
+def ration_received(distributed, need):
+    """distributed / need, and 1 on a day without need."""
+    ration = distributed / need
+    ration[need == 0] = 1.0  # 0/0: nobody needed anything, so nobody went short
+    return ration
+
+
+def days_of_cover_recorded(cover_days):
+    """Days of cover as recorded: NaN where there is no need (or so little that cover overflows)."""
+    recorded = np.array(cover_days, dtype=float)
+    recorded[~(recorded < np.inf)] = np.nan
+    return recorded
+
+
+def shelve(quantity, stock, capacity):
+    """(kept, overflow) of a receipt: stock never rises above capacity; the rest is lost."""
+    kept = np.minimum(quantity, np.maximum(capacity - stock, 0.0))
+    return kept, quantity - kept
+
+
+def kit_order_target(order_up_to_days, window_sum, window_days: int, backlog):
+    """order_up_to_days x mean new-household need of the window + the backlog left today."""
+    return order_up_to_days * window_sum / window_days + backlog
+
+
+def order_target(kits, order_up_to_days, need, window_sum, window_days: int, backlog):
+    """The order-up-to level: order_up_to_days x today's need, or for kits the 7-day mean + backlog."""
+    return np.where(kits, kit_order_target(order_up_to_days, window_sum, window_days, backlog), order_up_to_days * need)
+
+
+def order_quantity(target, position, capacity, max_order, balance, unit_cost):
+    """(quantity, paid, place) of an order-up-to review.
+
+    q = target - position, capped by capacity - position, max_order and balance / unit_cost
+    (a money-capped order spends exactly the balance, no rounding dust); an order is placed
+    only where q > 1e-9 x target and q > 0.
+    """
+    quantity = np.minimum(np.minimum(target - position, capacity - position), max_order)
+    paid = quantity * unit_cost
+    capped = (unit_cost > 0) & (paid >= balance)
+    quantity = np.where(capped, balance / np.where(unit_cost > 0, unit_cost, 1.0), quantity)
+    paid = np.where(capped, balance, paid)
+    place = (quantity > SHORTAGE_RTOL * target) & (quantity > 0)
+    return quantity, paid, place
+
+
+def pipeline_after_receipt(pipeline, delivered, open_orders_left):
+    """The pipeline after today's deliveries; exactly 0 once the last open order is in."""
+    return np.where(open_orders_left > 0, pipeline - delivered, 0.0)

@@ -7,6 +7,7 @@ ignored. Loading a file into this schema is loader.py's job.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -16,7 +17,6 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
-    PrivateAttr,
     field_validator,
     model_validator,
 )
@@ -55,6 +55,32 @@ class Model(BaseModel):
     """Strict base: unknown keys are errors; no string-to-number coercion; no NaN/inf."""
 
     model_config = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False)
+
+
+@dataclass(frozen=True)
+class ArrivalCounts:
+    """An arrivals file's dated counts as written (people, or households where ``households``).
+
+    The loader fills it from ``csv:``; compiling a plan turns it into arrivals by day.
+    """
+
+    kind: str  # arrivals | cumulative | population
+    label: str  # the count column's header or tag, for messages
+    households: bool  # the column counts households (tagged +hh)
+    lines: tuple[int, ...]  # the file line of each count
+    dates: tuple[date, ...]
+    counts: tuple[float, ...]
+
+
+# Fields the loader fills from data files; a scenario file may not write them.
+LOADER_FIELDS = {"data", "fts_fractions", "source"}
+
+
+def _refuse_loader_fields(data: Any) -> Any:
+    if isinstance(data, dict):
+        for key in LOADER_FIELDS & set(data):
+            raise ValueError(f"{key}: is filled in by campsim from the data files, not written in a scenario")
+    return data
 
 
 class DayOrDate(Model):
@@ -100,8 +126,9 @@ class ArrivalComponent(Model):
     kind: Literal["arrivals", "cumulative", "population"] = Field(
         default="arrivals", description="what the column counts: daily arrivals, cumulative arrivals, or people present"
     )
-    _series: dict[date, float] = PrivateAttr(default_factory=dict)  # mean arrivals by date (from the file)
-    _leaving: dict[date, float] = PrivateAttr(default_factory=dict)  # departures by date (falls in a population)
+    data: ArrivalCounts | None = Field(default=None, exclude=True, description="the csv: file's counts (loader)")
+
+    _no_data = model_validator(mode="before")(classmethod(lambda cls, data: _refuse_loader_fields(data)))
 
     @model_validator(mode="after")
     def _exactly_one(self) -> ArrivalComponent:
@@ -163,7 +190,11 @@ class Funding(Model):
     clusters: dict[str, list[str]] | None = Field(
         default=None, description="FTS cluster name (as the table spells it) -> the commodities it funds"
     )
-    _fts_fraction: dict[str, float] = PrivateAttr(default_factory=dict)  # commodity -> funded share, from fts
+    fts_fractions: dict[str, float] = Field(
+        default_factory=dict, exclude=True, description="commodity -> funded share from the fts: table (loader)"
+    )
+
+    _no_data = model_validator(mode="before")(classmethod(lambda cls, data: _refuse_loader_fields(data)))
 
     @model_validator(mode="after")
     def _clusters_need_fts(self) -> Funding:
@@ -302,12 +333,13 @@ class Scenario(Model):
     funding: Funding = Field(default_factory=Funding)
     commodities: Annotated[dict[str, Commodity], Field(min_length=1, max_length=standards.MAX_COMMODITIES)]
     disruptions: list[Disruption] = Field(default_factory=list, max_length=standards.MAX_LIST_ITEMS)
-    _source: Path | None = PrivateAttr(default=None)
+    source: Path | None = Field(default=None, exclude=True, description="the file it was loaded from (loader)")
 
     @model_validator(mode="before")
     @classmethod
     def _standard_defaults(cls, data: Any) -> Any:
         """food and water default to Sphere's per-person-day need when neither need is given."""
+        _refuse_loader_fields(data)
         commodities = data.get("commodities") if isinstance(data, dict) else None
         if isinstance(commodities, dict):
             for name, spec in commodities.items():
@@ -338,14 +370,9 @@ class Scenario(Model):
                 raise ValueError("a commodity needs a non-empty name")
         return value
 
-    @property
-    def source(self) -> Path | None:
-        """The file the scenario was loaded from, if any."""
-        return self._source
-
     def funded_fraction(self, name: str) -> float:
         """A commodity's own funded_fraction wins over the scenario's."""
         own = self.commodities[name].funded_fraction
         if own is not None:
             return own
-        return self.funding._fts_fraction.get(name, self.funding.funded_fraction)
+        return self.funding.fts_fractions.get(name, self.funding.funded_fraction)

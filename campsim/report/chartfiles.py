@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-import signal
 import sys
 import threading
 from concurrent.futures import ProcessPoolExecutor
@@ -24,7 +23,7 @@ matplotlib.use("Agg")  # before pyplot: a forked worker must never hold a GUI ba
 import matplotlib.pyplot as plt  # noqa: E402
 
 from campsim.report import charts  # noqa: E402
-from campsim.runs.executors import HELD_SIGNALS, leave_signals_to_the_parent  # noqa: E402
+from campsim.runs.signals import held_signals, leave_signals_to_the_parent  # noqa: E402
 
 if TYPE_CHECKING:  # noqa: E402 (after the backend is chosen)
     from matplotlib.figure import Figure
@@ -90,13 +89,12 @@ def write_charts(runs: list[Run], folder: Path, workers: int | None = None) -> d
         # Ctrl-C and SIGTERM are held off while the pool lives (a second or two): a signal in
         # the middle of forking or of shutting the pool down could leave a worker behind or
         # hang the exit. Held off, it arrives when the charts are done and unwinds as usual.
-        previous = signal.pthread_sigmask(signal.SIG_BLOCK, HELD_SIGNALS)
         try:
-            context = multiprocessing.get_context("fork")
-            # ProcessPoolExecutor rather than multiprocessing.Pool: it fails if a worker dies, Pool hangs
-            with ProcessPoolExecutor(workers, mp_context=context, initializer=leave_signals_to_the_parent) as pool:
-                paths = list(pool.map(_render_forked, names))  # the costliest charts come first
+            with held_signals():
+                context = multiprocessing.get_context("fork")
+                # ProcessPoolExecutor rather than multiprocessing.Pool: it fails if a worker dies, Pool hangs
+                with ProcessPoolExecutor(workers, mp_context=context, initializer=leave_signals_to_the_parent) as pool:
+                    paths = list(pool.map(_render_forked, names))  # the costliest charts come first
         finally:
             _FORKED = None
-            signal.pthread_sigmask(signal.SIG_SETMASK, previous)
     return {name: p for name, p in zip(names, paths, strict=True) if p is not None}

@@ -21,14 +21,14 @@ from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
 from matplotlib.ticker import FuncFormatter  # noqa: E402
 
+from campsim.report.text import curve_ends, is_number, show  # noqa: E402
 from campsim.results.metrics import critical_mask, shortage_mask  # noqa: E402
 from campsim.results.metrics import runs as runs_of  # noqa: E402
-from campsim.runs.simulate import commodities_of  # noqa: E402
-from campsim.runs.sweep import curve_ends, is_number, show  # noqa: E402
+from campsim.results.run import commodities_of  # noqa: E402
 
 if TYPE_CHECKING:
-    from campsim.runs.calibrate import Calibration
-    from campsim.runs.simulate import SimulationResult
+    from campsim.results.calibration import Calibration
+    from campsim.results.run import SimulationResult
 
 Run = tuple[str, "SimulationResult"]
 
@@ -231,7 +231,7 @@ def compliance_bands(result: SimulationResult, name: str) -> np.ndarray:
     need, given = rows["need"].to_numpy(), rows["distributed"].to_numpy()
     population = rows["population"].to_numpy()
     band = shortage_mask(need, given).astype(int)
-    band[critical_mask(spec, need, given, population)] = 2
+    band[critical_mask(spec.critical_per_person_day, need, given, population)] = 2
     return band
 
 

@@ -11,16 +11,16 @@ import hashlib
 import json
 import os
 import shutil
-import signal
 import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from campsim.model.errors import OutputFolderError
 from campsim.report import html as htmlreport
 from campsim.report import hxlout
-from campsim.model.errors import OutputFolderError
-from campsim.runs.simulate import SimulationResult
 from campsim.report.text import compare_markdown, summary_markdown
+from campsim.results.run import SimulationResult
+from campsim.runs.signals import held_signals
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -46,7 +46,7 @@ def write_report(
         OutputFolderError: ``out_dir`` holds something other than a campsim report (and
             ``force`` is not set), or the folder cannot be written.
     """
-    return _write_folder(out_dir, lambda folder: _write_run(result, folder, charts, chart_workers), force)
+    return write_folder(out_dir, lambda folder: _write_run(result, folder, charts, chart_workers), force)
 
 
 def write_compare_report(
@@ -58,10 +58,10 @@ def write_compare_report(
     chart_workers: int | None = None,
 ) -> Path:
     """Write the report folder of a comparison and return its path."""
-    return _write_folder(out_dir, lambda folder: _write_compare(runs, table, folder, charts, chart_workers), force)
+    return write_folder(out_dir, lambda folder: _write_compare(runs, table, folder, charts, chart_workers), force)
 
 
-def _write_folder(out_dir: str | Path, fill: Callable[[Path], None], force: bool) -> Path:
+def write_folder(out_dir: str | Path, fill: Callable[[Path], None], force: bool) -> Path:
     """Fill a staging folder beside ``out_dir``, then swap it into place.
 
     Whatever interrupts the run (an exception, Ctrl-C, SIGTERM turned into SystemExit by
@@ -115,9 +115,7 @@ def _swap_into_place(staging: Path, out: Path) -> None:
     the old report or the new one.
     """
     old = out.with_name(f".{out.name}.campsim-old-{os.getpid()}") if out.exists() else None
-    blocked = {signal.SIGINT, signal.SIGTERM}
-    previous = signal.pthread_sigmask(signal.SIG_BLOCK, blocked)
-    try:
+    with held_signals():
         if old is not None:
             out.rename(old)
         try:
@@ -126,8 +124,6 @@ def _swap_into_place(staging: Path, out: Path) -> None:
             if old is not None:
                 old.rename(out)
             raise
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
     os.chmod(out, 0o755)
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
@@ -181,7 +177,7 @@ def write_sweep_report(result, scenario_name: str, out_dir: str | Path, charts: 
             pngs["sweep"] = chartfiles.save(ch.sweep_chart(result.table, result.keys), folder, "sweep")[0]
         (folder / "report.html").write_text(htmlreport.render_sweep(result, scenario_name, pngs), encoding="utf-8")
 
-    return _write_folder(out_dir, fill, force)
+    return write_folder(out_dir, fill, force)
 
 
 def scenario_fingerprint(path: str | Path, overrides: tuple[str, ...] | list[str] = ()) -> str:
@@ -210,7 +206,7 @@ def write_solve_report(result, out_dir: str | Path, fingerprint: str, force: boo
         lines += [f"- {w}" for w in result.warnings]
         (folder / "solve.md").write_text("\n".join(lines) + "\n")
 
-    return _write_folder(out_dir, fill, force)
+    return write_folder(out_dir, fill, force)
 
 
 def find_solve(path: str | Path, overrides: tuple[str, ...] | list[str] = ()) -> dict | None:

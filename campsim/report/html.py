@@ -18,7 +18,7 @@ import jinja2
 
 from campsim.model import standards
 from campsim.report import text as words
-from campsim.runs.simulate import SimulationResult, commodities_of
+from campsim.results.run import SimulationResult, commodities_of
 
 MAX_EVENT_ROWS = 300
 EVENTS_THAT_MATTER = ("stockout", "restock", "ration_change", "disruption", "tranche")
@@ -237,7 +237,7 @@ def render_compare(runs: list[tuple[str, SimulationResult]], charts: dict[str, P
 
 def render_sweep(result, scenario_name: str, charts: dict[str, Path]) -> str:
     """report.html of a sweep (``result`` is a sweep.SweepResult)."""
-    from campsim.runs.sweep import curve_ends, show
+    from campsim.report.text import curve_ends, show
 
     table = result.table
     x_key = result.keys[0]

@@ -5,10 +5,15 @@ Everything here is plain text built from summary dicts; no model runs, no files 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pandas as pd
+
 from datetime import date
 from typing import Any
 
-from campsim.runs.simulate import SimulationResult, commodities_of
+from campsim.results.run import SimulationResult, commodities_of
 
 
 def _num(x: float, digits: int = 0) -> str:
@@ -354,3 +359,20 @@ def _table(header: tuple[str, ...], rows: list[tuple[str, ...]], left: int = 1) 
         )
 
     return "\n".join([fmt(header), fmt(tuple("-" * w for w in widths)), *[fmt(r) for r in rows]])
+
+
+def is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def show(value: Any) -> str:
+    """A varied value for people: 0.62, 3000000, monthly."""
+    return f"{value:g}" if is_number(value) else str(value)
+
+
+def curve_ends(table: pd.DataFrame, key: str) -> tuple[tuple[Any, float], tuple[Any, float]]:
+    """(value, total shortfall person-days) at the first and last value of ``key``, in grid order."""
+    totals = table.groupby(key, sort=False)["shortfall_person_days"].sum()
+    if all(is_number(v) for v in totals.index):
+        totals = totals.sort_index()
+    return (totals.index[0], float(totals.iloc[0])), (totals.index[-1], float(totals.iloc[-1]))

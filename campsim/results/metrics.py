@@ -1,7 +1,7 @@
-"""Engine arrays -> shortage metrics, the summary dict, and tidy DataFrames.
+"""Engine arrays -> each line's shortage metrics, one dict per replication.
 
-Metrics are computed from plain numpy arrays (so a batch engine can reuse them);
-pandas is only used to build the daily and events tables once, at the end.
+Metrics are computed from plain numpy arrays of either engine; the keys and their order
+are defined once, in summary.py.
 """
 
 from __future__ import annotations
@@ -10,23 +10,10 @@ from datetime import date, timedelta
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
-from campsim.model import rules as daymath
-from campsim.model import standards
-from campsim.engines.des import DAILY_FIELDS, EngineResult, LineResult
-from campsim.model.schema import Commodity, Scenario
-
-DAILY_COLUMNS = [
-    "day", "date", "commodity", "population", "need", "distributed", "shortfall", "ration",
-    "stock", "pipeline", "received", "ordered", "spent", "balance", "days_of_cover",
-]  # fmt: skip
-# Columns added to the contract: more detail, same rows.
-DAILY_EXTRA_COLUMNS = [
-    "arrivals", "departures", "ration_level", "new_need", "spoiled", "overflow",
-    "funds_received", "shortage", "stockout",
-]  # fmt: skip
-EVENT_COLUMNS = ["day", "date", "kind", "commodity", "quantity", "cost_usd", "note"]
+from campsim.model import rules, standards
+from campsim.model.outputs import RunArrays
+from campsim.plan.compile import Plan
 
 
 def day_date(start: date, day: int) -> str:
@@ -34,18 +21,24 @@ def day_date(start: date, day: int) -> str:
     return (start + timedelta(days=int(day))).isoformat()
 
 
+def day_dates(start: date, days: int) -> np.ndarray:
+    """ISO dates of days 0..days-1, formatted at once."""
+    return np.datetime_as_string(np.datetime64(start, "D") + np.arange(days), unit="D").astype(object)
+
+
 def shortage_mask(need: np.ndarray, distributed: np.ndarray) -> np.ndarray:
     """Days below the standard: distributed < need x (1 - 1e-9); a day with need 0 is met."""
-    return (need > 0) & (distributed < daymath.shortage_threshold(need))
+    return (need > 0) & (distributed < rules.shortage_threshold(need))
 
 
-def critical_mask(spec: Commodity, need: np.ndarray, distributed: np.ndarray, population: np.ndarray) -> np.ndarray:
-    """Days on which each person got less than the commodity's critical level."""
-    if spec.critical_per_person_day is None:
+def critical_mask(critical_per_person_day: float | None, need: np.ndarray, distributed: np.ndarray,
+                  population: np.ndarray) -> np.ndarray:  # fmt: skip
+    """Days on which each person got less than the commodity's critical level (None or NaN: none)."""
+    if critical_per_person_day is None or np.isnan(critical_per_person_day):
         return np.zeros(need.shape, dtype=bool)
     with np.errstate(divide="ignore", invalid="ignore"):
         per_person = np.where(population > 0, distributed / population, np.inf)
-    return (need > 0) & (per_person < spec.critical_per_person_day * (1 - standards.SHORTAGE_RTOL))
+    return (need > 0) & (per_person < critical_per_person_day * (1 - standards.SHORTAGE_RTOL))
 
 
 def _share(population: np.ndarray, mask: np.ndarray, total: np.ndarray) -> np.ndarray:
@@ -99,45 +92,28 @@ def first_days(mask: np.ndarray) -> list[int | None]:
     return [int(f) if any_ else None for f, any_ in zip(first.tolist(), mask.any(axis=0).tolist(), strict=True)]
 
 
-# summary.json's per-commodity keys, in their contract order (extras after end_pipeline)
-METRIC_KEYS = (
-    "unit", "kind", "need", "distributed", "coverage", "shortfall", "shortfall_person_days", "shortage_days",
-    "first_shortage_day", "first_shortage_date", "longest_shortage_days", "min_ration", "unmet_cost_usd",
-    "requirement_usd", "received_usd", "spent_usd", "balance_usd", "initial_stock", "received", "spoiled",
-    "overflow", "end_stock", "end_pipeline",
-    # beyond the contract: what kind of shortage, and when
-    "ration_cut_days", "first_ration_cut_date", "first_shortage_cause", "peak_people_short",
-    "share_person_days_at_standard", "share_person_days_below_critical", "pipeline_break_days", "pipeline_breaks",
-)  # fmt: skip
+def commodity_metrics(plan: Plan, line: int, arrays: RunArrays, dates: np.ndarray) -> list[dict[str, Any]]:
+    """The summary.json metrics of one line, one dict per replication (see docs/semantics.md).
 
-
-def commodity_metrics_batch(
-    spec: Commodity,
-    daily: dict[str, np.ndarray],
-    requirement_usd: float,
-    initial_stock: float,
-    end_pipeline: np.ndarray,
-    population: np.ndarray,
-    household_size: float,
-    start: date,
-) -> list[dict[str, Any]]:
-    """The summary.json metrics of one commodity, one dict per replication (see docs/semantics.md).
-
-    Arrays are day-major, [days, replications]; a single run is a batch of one, so the
-    SimPy and the batch engines' summaries come out of the same code.
+    Arrays are day-major, [day, replication], whichever engine made them; ``dates`` are
+    the ISO dates of the plan's days. Keys come in no particular order (summary.py orders them).
     """
-    d = daily
+    d = {name: arrays.line(name, line) for name in arrays.daily}
+    population = arrays.population
+    kits = bool(plan.kits[line])
+    unit_cost = float(plan.unit_cost_usd[line])
+    critical = float(plan.critical_per_person_day[line])
     need, distributed = d["need"], d["distributed"]
     reps = need.shape[1]
     short = shortage_mask(need, distributed)
     with np.errstate(divide="ignore", invalid="ignore"):
         unmet_share = np.where(need > 0, 1 - distributed / need, 0.0)
-    if spec.per_household:
+    if kits:
         need_total = day_sums(d["new_need"])
         shortfall = d["shortfall"][-1]  # the backlog still owed at the end
-        kits_per_household = spec.per_new_household
+        kits_per_household = float(plan.per_new_household[line])
         households_waiting = d["shortfall"] / kits_per_household if kits_per_household else 0 * need
-        people_short = households_waiting * household_size
+        people_short = households_waiting * plan.household_size
         person_days = day_sums(people_short)
     else:
         need_total = day_sums(need)
@@ -153,11 +129,11 @@ def commodity_metrics_batch(
     distributed_total = day_sums(distributed)
     with np.errstate(divide="ignore", invalid="ignore"):
         coverage = np.where(need_total > 0, distributed_total / need_total, 1.0)
-    at_standard = None if spec.per_household else _share(population, ~short, people_total).tolist()
+    at_standard = None if kits else _share(population, ~short, people_total).tolist()
     below_critical = (
         None
-        if spec.critical_per_person_day is None
-        else _share(population, critical_mask(spec, need, distributed, population), people_total).tolist()
+        if np.isnan(critical)
+        else _share(population, critical_mask(critical, need, distributed, population), people_total).tolist()
     )
     columns = {
         "need": need_total,
@@ -168,7 +144,7 @@ def commodity_metrics_batch(
         "shortage_days": np.sum(short, axis=0),
         "longest_shortage_days": longest_runs(short),
         "min_ration": np.min(d["ration"], axis=0),
-        "unmet_cost_usd": shortfall * spec.unit_cost_usd,
+        "unmet_cost_usd": shortfall * unit_cost,
         "received_usd": day_sums(d["funds_received"]),
         "spent_usd": day_sums(d["spent"]),
         "balance_usd": d["balance"][-1],
@@ -176,13 +152,12 @@ def commodity_metrics_batch(
         "spoiled": day_sums(d["spoiled"]),
         "overflow": day_sums(d["overflow"]),
         "end_stock": d["stock"][-1],
-        "end_pipeline": np.asarray(end_pipeline, dtype=float).reshape(reps),
+        "end_pipeline": np.asarray(arrays.end_pipeline[line], dtype=float).reshape(reps),
         "ration_cut_days": np.sum(cut, axis=0),
         "peak_people_short": np.where(any_short, np.max(people_short, axis=0), 0.0),
         "pipeline_break_days": np.sum(breaks, axis=0),
     }
     col = {k: v.tolist() for k, v in columns.items()}  # Python ints and floats, fast
-    dates = [day_date(start, d) for d in range(need.shape[0])]
     break_runs = runs_by_column(breaks)
     out = []
     for r in range(reps):
@@ -190,12 +165,12 @@ def commodity_metrics_batch(
         values = {key: column[r] for key, column in col.items()}
         values.update(
             {
-                "unit": spec.unit,
-                "kind": "per_new_household" if spec.per_household else "per_person_day",
+                "unit": plan.units[line],
+                "kind": "per_new_household" if kits else "per_person_day",
                 "first_shortage_day": first,
                 "first_shortage_date": None if first is None else dates[first],
-                "requirement_usd": float(requirement_usd),
-                "initial_stock": float(initial_stock),
+                "requirement_usd": float(plan.requirement_usd[line]),
+                "initial_stock": float(plan.initial_stock[line]),
                 "first_ration_cut_date": None if first_cut[r] is None else dates[first_cut[r]],
                 "first_shortage_cause": (
                     None if first is None else "pipeline break" if breaks[first, r] else "ration cut"
@@ -205,104 +180,5 @@ def commodity_metrics_batch(
                 "pipeline_breaks": [{"start": dates[a], "end": dates[a + n - 1], "days": n} for a, n in break_runs[r]],
             }
         )
-        out.append({key: values[key] for key in METRIC_KEYS})
+        out.append(values)
     return out
-
-
-def summarize_batch(s: Scenario, population: np.ndarray, arrivals: np.ndarray, departures: np.ndarray,
-                    lines: dict, seed: int) -> list[dict[str, Any]]:  # fmt: skip
-    """The summary.json dict of each replication of a batch (arrays [days, replications])."""
-    per_commodity = {
-        name: commodity_metrics_batch(
-            spec,
-            lines[name].daily,
-            lines[name].requirement_usd,
-            lines[name].initial_stock,
-            lines[name].end_pipeline,
-            population,
-            s.population.household_size,
-            s.start,
-        )
-        for name, spec in s.commodities.items()
-    }
-    pop = {
-        "final": population[-1].tolist(),
-        "arrivals": day_sums(arrivals).tolist(),
-        "departures": day_sums(departures).tolist(),
-        "peak": np.max(population, axis=0).tolist(),
-    }
-    head = {
-        "scenario": s.name,
-        "start": s.start.isoformat(),
-        "end": day_date(s.start, s.days - 1),
-        "days": s.days,
-        "seed": seed,
-        "deterministic": s.deterministic,
-        "replications": 1,
-    }
-    out = []
-    for r in range(population.shape[1]):
-        commodities = {name: per_commodity[name][r] for name in s.commodities}
-        out.append(
-            {
-                **head,
-                "population": {"initial": s.population.initial, **{k: v[r] for k, v in pop.items()}},
-                "commodities": commodities,
-                "funding": {
-                    key: float(sum(c[key] for c in commodities.values()))
-                    for key in ("requirement_usd", "received_usd", "spent_usd", "balance_usd")
-                },
-            }
-        )
-    return out
-
-
-def summarize(s: Scenario, r: EngineResult, seed: int) -> dict[str, Any]:
-    """The summary.json dict of one run (a batch of one)."""
-    lines = {
-        name: LineResult(
-            daily={k: v[:, None] for k, v in line.daily.items()},
-            requirement_usd=line.requirement_usd,
-            initial_stock=line.initial_stock,
-            end_pipeline=line.end_pipeline,
-        )
-        for name, line in r.lines.items()
-    }
-    return summarize_batch(s, r.population[:, None], r.arrivals[:, None], r.departures[:, None], lines, seed)[0]
-
-
-def daily_frame(s: Scenario, r: EngineResult) -> pd.DataFrame:
-    """One row per day and commodity (day-major, commodities in file order)."""
-    names = list(s.commodities)
-    n_days, n_com = s.days, len(names)
-
-    def stacked(field: str) -> np.ndarray:
-        return np.column_stack([r.lines[n].daily[field] for n in names]).reshape(-1)
-
-    def per_day(values: np.ndarray) -> np.ndarray:
-        return np.repeat(values, n_com)
-
-    days = np.arange(n_days)
-    frame = pd.DataFrame(
-        {
-            "day": per_day(days),
-            "date": per_day(np.array([day_date(s.start, d) for d in days])),
-            "commodity": np.tile(np.array(names, dtype=object), n_days),
-            "population": per_day(r.population),
-            **{f: stacked(f) for f in DAILY_COLUMNS[4:] if f in DAILY_FIELDS},
-            "arrivals": per_day(r.arrivals),
-            "departures": per_day(r.departures),
-            **{f: stacked(f) for f in DAILY_EXTRA_COLUMNS if f in DAILY_FIELDS},
-        }
-    )
-    frame["shortage"] = shortage_mask(frame["need"].to_numpy(), frame["distributed"].to_numpy())
-    frame["shortage"] = frame["shortage"].astype(int)
-    frame["stockout"] = frame["stockout"].astype(int)
-    return frame[DAILY_COLUMNS + DAILY_EXTRA_COLUMNS]
-
-
-def events_frame(s: Scenario, r: EngineResult) -> pd.DataFrame:
-    """The event log as a table, in the order things happened."""
-    rows = [(e.day, day_date(s.start, e.day), e.kind, e.commodity, e.quantity, e.cost_usd, e.note) for e in r.events]
-    frame = pd.DataFrame(rows, columns=EVENT_COLUMNS)
-    return frame.astype({"quantity": float, "cost_usd": float})

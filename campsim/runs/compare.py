@@ -15,24 +15,16 @@ from typing import TYPE_CHECKING
 import pandas as pd
 import yaml
 
+from campsim.load.loader import ScenarioFile, load_scenario
 from campsim.model.errors import ScenarioError
-from campsim.load.loader import load_scenario
-from campsim.runs.simulate import SimulationResult, commodities_of, simulate
 from campsim.model.schema import Scenario
+from campsim.results.summary import COMPARE_METRICS as METRICS
+from campsim.runs.simulate import SimulationResult, commodities_of, simulate
 
 if TYPE_CHECKING:
     from campsim.runs.executors import Execution
 
 Labelled = list[tuple[str, Scenario]]
-# summary metrics that are one number (or date) per commodity: the columns of compare.csv
-METRICS = [
-    "need", "distributed", "coverage", "shortfall", "shortfall_person_days", "shortage_days",
-    "first_shortage_day", "first_shortage_date", "first_shortage_cause", "longest_shortage_days",
-    "min_ration", "peak_people_short", "share_person_days_at_standard",
-    "share_person_days_below_critical", "ration_cut_days", "pipeline_break_days", "unmet_cost_usd",
-    "requirement_usd", "received_usd", "spent_usd", "balance_usd", "initial_stock", "received",
-    "spoiled", "overflow", "end_stock", "end_pipeline",
-]  # fmt: skip
 
 
 def parse_vary(option: str) -> tuple[str, list[str]]:
@@ -123,11 +115,12 @@ def grid(path: str, overrides: tuple[str, ...], vary: tuple[str, ...]) -> list[t
     keys = [key for key, _ in axes]
     if len(set(keys)) != len(keys):
         raise ScenarioError("--vary: each key may be varied once")
+    source = ScenarioFile(path)  # read once: every point varies it in memory
     points = []
     for combo in itertools.product(*(values for _, values in axes)):
         sets = [f"{key}={value}" for key, value in zip(keys, combo, strict=True)]
         values = {key: yaml.safe_load(value) for key, value in zip(keys, combo, strict=True)}
-        points.append((values, ", ".join(sets), load_scenario(path, (*overrides, *sets))))
+        points.append((values, ", ".join(sets), source.load((*overrides, *sets))))
     return points
 
 
@@ -145,11 +138,13 @@ def run_variants(
     from campsim.runs.executors import Execution, run_grid
     from campsim.runs.simulate import replicated_result
 
-    seeds = [s.seed if seed is None else seed for _, s in variants]
-    items = [(s, root, replications) for (_, s), root in zip(variants, seeds, strict=True)]
+    firsts = [simulate(s, seed=seed) for _, s in variants]  # replication 0 of each, for its tables
+    if progress is not None:
+        progress(len(firsts))
+    items = [(first.plan, first.seed, 1, replications) for first in firsts]
     samples = run_grid(items, execution or Execution(), progress)
     return [
-        (label, replicated_result(s, root, got)) for (label, s), root, got in zip(variants, seeds, samples, strict=True)
+        (label, replicated_result(first, got)) for (label, _), first, got in zip(variants, firsts, samples, strict=True)
     ]
 
 

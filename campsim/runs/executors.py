@@ -9,32 +9,31 @@ from __future__ import annotations
 
 import math
 import os
-import signal
 import sys
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from campsim.engines.des import DAILY_FIELDS
 from campsim.model.errors import ScenarioError
-from campsim.runs.replicate import Sample, run_chunk
-from campsim.model.schema import Scenario
+from campsim.model.outputs import DAILY_FIELDS
+from campsim.plan.compile import Plan
+from campsim.runs.replicate import ENGINES, Sample, run_chunk
+from campsim.runs.signals import leave_signals_to_the_parent, submit_all
 
-ENGINES = ("batch", "des")
 MAX_CHUNK = 250  # SimPy engine: replications per task
 MAX_BATCH_CHUNK = 5000  # batch engine: replications stepped together
 CHUNK_BYTES = 50_000_000  # daily series a chunk carries back (float32)
 BATCH_BYTES = 200_000_000  # the batch engine's working arrays per chunk (float64)
 
 
-def chunks(n: int, workers: int, cap: int = MAX_CHUNK, per_worker: int = 4) -> list[tuple[int, int]]:
-    """Cut replications 0..n-1 into about ``per_worker`` chunks per worker (at most ``cap`` each)."""
-    size = max(1, min(cap, math.ceil(n / max(1, workers * per_worker))))
-    return [(start, min(start + size, n)) for start in range(0, n, size)]
+def chunks(n: int, workers: int, cap: int = MAX_CHUNK, per_worker: int = 4, first: int = 0) -> list[tuple[int, int]]:
+    """Cut replications first..n-1 into about ``per_worker`` chunks per worker (at most ``cap`` each)."""
+    size = max(1, min(cap, math.ceil((n - first) / max(1, workers * per_worker))))
+    return [(start, min(start + size, n)) for start in range(first, n, size)]
 
 
-def _chunk_cap(scenario: Scenario, keep_daily: bool, engine: str = "des") -> int:
+def _chunk_cap(plan: Plan, keep_daily: bool, engine: str = "des") -> int:
     """Replications per chunk: bounded by what a chunk holds in memory.
 
     The SimPy engine sends back about 50 MB of daily series per chunk at most; the batch
@@ -43,11 +42,9 @@ def _chunk_cap(scenario: Scenario, keep_daily: bool, engine: str = "des") -> int
     cap = MAX_CHUNK
     if engine == "batch":
         fields = len(DAILY_FIELDS) + 3  # the daily record, plus orders landing, their count and stock by day
-        cap = max(
-            1, min(MAX_BATCH_CHUNK, BATCH_BYTES // (scenario.days * (len(scenario.commodities) * fields + 3) * 8))
-        )
+        cap = max(1, min(MAX_BATCH_CHUNK, BATCH_BYTES // (plan.days * (len(plan.lines) * fields + 3) * 8)))
     if keep_daily:
-        per_replication = scenario.days * (len(scenario.commodities) * 3 + 1) * 4
+        per_replication = plan.days * (len(plan.lines) * 3 + 1) * 4
         cap = min(cap, CHUNK_BYTES // per_replication)
     return max(1, cap)
 
@@ -80,8 +77,8 @@ class Execution:
 DEFAULT_EXECUTION = Execution()  # frozen: safe to share as a default argument
 
 
-def run_replications(
-    scenario: Scenario,
+def run_samples(
+    plan: Plan,
     seed: int,
     n: int,
     jobs: int | None = None,
@@ -90,22 +87,22 @@ def run_replications(
     progress: Callable[[int], None] | None = None,
     engine: str = "batch",
 ) -> list[Sample]:
-    """Run replications 0..n-1 and return their samples in replication order (see Execution).
+    """Run replications 0..n-1 of a plan and return their samples in replication order (see Execution).
 
     ``progress`` is called with the number of replications finished by each completed chunk.
     """
-    execution = Execution(jobs, executor, address, engine)
-    return run_grid([(scenario, seed, n)], execution, progress)[0]
+    return run_grid([(plan, seed, 0, n)], Execution(jobs, executor, address, engine), progress)[0]
 
 
 def run_grid(
-    items: list[tuple[Scenario, int, int]],
+    items: list[tuple[Plan, int, int, int]],
     execution: Execution = DEFAULT_EXECUTION,
     progress: Callable[[int], None] | None = None,
     keep_daily: bool = True,
     pool: ProcessPoolExecutor | None = None,
 ) -> list[list[Sample]]:
-    """Run several (scenario, seed, replications) at once, sharing one pool or cluster.
+    """Run several (plan, seed, first, stop) at once (replications first..stop-1), sharing one
+    pool or cluster.
 
     Returns each item's samples in replication order. A sweep's grid points go through the
     same workers, so starting them is paid once. The batch engine's cost per chunk has a
@@ -120,8 +117,8 @@ def run_grid(
     per_worker = 1 if engine == "batch" else 4
     tasks = [
         (k, a, b)
-        for k, (s, _, n) in enumerate(items)
-        for a, b in chunks(n, width, _chunk_cap(s, keep_daily, engine), per_worker)
+        for k, (plan, _, first, stop) in enumerate(items)
+        for a, b in chunks(stop, width, _chunk_cap(plan, keep_daily, engine), per_worker, first)
     ]
     results: list[list[Sample]] = [[] for _ in items]
     for k, batch in _run_tasks(items, tasks, execution, keep_daily, pool):
@@ -138,8 +135,8 @@ def _run_tasks(items, tasks, execution: Execution, keep_daily: bool, pool=None) 
         return
     if execution.workers == 1 or len(tasks) == 1:
         for k, a, b in tasks:
-            scenario, seed, _ = items[k]
-            yield k, run_chunk(scenario, seed, a, b, keep_daily, engine)
+            plan, seed = items[k][:2]
+            yield k, run_chunk(plan, seed, a, b, keep_daily, engine)
         return
     own = pool is None
     if own:
@@ -160,23 +157,6 @@ def _run_tasks(items, tasks, execution: Execution, keep_daily: bool, pool=None) 
 
 def _new_pool(workers: int) -> ProcessPoolExecutor:
     return ProcessPoolExecutor(max_workers=workers, initializer=leave_signals_to_the_parent)
-
-
-HELD_SIGNALS = {signal.SIGINT, signal.SIGTERM}
-
-
-def submit_all(pool: ProcessPoolExecutor, calls: list[tuple]) -> list[Future]:
-    """pool.submit(*call) for every call, with Ctrl-C and SIGTERM held off meanwhile.
-
-    Submitting is what forks the workers. A signal inside that window could leave a worker
-    forked but not yet listed in the pool, which stop_pool then cannot see: the process
-    would hang at exit waiting for it. Held-off signals arrive as soon as all are submitted.
-    """
-    previous = signal.pthread_sigmask(signal.SIG_BLOCK, HELD_SIGNALS)
-    try:
-        return [pool.submit(*call) for call in calls]
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 def stop_pool(pool: ProcessPoolExecutor) -> None:
@@ -205,14 +185,6 @@ def shared_pool(execution: Execution) -> Iterator[ProcessPoolExecutor | None]:
     pool.shutdown()
 
 
-def leave_signals_to_the_parent() -> None:
-    """Workers ignore Ctrl-C and die on SIGTERM (not the CLI's handler, which would unwind
-    them with a traceback); the parent decides and stops them (see _run_tasks, stop_pool)."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    signal.pthread_sigmask(signal.SIG_UNBLOCK, HELD_SIGNALS)  # forked while submit_all held them off
-
-
 def _dask(items, tasks, address: str | None, keep_daily: bool, engine: str) -> Iterator[tuple[int, list[Sample]]]:
     if not address:
         raise ScenarioError("--executor dask needs --address tcp://HOST:8786 (the Dask scheduler)")
@@ -229,7 +201,7 @@ def _dask(items, tasks, address: str | None, keep_daily: bool, engine: str) -> I
         raise ScenarioError(f"--address {address}: cannot reach the Dask scheduler ({exc})") from None
     futures: dict = {}
     try:
-        scattered = [client.scatter(scenario, broadcast=True) for scenario, _, _ in items]
+        scattered = [client.scatter(plan, broadcast=True) for plan, *_ in items]
         for k, a, b in tasks:
             future = client.submit(run_chunk, scattered[k], items[k][1], a, b, keep_daily, engine, pure=False)
             futures[future] = k

@@ -1,65 +1,50 @@
-"""Running scenarios: seeds, random inputs, the engine, and the results it hands back."""
+"""Running a scenario: compile its plan, draw, run an engine, and hand back the results."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
-
-import pandas as pd
-
-from campsim.engines import des as engine
-from campsim.engines.des import EngineResult
-from campsim.plan.draw import draw_inputs
-from campsim.results.metrics import daily_frame, events_frame, summarize
+from campsim.engines import des
 from campsim.model.schema import Scenario
+from campsim.plan.compile import Plan, compile
+from campsim.plan.draw import draw
+from campsim.results.aggregate import DAILY_ORDER, aggregate, daily_quantiles, days_of_first, p_shortage_by_date
+from campsim.results.run import ReplicatedResult, SimulationResult, commodities_of
+from campsim.results.summary import summarize
+from campsim.results.tables import daily_frame, events_frame, first_shortage_frame, quantile_frame
+from campsim.runs.replicate import Sample, samples_of
+
+__all__ = [
+    "ReplicatedResult",
+    "SimulationResult",
+    "commodities_of",
+    "replicated_result",
+    "run_replications",
+    "simulate",
+]
 
 
-@dataclass
-class SimulationResult:
-    """One run: the summary.json dict, the daily and events tables, and the raw arrays."""
-
-    scenario: Scenario
-    seed: int
-    summary: dict[str, Any]
-    daily: pd.DataFrame
-    events: pd.DataFrame
-    raw: EngineResult
-
-
-def commodities_of(runs: list[tuple[str, SimulationResult]]) -> list[str]:
-    """Union of the runs' commodities, in first-seen order (scenarios compare on this list)."""
-    names: list[str] = []
-    for _, r in runs:
-        names += [n for n in r.scenario.commodities if n not in names]
-    return names
-
-
-def simulate(scenario: Scenario, seed: int | None = None, replication: int = 0) -> SimulationResult:
-    """Simulate one replication of a scenario.
+def simulate(
+    scenario: Scenario, seed: int | None = None, replication: int = 0, plan: Plan | None = None
+) -> SimulationResult:
+    """Simulate one replication of a scenario with the SimPy engine.
 
     Args:
         scenario: a validated scenario (see :func:`campsim.load_scenario`).
         seed: root seed; defaults to the scenario's own ``seed``.
         replication: which child of the root SeedSequence to draw from (0 for a single run).
+        plan: the scenario's compiled plan, if the caller has it already.
     """
     seed = scenario.seed if seed is None else seed
-    raw = engine.simulate(scenario, draw_inputs(scenario, seed, replication))
+    plan = compile(scenario) if plan is None else plan
+    raw = des.simulate(plan, draw(plan, seed, replication, replication + 1))
     return SimulationResult(
         scenario=scenario,
         seed=seed,
-        summary=summarize(scenario, raw, seed),
-        daily=daily_frame(scenario, raw),
-        events=events_frame(scenario, raw),
+        summary=summarize(plan, raw, seed)[0],
+        daily=daily_frame(plan, raw, replication),
+        events=events_frame(plan, raw),
         raw=raw,
+        plan=plan,
     )
-
-
-@dataclass
-class ReplicatedResult(SimulationResult):
-    """Many replications: the aggregated summary, replication 0's tables, and daily quantiles."""
-
-    daily_quantiles: pd.DataFrame | None = None
-    p_shortage_by_date: pd.DataFrame | None = None
 
 
 def run_replications(
@@ -76,70 +61,44 @@ def run_replications(
 
     Replication i uses the i-th child of ``SeedSequence(seed)``; results are identical
     whatever ``jobs`` and ``executor`` (see executors.py). daily and events describe
-    replication 0, so they match a single ``simulate``. ``engine="batch"`` computes the
-    statistics with the vectorised engine (the same numbers, faster); "des" with SimPy.
+    replication 0, so they match a single ``simulate``; that SimPy run is replication 0's
+    sample too, and the executor runs replications 1..N-1. ``engine="batch"`` computes
+    the statistics with the vectorised engine (the same numbers, faster); "des" with SimPy.
     """
-    from campsim.runs.executors import run_replications as execute
+    from campsim.runs.executors import Execution, run_grid
 
     seed = scenario.seed if seed is None else seed
     n = scenario.replications if replications is None else replications
-    samples = execute(scenario, seed, n, jobs, executor, address, progress, engine)
-    return replicated_result(scenario, seed, samples)
-
-
-def replicated_result(scenario: Scenario, seed: int, samples) -> ReplicatedResult:
-    """Aggregate samples into a ReplicatedResult; replication 0 is re-run for its tables."""
-    from campsim.runs.replicate import aggregate, daily_quantiles
-
     first = simulate(scenario, seed=seed)
-    summary = aggregate(scenario, seed, samples)
-    quantiles = _quantile_frame(scenario, daily_quantiles(scenario, samples))  # releases the samples' series
+    if progress is not None:
+        progress(1)
+    rest = run_grid([(first.plan, seed, 1, n)], Execution(jobs, executor, address, engine), progress)[0]
+    return replicated_result(first, rest)
+
+
+def first_sample(first: SimulationResult) -> Sample:
+    """Replication 0's sample, from its SimPy run."""
+    return samples_of(first.plan, first.raw, first.seed)[0]
+
+
+def replicated_result(first: SimulationResult, rest: list[Sample]) -> ReplicatedResult:
+    """Aggregate replication 0's run and the samples of replications 1..N-1."""
+    samples = [first_sample(first), *sorted(rest, key=lambda s: s.index)]
+    plan = first.plan
+    summary = aggregate(plan, [s.summary for s in samples])
+    by_date = {
+        name: p_shortage_by_date(plan, days_of_first([s.summary["commodities"][name] for s in samples]))
+        for name in plan.lines
+    }
+    quantiles = quantile_frame(plan, daily_quantiles(plan, samples), DAILY_ORDER)  # releases the samples' series
     return ReplicatedResult(
-        scenario=scenario,
-        seed=seed,
+        scenario=first.scenario,
+        seed=first.seed,
         summary=summary,
         daily=first.daily,
         events=first.events,
         raw=first.raw,
+        plan=plan,
         daily_quantiles=quantiles,
-        p_shortage_by_date=_first_shortage_frame(scenario, samples),
-    )
-
-
-def _quantile_frame(scenario: Scenario, q: dict) -> pd.DataFrame:
-    """daily_quantiles.csv: day, date, commodity, then <metric>_p10/_p50/_p90."""
-    import numpy as np
-
-    from campsim.results.metrics import day_date
-
-    names = list(scenario.commodities)
-    days = np.arange(scenario.days)
-    frame = {
-        "day": np.repeat(days, len(names)),
-        "date": np.repeat([day_date(scenario.start, d) for d in days], len(names)),
-        "commodity": np.tile(np.array(names, dtype=object), scenario.days),
-    }
-    for key in sorted(q, key=_metric_order):
-        values = q[key]
-        frame[key] = np.repeat(values, len(names)) if values.ndim == 1 else values.reshape(-1)
-    return pd.DataFrame(frame)
-
-
-def _metric_order(key: str) -> tuple[int, str]:
-    order = ["stock", "ration", "days_of_cover", "population"]
-    metric = key.rsplit("_", 1)[0]
-    return order.index(metric), key
-
-
-def _first_shortage_frame(scenario: Scenario, samples) -> pd.DataFrame:
-    """p_shortage_by_date.csv: P(first shortage on or before the date), per commodity."""
-    from campsim.runs.replicate import p_shortage_by_date
-
-    rows = []
-    for name in scenario.commodities:
-        firsts = [s.summary["commodities"][name]["first_shortage_day"] for s in samples]
-        for day, (when, p) in enumerate(p_shortage_by_date(scenario, firsts).items()):
-            rows.append((day, when, name, p))
-    return pd.DataFrame(rows, columns=["day", "date", "commodity", "p_first_shortage_by_date"]).sort_values(
-        ["day"], kind="stable"
+        p_shortage_by_date=first_shortage_frame(plan, by_date),
     )

@@ -14,12 +14,14 @@ from typing import Any
 
 import pandas as pd
 
-from campsim.runs.compare import grid
+from campsim.load.loader import ScenarioFile
 from campsim.model.errors import ScenarioError
-from campsim.runs.executors import DEFAULT_EXECUTION, Execution, run_grid, shared_pool
-from campsim.load.loader import load_scenario
-from campsim.runs.replicate import aggregate
 from campsim.model.schema import Scenario
+from campsim.plan.compile import compile
+from campsim.results.aggregate import aggregate
+from campsim.results.summary import COMPARE_METRICS
+from campsim.runs.compare import grid
+from campsim.runs.executors import DEFAULT_EXECUTION, Execution, run_grid, shared_pool
 
 STAT_COLUMNS = ("p10", "p50", "p90")
 OPERATORS = {"<=": operator.le, "<": operator.lt, ">=": operator.ge, ">": operator.gt}
@@ -33,7 +35,7 @@ def shadowed(scenario: Scenario, key: str) -> list[tuple[str, str]]:
     for name, c in scenario.commodities.items():
         if c.funded_fraction is not None:
             out.append((name, f"commodities.{name}.funded_fraction is set and wins"))
-        elif name in scenario.funding._fts_fraction:
+        elif name in scenario.funding.fts_fractions:
             out.append((name, f"its share comes from the funding.fts table ({scenario.funding.fts})"))
     return out
 
@@ -60,19 +62,24 @@ def sweep(
     seed: int | None = None,
     execution: Execution = DEFAULT_EXECUTION,
     progress=None,
+    points: list | None = None,
 ) -> SweepResult:
-    """Run every point of the --vary grid with the same replications and seed."""
+    """Run every point of the --vary grid with the same replications and seed.
+
+    ``points`` (from :func:`campsim.runs.compare.grid`) saves validating the grid again.
+    """
     if not vary:
         raise ScenarioError("sweep needs at least one --vary KEY=lo:hi:step or KEY=a,b,c")
-    points = grid(path, overrides, vary)
+    points = grid(path, overrides, vary) if points is None else points
     base = points[0][2]
     n = base.replications if replications is None else replications
     root = base.seed if seed is None else seed
     keys = list(points[0][0])
-    all_samples = run_grid([(s, root, n) for _, _, s in points], execution, progress, keep_daily=False)
+    plans = [compile(s) for _, _, s in points]
+    all_samples = run_grid([(plan, root, 0, n) for plan in plans], execution, progress, keep_daily=False)
     rows, summaries = [], []
-    for (values, _, s), samples in zip(points, all_samples, strict=True):
-        summary = aggregate(s, root, samples)
+    for (values, _, _), plan, samples in zip(points, plans, all_samples, strict=True):
+        summary = aggregate(plan, [sample.summary for sample in samples])
         summaries.append(summary)
         for name, c in summary["commodities"].items():
             spread = summary["uncertainty"][name]
@@ -85,23 +92,6 @@ def sweep(
             row["first_shortage_date"] = c["first_shortage_date"]
             rows.append(row)
     return SweepResult(keys, pd.DataFrame(rows), summaries, shadow_warnings(base, keys))
-
-
-def is_number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
-
-
-def show(value: Any) -> str:
-    """A varied value for people: 0.62, 3000000, monthly."""
-    return f"{value:g}" if is_number(value) else str(value)
-
-
-def curve_ends(table: pd.DataFrame, key: str) -> tuple[tuple[Any, float], tuple[Any, float]]:
-    """(value, total shortfall person-days) at the first and last value of ``key``, in grid order."""
-    totals = table.groupby(key, sort=False)["shortfall_person_days"].sum()
-    if all(is_number(v) for v in totals.index):
-        totals = totals.sort_index()
-    return (totals.index[0], float(totals.iloc[0])), (totals.index[-1], float(totals.iloc[-1]))
 
 
 # --- the solver ------------------------------------------------------------------------
@@ -146,9 +136,7 @@ def parse_target(text: str, scenario: Scenario) -> Target:
     if commodity not in scenario.commodities:
         raise ScenarioError(f"--target {text!r}: unknown commodity {commodity!r}; the scenario has "
                             f"{', '.join(scenario.commodities)}")  # fmt: skip
-    from campsim.runs.compare import METRICS
-
-    numeric = [m for m in METRICS if m not in ("first_shortage_date", "first_shortage_cause")]
+    numeric = [m for m in COMPARE_METRICS if m not in ("first_shortage_date", "first_shortage_cause")]
     if metric not in (*numeric, "p_shortage"):
         raise ScenarioError(f"--target {text!r}: unknown metric {metric!r}; use p_shortage or one of "
                             f"{', '.join(numeric)}")  # fmt: skip
@@ -187,12 +175,11 @@ def _moved_commodities(scenario: Scenario, key: str) -> list[str]:
 
 def extra_cost_usd(base: Scenario, key: str, value: float) -> float | None:
     """What the knob at ``value`` costs on top of the scenario as written (funding knobs only)."""
-    from campsim.plan.draw import requirements_usd
-
     moved = _moved_commodities(base, key)
     if not moved:
         return None
-    requirements = requirements_usd(base)
+    plan = compile(base)
+    requirements = dict(zip(plan.lines, plan.requirement_usd.tolist(), strict=True))
     return sum((value - base.funded_fraction(n)) * requirements[n] for n in moved)
 
 
@@ -214,7 +201,8 @@ def solve(
     sees the same arrivals and lead times), so the targets switch from unmet to met once;
     bisection finds that point to within ``tol``.
     """
-    base = load_scenario(path, overrides)
+    source = ScenarioFile(path)  # read once: every evaluation varies it in memory
+    base = source.load(overrides)
     if not targets:
         raise ScenarioError("solve needs at least one --target, e.g. --target 'water.p_shortage<=0.05'")
     parsed = [parse_target(t, base) for t in targets]
@@ -231,9 +219,9 @@ def solve(
     rows: list[dict[str, Any]] = []
 
     def evaluate(x: float) -> bool:
-        scenario = load_scenario(path, (*overrides, f"{key}={x!r}"))
-        samples = run_grid([(scenario, root, n)], execution, keep_daily=False, pool=pool)[0]
-        summary = aggregate(scenario, root, samples)
+        plan = compile(source.load((*overrides, f"{key}={x!r}")))
+        samples = run_grid([(plan, root, 0, n)], execution, keep_daily=False, pool=pool)[0]
+        summary = aggregate(plan, [sample.summary for sample in samples])
         ok = all(t.met(summary) for t in parsed)
         rows.append({key: x, "meets_targets": ok, **{t.text: t.measure(summary) for t in parsed}})
         return ok

@@ -1,0 +1,45 @@
+"""The day's order of operations, written once: the phases both engines follow.
+
+The SimPy engine schedules each phase as a process at its tick of the day (day d is
+ticks [10d, 10d + 10)); the batch engine runs each phase across all lines and
+replications before the next. docs/semantics.md states what each phase does; the rules
+with thresholds and caps live in rules.py.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+TICKS_PER_DAY = 10
+
+
+@dataclass(frozen=True)
+class Phase:
+    """One step of the day: its name (the engines' method for it), its tick, what it does."""
+
+    name: str
+    tick: int
+    does: str
+
+
+PHASES = (
+    Phase(
+        "population", 0, "departures (drawn from P(d-1)) leave, arrivals come: P(d) = P(d-1) + arrivals - departures"
+    ),
+    Phase("funding", 1, "tranches due today are added to each line's balance"),
+    Phase(
+        "receipts",
+        4,
+        "road closures starting today close their lines' routes (tick 2); deliveries and donations due "
+        "today reach the gate, or wait there while the route is closed (tick 3); then deliveries go on "
+        "the shelf as one receipt, then donations as another, above capacity lost as overflow",
+    ),
+    Phase(
+        "distribution", 5, "need, days of cover, ration level; distributed = min(stock, need x ration), oldest first"
+    ),
+    Phase("spoilage", 6, "stock past its shelf life at the end of the day is thrown away"),
+    Phase("review", 7, "on review days, order up to the target, capped by capacity, max_order and the balance"),
+    Phase("record", 9, "end-of-day stock, pipeline and balance"),
+)
+PHASE_NAMES = tuple(p.name for p in PHASES)
+ROADS_TICK, GATE_TICK = 2, 3  # the receipts phase's earlier moments (see its description)

@@ -1,0 +1,285 @@
+"""compile(scenario) -> Plan: everything the day needs, as plain arrays and index maps.
+
+A Plan is computed once from a validated scenario and never refers back to it: the
+engines, the drawing of random inputs and the summaries read the Plan only. Commodities
+become *lines*, numbered in file order; per-line values are arrays indexed by line.
+Nothing here is random (see draw.py).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+
+from campsim.load.datafiles import arrival_series
+from campsim.model import rules, standards
+from campsim.model.schema import LeadTime, Scenario
+
+
+@dataclass(frozen=True)
+class LeadTimePlan:
+    """A lead-time distribution: ``kind`` (fixed, triangular, uniform, lognormal) and its parameters."""
+
+    kind: str
+    params: tuple[
+        float, ...
+    ]  # fixed: (days,); triangular: (min, mode, max); uniform: (low, high); lognormal: (mean, sd)
+    mean_days: int  # the deterministic-mode lead time: the mean rounded up, at least 1
+
+
+@dataclass(frozen=True)
+class Closure:
+    """A road closure: lines whose deliveries and donations cannot arrive for ``days`` from ``first_day``."""
+
+    first_day: int
+    days: int
+    lines: tuple[int, ...]
+    reason: str
+
+
+@dataclass(frozen=True)
+class Plan:
+    """One scenario, compiled. Per-line arrays have one entry per commodity, in file order."""
+
+    # the run
+    name: str
+    start: date
+    days: int
+    seed: int
+    replications: int
+    deterministic: bool
+    # the camp's people
+    initial_people: int
+    household_size: float
+    departures_per_day: float
+    arrival_means: np.ndarray  # [day] expected arrivals (people/day), all components summed
+    scheduled_departures: np.ndarray  # [day] departures a population series schedules (people/day)
+    expected_departures: np.ndarray  # [day] on the expected path
+    expected_population: np.ndarray  # [day] P(d) with every random input at its expected value
+    # the lines (commodities)
+    lines: tuple[str, ...]
+    units: tuple[str, ...]
+    kits: np.ndarray  # [line] bool: given once per arriving household
+    per_person_day: np.ndarray  # [line] 0 for kits
+    per_new_household: np.ndarray  # [line] 0 for per-person items
+    critical_per_person_day: np.ndarray  # [line] NaN where none
+    unit_cost_usd: np.ndarray  # [line]
+    initial_stock: np.ndarray  # [line]
+    capacity: np.ndarray  # [line] inf where unlimited
+    shelf_life_days: np.ndarray  # [line] int, 0 where the item keeps
+    ration_below_days: np.ndarray  # [line, step] thresholds, highest first, padded with -inf
+    ration_levels: np.ndarray  # [line, step] the ration of each threshold, padded with 1
+    ordered: np.ndarray  # [line] bool: has an ordering rule
+    review_every_days: np.ndarray  # [line] int, 0 where not ordered
+    order_up_to_days: np.ndarray  # [line] 0 where not ordered
+    max_order: np.ndarray  # [line] inf where uncapped
+    lead_times: tuple[LeadTimePlan | None, ...]  # [line]
+    requirement_usd: np.ndarray  # [line]
+    tranches: tuple[tuple[int, int, float], ...]  # (day, line, USD), in the order they are paid
+    closures: tuple[Closure, ...]
+    closed: np.ndarray  # [day, line] number of closures in force
+    land_day: np.ndarray  # [line, due day (0..days)] first open day on or after it; days = never
+    donations: tuple[tuple[int, int, int, float], ...]  # (line, index in its list, due day, quantity)
+
+    @property
+    def line_index(self) -> dict[str, int]:
+        return {name: i for i, name in enumerate(self.lines)}
+
+    @property
+    def perishable(self) -> np.ndarray:
+        """[line] bool: stock spoils after shelf_life_days."""
+        return self.shelf_life_days > 0
+
+
+def lead_time_plan(lead: LeadTime) -> LeadTimePlan:
+    """A LeadTime as plain numbers."""
+    # round first so that a mean such as (1 + 2 + 3) / 3 stays 2, not 3 after fp noise
+    mean_days = max(1, math.ceil(round(lead.mean_days, 9)))
+    if lead.fixed is not None:
+        return LeadTimePlan("fixed", (lead.fixed,), mean_days)
+    if lead.triangular is not None:
+        return LeadTimePlan("triangular", tuple(lead.triangular), mean_days)
+    if lead.uniform is not None:
+        return LeadTimePlan("uniform", tuple(lead.uniform), mean_days)
+    return LeadTimePlan("lognormal", (lead.lognormal.mean, lead.lognormal.sd), mean_days)
+
+
+def arrival_means(s: Scenario) -> np.ndarray:
+    """Expected arrivals per day (people/day), all components summed."""
+    means = np.zeros(s.days)
+    for comp in s.population.arrivals:
+        if comp.rate is not None:
+            # piecewise constant from each date on; 0 before the first date
+            steps = sorted(((when - s.start).days, rate) for when, rate in comp.rate.items())
+            ends = [first for first, _ in steps[1:]] + [s.days]
+            for (first, rate), end in zip(steps, ends, strict=True):
+                means[max(first, 0) : max(min(end, s.days), 0)] += rate
+        elif comp.surge is not None:
+            first = (comp.surge.start - s.start).days
+            # spread evenly over the window; a surge running past the horizon is cut there
+            means[first : min(first + comp.surge.days, s.days)] += comp.surge.total / comp.surge.days
+        elif comp.data is not None:
+            for when, count in arrival_series(comp.data, s.population.household_size).arrivals.items():
+                day = (when - s.start).days
+                if 0 <= day < s.days:
+                    means[day] += count
+    return means
+
+
+def scheduled_departures(s: Scenario) -> np.ndarray:
+    """Departures the data schedule (falls in a population series), people/day, before capping."""
+    out = np.zeros(s.days)
+    for comp in s.population.arrivals:
+        if comp.data is None:
+            continue
+        for when, count in arrival_series(comp.data, s.population.household_size).departures.items():
+            day = (when - s.start).days
+            if 0 <= day < s.days:
+                out[day] += count
+    return out
+
+
+def expected_path(
+    initial: float, rate: float, arrivals: np.ndarray, scheduled: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """(departures, P) by day with every random input at its expected value, as the engines step it.
+
+    Departures are departures_per_day x P(d-1) plus the scheduled ones, the latter capped by
+    the people left after the former, so P never falls below 0.
+    """
+    days = len(arrivals)
+    departures, path = np.empty(days), np.empty(days)
+    prev = float(initial)
+    for d in range(days):
+        leaving = rate * prev
+        # the sum can round above prev; capped, P(d) = prev + (arrivals - prev) >= 0 exactly
+        leaving = min(leaving + min(scheduled[d], prev - leaving), prev)
+        departures[d] = leaving
+        prev = rules.population_today(prev, arrivals[d], leaving)
+        path[d] = prev
+    return departures, path
+
+
+def requirements_usd(s: Scenario, arrivals: np.ndarray, population: np.ndarray) -> np.ndarray:
+    """Every line's requirement: its own figure, or its full need on the expected path x cost."""
+    people_days = float(np.sum(population))
+    households = float(np.sum(arrivals)) / s.population.household_size
+    out = []
+    for c in s.commodities.values():
+        if c.requirement_usd is not None:
+            out.append(c.requirement_usd)
+        elif c.unit_cost_usd == 0:
+            out.append(0.0)
+        elif c.per_household:
+            out.append(households * c.per_new_household * c.unit_cost_usd)
+        else:
+            out.append(people_days * c.per_person_day * c.unit_cost_usd)
+    return np.array(out, dtype=float)
+
+
+def tranche_schedule(s: Scenario, requirements: np.ndarray) -> tuple[tuple[int, int, float], ...]:
+    """(day, line, USD) of every line's tranches, in the order the engines pay them.
+
+    Each line gets funded_fraction x requirement, spread by the disbursement schedule;
+    tranches of 0 and those outside the horizon are left out.
+    """
+    out = []
+    plan = s.funding.disbursement
+    for line, name in enumerate(s.commodities):
+        total = s.funded_fraction(name) * float(requirements[line])
+        if plan.mode == "upfront":
+            paid = [(0, total)]
+        elif plan.mode == "monthly":
+            days = list(range(0, s.days, standards.MONTHLY_TRANCHE_INTERVAL_DAYS))
+            paid = [(d, total / len(days)) for d in days]
+        else:
+            paid = [(t.day_index(s.start), t.share * total) for t in plan.tranches]
+        out += [(day, line, amount) for day, amount in paid if amount > 0 and 0 <= day < s.days]
+    return tuple(sorted(out))
+
+
+def land_days(closed: np.ndarray) -> np.ndarray:
+    """[line, t] the first day >= t a line's route is open (t = 0..days); days = never."""
+    days, width = closed.shape
+    land = np.empty((width, days + 1), dtype=np.int64)
+    land[:, days] = days
+    for t in range(days - 1, -1, -1):
+        land[:, t] = np.where(closed[t] > 0, land[:, t + 1], t)
+    return land
+
+
+def compile(s: Scenario) -> Plan:  # noqa: A001  (the verb the architecture names)
+    """Compile a validated scenario into a Plan."""
+    names = list(s.commodities)
+    specs = list(s.commodities.values())
+    width = len(specs)
+    means = arrival_means(s)
+    scheduled = scheduled_departures(s)
+    departures, population = expected_path(s.population.initial, s.population.departures_per_day, means, scheduled)
+    requirements = requirements_usd(s, means, population)
+    steps = max((len(c.rationing) for c in specs), default=0)
+    below = np.full((width, steps), -np.inf)
+    levels = np.ones((width, steps))
+    for i, c in enumerate(specs):
+        ordered_steps = sorted(((r.below_days_of_cover, r.ration) for r in c.rationing), reverse=True)
+        for k, (threshold, ration) in enumerate(ordered_steps):
+            below[i, k], levels[i, k] = threshold, ration
+    closures, closed = [], np.zeros((s.days, width), dtype=np.int64)
+    for d in s.disruptions:
+        first = d.start_day(s.start)
+        # the lines as the disruption lists them (its events follow that order), or all of them
+        hit = tuple(names.index(n) for n in d.commodities) if d.commodities else tuple(range(width))
+        closures.append(Closure(first, d.days, hit, d.reason))
+        for i in sorted(set(hit)):
+            closed[max(first, 0) : max(min(first + d.days, s.days), 0), i] += 1
+    donations = tuple(
+        (line, index, donation.day_index(s.start), donation.quantity)
+        for line, c in enumerate(specs)
+        for index, donation in enumerate(c.donations)
+    )
+    return Plan(
+        name=s.name,
+        start=s.start,
+        days=s.days,
+        seed=s.seed,
+        replications=s.replications,
+        deterministic=s.deterministic,
+        initial_people=s.population.initial,
+        household_size=s.population.household_size,
+        departures_per_day=s.population.departures_per_day,
+        arrival_means=means,
+        scheduled_departures=scheduled,
+        expected_departures=departures,
+        expected_population=population,
+        lines=tuple(names),
+        units=tuple(c.unit for c in specs),
+        kits=np.array([c.per_household for c in specs], dtype=bool),
+        per_person_day=np.array([c.per_person_day or 0.0 for c in specs], dtype=float),
+        per_new_household=np.array([c.per_new_household or 0.0 for c in specs], dtype=float),
+        critical_per_person_day=np.array(
+            [np.nan if c.critical_per_person_day is None else c.critical_per_person_day for c in specs], dtype=float
+        ),
+        unit_cost_usd=np.array([c.unit_cost_usd for c in specs], dtype=float),
+        initial_stock=np.array([c.initial_stock for c in specs], dtype=float),
+        capacity=np.array([np.inf if c.capacity is None else c.capacity for c in specs], dtype=float),
+        shelf_life_days=np.array([c.shelf_life_days or 0 for c in specs], dtype=np.int64),
+        ration_below_days=below,
+        ration_levels=levels,
+        ordered=np.array([c.ordering is not None for c in specs], dtype=bool),
+        review_every_days=np.array([c.ordering.review_every_days if c.ordering else 0 for c in specs], dtype=np.int64),
+        order_up_to_days=np.array([c.ordering.order_up_to_days if c.ordering else 0.0 for c in specs], dtype=float),
+        max_order=np.array(
+            [np.inf if c.ordering is None or c.ordering.max_order is None else c.ordering.max_order for c in specs],
+            dtype=float,
+        ),
+        lead_times=tuple(None if c.ordering is None else lead_time_plan(c.ordering.lead_time_days) for c in specs),
+        requirement_usd=requirements,
+        tranches=tranche_schedule(s, requirements),
+        closures=tuple(closures),
+        closed=closed,
+        land_day=land_days(closed),
+        donations=donations,
+    )
