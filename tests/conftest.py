@@ -91,6 +91,6 @@ def assert_books_balance(result: campsim.SimulationResult) -> None:
 
 
 # Hypothesis: a fixed, quick profile by default (pyproject's addopts pick "ci");
-# `python -m pytest --hypothesis-profile=thorough` locally for thousands of examples.
+# `python -m pytest -m slow --hypothesis-profile=thorough` locally for thousands of examples.
 settings.register_profile("ci", max_examples=200, deadline=None, derandomize=True, print_blob=True)
 settings.register_profile("thorough", max_examples=5000, deadline=None)

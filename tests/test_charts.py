@@ -10,8 +10,7 @@ import matplotlib.pyplot as plt
 import pytest
 
 import campsim
-from campsim.report import chartfiles
-from campsim.report import charts
+from campsim.report import chartfiles, charts
 from tests.conftest import scenario
 
 SMALL = {

@@ -11,12 +11,13 @@ import yaml
 import campsim
 from campsim.cli import main
 from campsim.plan.compile import arrival_means, compile, scheduled_departures
+from tests.conftest import ROOT
 from tests.conftest import draw_one as draw_inputs
 
 
 def expected_population(s):
     return compile(s).expected_population
-from tests.conftest import ROOT
+
 
 FTS = ROOT / "scenarios" / "data" / "iraq-2017-fts-clusters.csv"
 CLUSTERS = {"Food Security": ["food"], "WASH": ["water"], "Shelter – NFI": ["kits"]}

@@ -8,7 +8,6 @@ import pytest
 
 from campsim import simulate
 from campsim.cli import main
-from campsim.runs.compare import METRICS
 from campsim.load.hxl import read_table
 from campsim.report.hxlout import (
     COMPARE_TAGS,
@@ -19,6 +18,7 @@ from campsim.report.hxlout import (
     sanitise,
 )
 from campsim.results.tables import DAILY_COLUMNS, DAILY_EXTRA_COLUMNS
+from campsim.runs.compare import METRICS
 from tests.conftest import ROOT, scenario
 
 RAMADI = ROOT / "scenarios" / "ramadi.yaml"

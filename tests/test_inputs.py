@@ -12,6 +12,7 @@ import campsim
 from campsim.model.schema import LeadTime
 from campsim.plan.compile import arrival_means, lead_time_plan
 from campsim.plan.draw import draw_lead_times, stream
+from tests.conftest import SCENARIOS, scenario
 from tests.conftest import draw_one as draw_inputs
 
 
@@ -21,7 +22,7 @@ def _draw_lead_times(lead, rng, n):
 
 def mean_lead_time_days(lead):
     return lead_time_plan(lead).mean_days
-from tests.conftest import SCENARIOS, scenario
+
 
 ORDERED = {"food": {"per_person_day": 1, "initial_stock": 5000, "unit_cost_usd": 1,
                     "ordering": {"review_every_days": 7, "order_up_to_days": 30,

@@ -14,6 +14,7 @@ from campsim.plan.compile import compile
 from campsim.results.aggregate import aggregate
 from campsim.runs.executors import chunks, run_samples
 from campsim.runs.replicate import run_chunk
+from tests.conftest import ROOT, scenario
 
 
 def run_replications(s, seed, n, **execution):
@@ -23,7 +24,7 @@ def run_replications(s, seed, n, **execution):
 
 def summary_of(s, samples):
     return aggregate(compile(s), [x.summary for x in samples])
-from tests.conftest import ROOT, scenario
+
 
 RAMADI = ROOT / "scenarios" / "ramadi.yaml"
 

@@ -8,8 +8,8 @@ import json
 import pytest
 
 from campsim.cli import main
-from campsim.runs.compare import grid, parse_vary
 from campsim.model.errors import ScenarioError
+from campsim.runs.compare import grid, parse_vary
 from tests.conftest import ROOT
 
 RAMADI = ROOT / "scenarios" / "ramadi.yaml"

@@ -18,10 +18,11 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from campsim.load.datafiles import MappingError, arrival_series, funded_fractions, read_arrival_counts, read_fts
+from campsim.load.datafiles import MappingError, funded_fractions, read_arrival_counts, read_fts
 from campsim.load.yamlsource import PathKey, YamlDocument, apply_overrides, format_path, read_yaml
 from campsim.model.errors import DataFileError, ScenarioError, ScenarioErrors
 from campsim.model.schema import Scenario
+from campsim.model.series import arrival_series
 
 _EXPECTED = {
     "int_type": "an integer",

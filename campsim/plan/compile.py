@@ -14,9 +14,9 @@ from datetime import date
 
 import numpy as np
 
-from campsim.load.datafiles import arrival_series
 from campsim.model import rules, standards
 from campsim.model.schema import LeadTime, Scenario
+from campsim.model.series import arrival_series
 
 
 @dataclass(frozen=True)

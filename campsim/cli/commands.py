@@ -1,87 +1,26 @@
-"""The ``campsim`` command: parse arguments, call the library, print, choose the exit code.
+"""The ``campsim`` commands: parse arguments, call runs/ and report/, print.
 
-Exit codes: 0 success; 2 bad input (scenario, data file, option); 1 internal error; 3 solve
-found no value in the range that meets its targets; 130/143 interrupted.
+Each command returns its exit status; campsim/cli/__init__.py maps errors to exit codes.
 """
 
 from __future__ import annotations
 
-import os
-import signal
-import sys
 import time
-import traceback
 from pathlib import Path
 
 import click
 
-from campsim.model.errors import OutputFolderError, ScenarioError
-
-CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
-
-out_option = click.option(
-    "--out", "-o", type=click.Path(file_okay=False, path_type=Path), default=None,
-    help="Report folder to write (replaced whole if it exists). Default: reports/<scenario file stem>/ "
-    "under the current directory.",
-)  # fmt: skip
-seed_option = click.option(
-    "--seed", type=click.IntRange(min=0), default=None,
-    help="Root random seed (a non-negative integer). Default: the scenario's own seed.",
-)  # fmt: skip
-set_option = click.option(
-    "--set", "overrides", multiple=True, metavar="KEY=VALUE",
-    help="Override one scenario value by its dotted key, e.g. "
-    "--set commodities.food.ordering.lead_time_days=30 or --set funding.funded_fraction=1. "
-    "The value is read as a YAML scalar and the scenario is validated again. Repeatable.",
-)  # fmt: skip
-quiet_option = click.option("--quiet", "-q", is_flag=True, help="Print nothing on success (errors still go to stderr).")
-force_option = click.option(
-    "--force", is_flag=True,
-    help="Replace --out even if it is a non-empty folder campsim did not write (it never replaces the "
-    "working folder or its parents).",
-)  # fmt: skip
-replications_option = click.option(
-    "--replications", "-n", type=click.IntRange(min=1, max=1_000_000), default=None,
-    help="Number of replications (default: the scenario's replications:, else 1). Replication i draws "
-    "from the i-th child of SeedSequence(seed); replication 0 is the single run.",
-)  # fmt: skip
-jobs_option = click.option(
-    "--jobs", "-j", type=click.IntRange(min=1), default=None,
-    help="Worker processes for replications and for rendering charts (default: all cores; 1 = in this "
-    "process). Results are identical whatever the number.",
-)  # fmt: skip
-executor_option = click.option(
-    "--executor", type=click.Choice(["local", "dask"]), default="local", show_default=True,
-    help="Where replications run: local processes, or an existing Dask distributed cluster (needs --address).",
-)  # fmt: skip
-address_option = click.option(
-    "--address", metavar="tcp://HOST:8786", default=None, help="The Dask scheduler for --executor dask."
+from campsim.cli.options import (
+    CONTEXT,
+    force_option,
+    out_option,
+    quiet_option,
+    replication_options,
+    report_options,
+    seed_option,
+    set_option,
 )
-engine_option = click.option(
-    "--engine", type=click.Choice(["batch", "des"]), default="batch", show_default=True,
-    help="Engine for replication statistics: batch steps all replications at once with numpy; des runs the "
-    "SimPy engine for each. Same numbers (tested to 1e-9); replication 0's daily.csv and events.csv always "
-    "come from the SimPy engine.",
-)  # fmt: skip
-no_charts_option = click.option(
-    "--no-charts", is_flag=True, help="Skip the PNG/SVG charts (faster); report.html then has none."
-)
-
-
-def _stack(*options):
-    """Several click options as one decorator (applied in the order listed)."""
-
-    def decorate(function):
-        for option in reversed(options):
-            function = option(function)
-        return function
-
-    return decorate
-
-
-# every command that writes a report folder takes these
-report_options = _stack(out_option, seed_option, set_option, quiet_option, no_charts_option, force_option)
-replication_options = _stack(replications_option, jobs_option, executor_option, address_option, engine_option)
+from campsim.model.errors import ScenarioError
 
 
 @click.group(context_settings=CONTEXT)
@@ -414,68 +353,3 @@ def validate(scenarios: tuple[str, ...], overrides: tuple[str, ...], quiet: bool
         if not quiet:
             click.echo(f"ok: {path} ({s.name}; {s.days} days, {len(s.commodities)} commodities)")
     return status
-
-
-def _interrupted(exc: BaseException) -> bool:
-    """True for an error that a Ctrl-C caused: some code turns KeyboardInterrupt into another
-    exception (a class being built during an import wraps it in RuntimeError, for one)."""
-    seen = set()
-    while exc is not None and id(exc) not in seen:
-        if isinstance(exc, KeyboardInterrupt):
-            return True
-        seen.add(id(exc))
-        exc = exc.__cause__ or exc.__context__
-    return False
-
-
-def _terminated(signum: int, frame: object) -> None:
-    """SIGTERM: unwind like Ctrl-C, so a half-written report is removed on the way out."""
-    raise SystemExit(128 + signum)
-
-
-def main(argv: list[str] | None = None) -> int:
-    """Entry point: run the CLI and return the exit status instead of exiting."""
-    try:
-        previous = signal.signal(signal.SIGTERM, _terminated)
-    except ValueError:  # not the main thread: leave signals alone
-        previous = None
-    try:
-        return _main(argv)
-    finally:
-        if previous is not None:
-            signal.signal(signal.SIGTERM, previous)
-
-
-def _main(argv: list[str] | None) -> int:
-    try:
-        status = cli.main(args=argv, prog_name="campsim", standalone_mode=False)
-    except click.exceptions.Exit as exc:
-        return exc.exit_code
-    except click.exceptions.Abort:
-        click.echo("aborted", err=True)
-        return 130
-    except click.ClickException as exc:
-        exc.show()
-        return 2 if isinstance(exc, click.UsageError) else exc.exit_code
-    except (ScenarioError, OutputFolderError) as exc:
-        click.echo(str(exc), err=True)
-        return 2
-    except KeyboardInterrupt:
-        click.echo("interrupted", err=True)
-        return 130
-    except Exception as exc:  # an internal error: say so in one line, trace on request
-        if _interrupted(exc):
-            click.echo("interrupted", err=True)
-            return 130
-        if os.environ.get("CAMPSIM_DEBUG"):
-            traceback.print_exc()
-        click.echo(
-            f"internal error: {type(exc).__name__}: {exc} (set CAMPSIM_DEBUG=1 for a traceback; please report it)",
-            err=True,
-        )
-        return 1
-    return status if isinstance(status, int) else 0
-
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())

@@ -1,0 +1,84 @@
+"""The ``campsim`` command: parse arguments, call the library, print, choose the exit code.
+
+Exit codes: 0 success; 2 bad input (scenario, data file, option); 1 internal error; 3 solve
+found no value in the range that meets its targets; 130/143 interrupted.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import traceback
+
+import click
+
+from campsim.cli.commands import cli
+from campsim.model.errors import OutputFolderError, ScenarioError
+
+__all__ = ["cli", "main"]
+
+
+def _interrupted(exc: BaseException) -> bool:
+    """True for an error that a Ctrl-C caused: some code turns KeyboardInterrupt into another
+    exception (a class being built during an import wraps it in RuntimeError, for one)."""
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        if isinstance(exc, KeyboardInterrupt):
+            return True
+        seen.add(id(exc))
+        exc = exc.__cause__ or exc.__context__
+    return False
+
+
+def _terminated(signum: int, frame: object) -> None:
+    """SIGTERM: unwind like Ctrl-C, so a half-written report is removed on the way out."""
+    raise SystemExit(128 + signum)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point: run the CLI and return the exit status instead of exiting."""
+    try:
+        previous = signal.signal(signal.SIGTERM, _terminated)
+    except ValueError:  # not the main thread: leave signals alone
+        previous = None
+    try:
+        return _main(argv)
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _main(argv: list[str] | None) -> int:
+    try:
+        status = cli.main(args=argv, prog_name="campsim", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        return exc.exit_code
+    except click.exceptions.Abort:
+        click.echo("aborted", err=True)
+        return 130
+    except click.ClickException as exc:
+        exc.show()
+        return 2 if isinstance(exc, click.UsageError) else exc.exit_code
+    except (ScenarioError, OutputFolderError) as exc:
+        click.echo(str(exc), err=True)
+        return 2
+    except KeyboardInterrupt:
+        click.echo("interrupted", err=True)
+        return 130
+    except Exception as exc:  # an internal error: say so in one line, trace on request
+        if _interrupted(exc):
+            click.echo("interrupted", err=True)
+            return 130
+        if os.environ.get("CAMPSIM_DEBUG"):
+            traceback.print_exc()
+        click.echo(
+            f"internal error: {type(exc).__name__}: {exc} (set CAMPSIM_DEBUG=1 for a traceback; please report it)",
+            err=True,
+        )
+        return 1
+    return status if isinstance(status, int) else 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,73 @@
+"""The command-line options the commands share, each defined once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+out_option = click.option(
+    "--out", "-o", type=click.Path(file_okay=False, path_type=Path), default=None,
+    help="Report folder to write (replaced whole if it exists). Default: reports/<scenario file stem>/ "
+    "under the current directory.",
+)  # fmt: skip
+seed_option = click.option(
+    "--seed", type=click.IntRange(min=0), default=None,
+    help="Root random seed (a non-negative integer). Default: the scenario's own seed.",
+)  # fmt: skip
+set_option = click.option(
+    "--set", "overrides", multiple=True, metavar="KEY=VALUE",
+    help="Override one scenario value by its dotted key, e.g. "
+    "--set commodities.food.ordering.lead_time_days=30 or --set funding.funded_fraction=1. "
+    "The value is read as a YAML scalar and the scenario is validated again. Repeatable.",
+)  # fmt: skip
+quiet_option = click.option("--quiet", "-q", is_flag=True, help="Print nothing on success (errors still go to stderr).")
+force_option = click.option(
+    "--force", is_flag=True,
+    help="Replace --out even if it is a non-empty folder campsim did not write (it never replaces the "
+    "working folder or its parents).",
+)  # fmt: skip
+replications_option = click.option(
+    "--replications", "-n", type=click.IntRange(min=1, max=1_000_000), default=None,
+    help="Number of replications (default: the scenario's replications:, else 1). Replication i draws "
+    "from the i-th child of SeedSequence(seed); replication 0 is the single run.",
+)  # fmt: skip
+jobs_option = click.option(
+    "--jobs", "-j", type=click.IntRange(min=1), default=None,
+    help="Worker processes for replications and for rendering charts (default: all cores; 1 = in this "
+    "process). Results are identical whatever the number.",
+)  # fmt: skip
+executor_option = click.option(
+    "--executor", type=click.Choice(["local", "dask"]), default="local", show_default=True,
+    help="Where replications run: local processes, or an existing Dask distributed cluster (needs --address).",
+)  # fmt: skip
+address_option = click.option(
+    "--address", metavar="tcp://HOST:8786", default=None, help="The Dask scheduler for --executor dask."
+)
+engine_option = click.option(
+    "--engine", type=click.Choice(["batch", "des"]), default="batch", show_default=True,
+    help="Engine for replication statistics: batch steps all replications at once with numpy; des runs the "
+    "SimPy engine for each. Same numbers (tested to 1e-9); replication 0's daily.csv and events.csv always "
+    "come from the SimPy engine.",
+)  # fmt: skip
+no_charts_option = click.option(
+    "--no-charts", is_flag=True, help="Skip the PNG/SVG charts (faster); report.html then has none."
+)
+
+
+def _stack(*options):
+    """Several click options as one decorator (applied in the order listed)."""
+
+    def decorate(function):
+        for option in reversed(options):
+            function = option(function)
+        return function
+
+    return decorate
+
+
+# every command that writes a report folder takes these
+report_options = _stack(out_option, seed_option, set_option, quiet_option, no_charts_option, force_option)
+replication_options = _stack(replications_option, jobs_option, executor_option, address_option, engine_option)
