@@ -40,11 +40,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # campsim and benchmarks from this checkout
 
 from benchmarks import check_models, memory, naive_simpy, scalar_loop  # noqa: E402
-from campsim import load_scenario, scenario_from_dict  # noqa: E402
-from campsim.engines import batch  # noqa: E402
-from campsim.engines import des as engine  # noqa: E402
-from campsim.plan.draw import arrival_means, draw_inputs  # noqa: E402
-from campsim.results.metrics import summarize, summarize_batch  # noqa: E402
+from benchmarks.inputs import draw_inputs  # noqa: E402
+from campsim import load_scenario, scenario_from_dict, simulate  # noqa: E402
+from campsim.engines import batch, des  # noqa: E402
+from campsim.plan.compile import compile  # noqa: E402
+from campsim.plan.draw import draw, draw_fresh  # noqa: E402
+from campsim.results.summary import summarize  # noqa: E402
 
 BENCH = ROOT / "benchmarks" / "scenarios"
 RAMADI = ROOT / "scenarios" / "ramadi.yaml"
@@ -98,36 +99,53 @@ CAMPSIM = [sys.executable, "-m", "campsim"]
 
 def engine_section(repeats: int) -> dict:
     s = load_scenario(BENCH / "year.yaml")
+    plan = compile(s)
+    drawn = [draw_fresh(plan, s.seed, i, i + 1) for i in range(repeats + 1)]
     inputs = [draw_inputs(s, s.seed, i) for i in range(repeats + 1)]
     cycle = iter(range(10**9))
 
-    def des() -> None:
-        engine.simulate(s, inputs[next(cycle) % len(inputs)])
+    def des_engine() -> None:
+        des.simulate(plan, drawn[next(cycle) % len(drawn)])
 
     def des_full() -> None:
-        i = next(cycle) % len(inputs)
-        summarize(s, engine.simulate(s, draw_inputs(s, s.seed, i)), s.seed)
+        i = next(cycle) % len(drawn)
+        summarize(plan, des.simulate(plan, draw_fresh(plan, s.seed, i, i + 1)), s.seed)
 
     def scalar() -> None:
         scalar_loop.run(s, inputs[next(cycle) % len(inputs)])
 
+    def api() -> None:  # drawing, engine, summary and DataFrames, as a user calls it
+        simulate(s, seed=next(cycle) % (repeats + 1))
+
+    def scalar_job() -> None:  # the plain loop doing the same job: its drawing, the same summary and tables
+        scalar_loop.run_full(s, seed=next(cycle) % (repeats + 1))
+
+    # the API and the plain loop's full job alternate, so both see the same machine
+    api_times, scalar_job_times = [], []
+    api(), scalar_job()
+    for _ in range(max(repeats, 15)):
+        for fn, times in ((api, api_times), (scalar_job, scalar_job_times)):
+            started = time.perf_counter()
+            fn()
+            times.append(time.perf_counter() - started)
     out: dict = {
         "scenario": "benchmarks/scenarios/year.yaml (365 days, 4 commodities)",
-        "des_engine": timed(des, repeats),
+        "des_engine": timed(des_engine, repeats),
         "des_with_draws_and_summary": timed(des_full, repeats),
         "scalar_loop": timed(scalar, repeats),
+        "simulate_api": stats(api_times),
+        "scalar_loop_same_job": stats(scalar_job_times),
         "batch": {},
     }
-    means = arrival_means(s)
     for n in (1, 100, 1000):
         draws, steps, sums = [], [], []
         for _ in range(repeats if n < 1000 else max(3, repeats // 2)):
             t0 = time.perf_counter()
-            got = batch.BatchInputs.stack([draw_inputs(s, s.seed, i, means) for i in range(n)])
+            got = draw_fresh(plan, s.seed, 0, n)
             t1 = time.perf_counter()
-            result = batch.simulate_batch(s, got)
+            result = batch.simulate_batch(plan, got)
             t2 = time.perf_counter()
-            summarize_batch(s, result.population, result.arrivals, result.departures, result.lines, s.seed)
+            summarize(plan, result, s.seed)
             t3 = time.perf_counter()
             draws.append(t1 - t0)
             steps.append(t2 - t1)
@@ -147,6 +165,8 @@ def engine_section(repeats: int) -> dict:
         "scalar_loop_over_batch_step_per_replication_at_1000": out["scalar_loop"]["median_s"]
         / b1000["step_per_replication"]["median_s"],
         "des_over_scalar_loop": out["des_engine"]["median_s"] / out["scalar_loop"]["median_s"],
+        "simulate_api_over_scalar_loop_same_job": out["simulate_api"]["median_s"]
+        / out["scalar_loop_same_job"]["median_s"],
     }
     return out
 
@@ -159,30 +179,34 @@ def naive_section(people: int) -> dict:
     if check.mismatches:
         raise AssertionError("comparison models disagree with campsim:\n" + "\n".join(check.mismatches))
     inputs = draw_inputs(s, s.seed)
-    des = timed(lambda: engine.simulate(s, inputs), 5)
+    plan = compile(s)
+    drawn = draw_fresh(plan, s.seed)
+    des_time = timed(lambda: des.simulate(plan, drawn), 5)
     naive = timed(lambda: naive_simpy.run(s, inputs), 1, warmup=False)
-    person_days = float(np.sum(engine.simulate(s, inputs).population))
+    person_days = float(np.sum(des.simulate(plan, drawn).population))
     return {
         "scenario": f"benchmarks/scenarios/deterministic.yaml, {people:,} people on day 0, 365 days",
         "agreement": {f"{m}/{c}": d for (m, c), (d, _) in check.worst.items()},
-        "des_engine": des,
+        "des_engine": des_time,
         "naive_simpy": naive,
         "naive_us_per_person_day": naive["median_s"] / person_days * 1e6,
-        "ratio_naive_over_des": naive["median_s"] / des["median_s"],
+        "ratio_naive_over_des": naive["median_s"] / des_time["median_s"],
     }
 
 
 def _batch_per_replication(s, n: int, repeats: int) -> dict[str, float]:
+    plan = compile(s)
+
     def run() -> None:
-        got = batch.simulate_batch(s, batch.draw_batch(s, s.seed, 0, n))
-        summarize_batch(s, got.population, got.arrivals, got.departures, got.lines, s.seed)
+        summarize(plan, batch.simulate_batch(plan, draw(plan, s.seed, 0, n)), s.seed)
 
     return per(timed(run, repeats), n)
 
 
 def _des_per_run(s, repeats: int) -> dict[str, float]:
-    inputs = draw_inputs(s, s.seed)
-    return timed(lambda: engine.simulate(s, inputs), repeats)
+    plan = compile(s)
+    drawn = draw_fresh(plan, s.seed)
+    return timed(lambda: des.simulate(plan, drawn), repeats)
 
 
 def wide(days: int, commodities: int):
@@ -285,10 +309,11 @@ def overhead_section() -> dict:
         for f in [pool.submit(_noop, i) for i in range(tasks)]:
             f.result()
         pool_per_task = (time.perf_counter() - started) / tasks
-    plan = chunks(1000, 2, _chunk_cap(s, True, "batch"), per_worker=1)
+    compiled = compile(s)
+    plan = chunks(1000, 2, _chunk_cap(compiled, True, "batch"), per_worker=1)
     a, b = plan[0]
     started = time.perf_counter()
-    run_chunk(s, s.seed, a, b, True, "batch")
+    run_chunk(compiled, s.seed, a, b, True, "batch")
     chunk_s = time.perf_counter() - started
     out = {
         "local_pool_per_task_s": pool_per_task,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import copy
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
@@ -17,18 +16,11 @@ ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = sorted((ROOT / "scenarios").glob("*.yaml"))
 
 
-def draw_one(s: campsim.Scenario, seed: int | None = None, replication: int = 0) -> SimpleNamespace:
+def draw_one(s: campsim.Scenario, seed: int | None = None, replication: int = 0):
     """One replication's random inputs as 1-D arrays by day (lead times by commodity name)."""
-    from campsim.plan.compile import compile
-    from campsim.plan.draw import draw_fresh
+    from benchmarks.inputs import draw_inputs  # the comparison models' view of the same draws
 
-    plan = compile(s)
-    drawn = draw_fresh(plan, s.seed if seed is None else seed, replication, replication + 1)
-    return SimpleNamespace(
-        arrivals=drawn.arrivals[:, 0],
-        departures=drawn.departures[:, 0],
-        lead_times_days={name: drawn.lead_times_days[:, i, 0] for i, name in enumerate(plan.lines) if plan.ordered[i]},
-    )
+    return draw_inputs(s, seed, replication)
 
 
 def scenario(commodities: dict[str, Any], **top: Any) -> campsim.Scenario:

@@ -100,6 +100,7 @@ class BatchModel:
         self.max_order = plan.max_order.reshape(column)
         self.unit_cost = plan.unit_cost_usd.reshape(column)
         self.order_up_to_days = plan.order_up_to_days.reshape(column)
+        self.ration_steps = tuple((below.reshape(column), ration.reshape(column)) for below, ration in plan.ration_steps)
         self.daily = {f: np.zeros((days, width, reps)) for f in DAILY_FIELDS}
         self.population_path = np.empty((days, reps))
         self.people = np.full(reps, float(plan.initial_people))
@@ -125,7 +126,7 @@ class BatchModel:
                 self.donated[day, line] = self.donated[day, line] + quantity
                 self.donated_any[day] = True
         self.ordered_lines = np.flatnonzero(plan.ordered)
-        self.new_need = np.zeros((days, width, reps))  # for the kit review's 7-day window
+        self.kit_lines = plan.kits.tolist()
 
     def run(self) -> RunArrays:
         steps = [getattr(self, phase.name) for phase in PHASES]
@@ -134,6 +135,9 @@ class BatchModel:
             for day in range(self.plan.days):
                 for step in steps:
                     step(day)
+            # the day-by-day rules, applied to every day at once
+            self.daily["ration"] = rules.ration_received(self.daily["distributed"], self.daily["need"])
+            self.daily["days_of_cover"] = rules.days_of_cover_recorded(self.daily["days_of_cover"])
         return RunArrays(
             arrivals=self.draws.arrivals,
             departures=self.draws.departures,
@@ -186,10 +190,9 @@ class BatchModel:
         new_need = rules.new_need(self.people, arrivals, plan.household_size, self.per_person_day,
                                   self.per_new_household)  # fmt: skip
         need = new_need + self.backlog
-        self.new_need[day] = new_need
         stock = self.total
         cover = stock / need
-        level = rules.ration_level(cover, plan.ration_below_days, plan.ration_levels)
+        level = rules.ration_level(cover, self.ration_steps)
         _, distributed, broken = rules.distribute(stock, need, level)
         if self.perishable:
             total = stock - distributed
@@ -206,9 +209,8 @@ class BatchModel:
         rec["new_need"][day] = new_need
         rec["distributed"][day] = distributed
         rec["shortfall"][day] = shortfall
-        rec["ration"][day] = rules.ration_received(distributed, need)
         rec["ration_level"][day] = level
-        rec["days_of_cover"][day] = rules.days_of_cover_recorded(cover)
+        rec["days_of_cover"][day] = cover  # as computed; recorded at the end (see run)
 
     def spoilage(self, day: int) -> None:
         life = self.plan.shelf_life_days
@@ -221,12 +223,14 @@ class BatchModel:
         due = [i for i in self.ordered_lines.tolist() if day % int(plan.review_every_days[i]) == 0]
         if not due:
             return
-        first = max(0, day - standards.KIT_NEED_WINDOW_DAYS + 1)
-        window_sum = 0.0
-        for d in range(first, day + 1):  # a running sum, as the SimPy engine adds it
-            window_sum = window_sum + self.new_need[d]
+        window_sum, window_days = 0.0, 0
+        if any(self.kit_lines[i] for i in due):  # the kits' 7-day mean new-household need
+            first = max(0, day - standards.KIT_NEED_WINDOW_DAYS + 1)
+            for d in range(first, day + 1):  # a running sum, as the SimPy engine adds it
+                window_sum = window_sum + self.daily["new_need"][d]
+            window_days = day - first + 1
         target = rules.order_target(self.kits, self.order_up_to_days, self.daily["need"][day], window_sum,
-                                    day - first + 1, self.backlog)  # fmt: skip
+                                    window_days, self.backlog)  # fmt: skip
         quantity, paid, place = rules.order_quantity(
             target, self.total + self.pipeline, self.capacity, self.max_order, self.balance, self.unit_cost
         )

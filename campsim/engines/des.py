@@ -48,19 +48,19 @@ class CampModel:
         self.stocks = [Stock(perishable=bool(p)) for p in plan.perishable]
         for stock, quantity in zip(self.stocks, plan.initial_stock.tolist(), strict=True):
             stock.add(0, quantity)
+        self.total = self.stock_on_hand()  # each line's stock, refreshed whenever a phase moves stock
         self.pipeline = np.zeros(width)
         self.open_orders = [0] * width
         self.balance = np.zeros(width)
         self.backlog = np.zeros(width)  # kits owed to households that arrived earlier (0 for other lines)
-        self.level = np.ones(width)  # yesterday's rationing level
-        self.broken = np.zeros(width, dtype=bool)  # inside a pipeline break
+        self.level = [1.0] * width  # yesterday's rationing level
+        self.broken = [False] * width  # inside a pipeline break
         self.closures = [0] * width  # closures currently in force on each line's route
         self.at_gate: list[list[tuple[int, float]]] = [[] for _ in range(width)]  # (day ordered, quantity)
         self.donated: list[list[tuple[int, float]]] = [[] for _ in range(width)]  # (index in the list, quantity)
-        self.new_need_history = np.zeros((self.days, width))  # for the kit review's 7-day window
         # Python lists of [line] rows while running, arrays once at the end
         self.rows: dict[str, list] = {f: [] for f in EVERY_DAY}
-        self.sparse = {f: np.zeros((self.days, width)) for f in SOME_DAYS}
+        self.sparse = {f: np.zeros((self.days, width)) for f in SOME_DAYS}  # written on the days they happen
         for phase in PHASES:
             self.env.process(getattr(self, phase.name)(phase.tick))
         for closure in plan.closures:
@@ -73,8 +73,11 @@ class CampModel:
         # zero needs give infinite or undefined cover, and tiny ones overflow it: both are expected
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             self.env.run(until=self.days * TICKS_PER_DAY)
-        daily = {f: np.array(rows, dtype=float)[:, :, None] for f, rows in self.rows.items()}
+        daily = {f: np.array(rows, dtype=float)[:, :, None] for f, rows in self.rows.items() if f != "ration"}
         daily.update({f: values[:, :, None] for f, values in self.sparse.items()})
+        with np.errstate(divide="ignore", invalid="ignore"):  # the day-by-day rules, applied to every day at once
+            daily["ration"] = rules.ration_received(daily["distributed"], daily["need"])
+            daily["days_of_cover"] = rules.days_of_cover_recorded(daily["days_of_cover"])
         return RunArrays(
             arrivals=np.array(self.arrivals, dtype=float)[:, None],
             departures=np.array(self.departures, dtype=float)[:, None],
@@ -119,90 +122,99 @@ class CampModel:
         happens to wake first, and the batch engine can add them up the same way.
         """
         capacity = self.plan.capacity
+        width = len(self.names)
         for day in range(self.days):
             yield self.until(day, tick)
-            arriving = [i for i in range(len(self.names)) if self.at_gate[i] or self.donated[i]]
+            arriving = [i for i in range(width) if self.at_gate[i] or self.donated[i]]
             if not arriving:
                 continue
-            delivered = np.zeros(len(self.names))
+            delivered, donated = [0.0] * width, [0.0] * width
+            delivering, donating = [False] * width, [False] * width
             for i in arriving:
+                gate, gifts = sorted(self.at_gate[i]), sorted(self.donated[i])
+                self.at_gate[i], self.donated[i] = gate, gifts
                 total = 0.0
-                for _, quantity in sorted(self.at_gate[i]):
+                for _, quantity in gate:
                     total += quantity
-                delivered[i] = total
-                if self.at_gate[i]:
-                    self.open_orders[i] -= len(self.at_gate[i])
-            has_delivery = np.array([bool(self.at_gate[i]) for i in range(len(self.names))])
-            left = np.array(self.open_orders)
-            self.pipeline = np.where(has_delivery, rules.pipeline_after_receipt(self.pipeline, delivered, left),
-                                     self.pipeline)  # fmt: skip
-            kept, overflow = rules.shelve(delivered, self.stock_on_hand(), capacity)
-            self._shelve(day, has_delivery, delivered, kept, overflow)
-            donated = np.zeros(len(self.names))
-            for i in arriving:
+                delivered[i], delivering[i] = total, bool(gate)
+                self.open_orders[i] -= len(gate)
                 total = 0.0
-                for _, quantity in sorted(self.donated[i]):
+                for _, quantity in gifts:
                     total += quantity
-                donated[i] = total
-            has_donation = np.array([bool(self.donated[i]) for i in range(len(self.names))])
-            kept_d, overflow_d = rules.shelve(donated, self.stock_on_hand(), capacity)
-            self._shelve(day, has_donation, donated, kept_d, overflow_d)
+                donated[i], donating[i] = total, bool(gifts)
+            if any(delivering):
+                mask = np.array(delivering)
+                quantity = np.array(delivered)
+                left = rules.pipeline_after_receipt(self.pipeline, quantity, np.array(self.open_orders))
+                self.pipeline = np.where(mask, left, self.pipeline)
+                kept, overflow = rules.shelve(quantity, self.total, capacity)
+                self._shelve(day, delivering, quantity, kept, overflow)
+            else:
+                overflow = None
+            if any(donating):
+                quantity = np.array(donated)
+                kept_d, overflow_d = rules.shelve(quantity, self.total, capacity)
+                self._shelve(day, donating, quantity, kept_d, overflow_d)
             for i in arriving:  # the event log, line by line as things reached the shelf
-                for ordered_on, quantity in sorted(self.at_gate[i]):
+                for ordered_on, quantity in self.at_gate[i]:
                     self.log(day, "delivery", i, quantity, note=f"ordered on day {ordered_on}")
-                if has_delivery[i] and overflow[i] > 0:
+                if delivering[i] and overflow[i] > 0:
                     self.log(day, "overflow", i, float(overflow[i]), note="deliveries above capacity")
-                for _, quantity in sorted(self.donated[i]):
+                for _, quantity in self.donated[i]:
                     self.log(day, "donation", i, quantity)
-                if has_donation[i] and overflow_d[i] > 0:
+                if donating[i] and overflow_d[i] > 0:
                     self.log(day, "overflow", i, float(overflow_d[i]), note="donations above capacity")
-                self.at_gate[i].clear()
-                self.donated[i].clear()
+                self.at_gate[i], self.donated[i] = [], []
 
-    def _shelve(self, day: int, arrived: np.ndarray, quantity: np.ndarray, kept: np.ndarray, overflow) -> None:
-        for i in np.flatnonzero(arrived).tolist():
-            self.stocks[i].add(day, float(kept[i]))
-            self.sparse["received"][day, i] += quantity[i]
-            self.sparse["overflow"][day, i] += overflow[i]
+    def _shelve(self, day: int, arrived: list[bool], quantity: np.ndarray, kept: np.ndarray, overflow) -> None:
+        received, lost = self.sparse["received"], self.sparse["overflow"]
+        for i, (here, q, k, o) in enumerate(zip(arrived, quantity.tolist(), kept.tolist(), overflow.tolist(),
+                                                  strict=True)):  # fmt: skip
+            if here:
+                self.stocks[i].add(day, k)
+                received[day, i] += q
+                lost[day, i] += o
+        self.total = self.stock_on_hand()
 
     def distribution(self, tick: int):
         """Each day every line is handed out against need, rationed by days of cover."""
         plan = self.plan
         size = plan.household_size
         rows = self.rows
+        per_person_day, per_new_household, kits = plan.per_person_day, plan.per_new_household, plan.kits
+        steps = plan.ration_steps
+        stocks = self.stocks
         for day in range(self.days):
             yield self.until(day, tick)
-            new_need = rules.new_need(self.people, self.arrivals[day], size, plan.per_person_day,
-                                      plan.per_new_household)  # fmt: skip
+            new_need = rules.new_need(self.people, self.arrivals[day], size, per_person_day, per_new_household)
             need = new_need + self.backlog
-            self.new_need_history[day] = new_need
-            stock = self.stock_on_hand()
+            stock = self.total
             cover = stock / need
-            level = rules.ration_level(cover, plan.ration_below_days, plan.ration_levels)
+            level = rules.ration_level(cover, steps)
             planned, distributed, broken = rules.distribute(stock, need, level)
             for i, quantity in enumerate(distributed.tolist()):
                 if quantity > 0:
-                    self.stocks[i].take(quantity)
+                    stocks[i].take(quantity)
+            self.total = self.stock_on_hand()
             shortfall = need - distributed
-            self.backlog = shortfall * plan.kits
+            self.backlog = shortfall * kits
             rows["need"].append(need)
             rows["new_need"].append(new_need)
             rows["distributed"].append(distributed)
             rows["shortfall"].append(shortfall)
-            rows["ration"].append(rules.ration_received(distributed, need))
             rows["ration_level"].append(level)
-            rows["days_of_cover"].append(rules.days_of_cover_recorded(cover))
+            rows["days_of_cover"].append(cover)  # as computed; recorded at the end (see run)
             rows["stockout"].append(broken)
-            changed = (level != self.level) | (broken != self.broken)
-            if changed.any():
-                for i in np.flatnonzero(changed).tolist():
-                    if level[i] != self.level[i]:
-                        self.log(day, "ration_change", i, float(level[i]))
-                    if broken[i] and not self.broken[i]:
+            levels_now, broken_now = level.tolist(), broken.tolist()
+            if levels_now != self.level or broken_now != self.broken:
+                for i, (was, now) in enumerate(zip(self.level, levels_now, strict=True)):
+                    if now != was:
+                        self.log(day, "ration_change", i, now)
+                    if broken_now[i] and not self.broken[i]:
                         self.log(day, "stockout", i, float(planned[i] - distributed[i]), note="pipeline break")
-                    elif self.broken[i] and not broken[i]:
+                    elif self.broken[i] and not broken_now[i]:
                         self.log(day, "restock", i, float(stock[i]))
-                self.level, self.broken = level, broken
+                self.level, self.broken = levels_now, broken_now
 
     def spoilage(self, tick: int):
         """Stock past its shelf life at the end of the day is thrown away."""
@@ -215,6 +227,8 @@ class CampModel:
             for i in perishable:
                 spoiled = self.stocks[i].expire(day - life[i] + 1)
                 if spoiled > 0:
+                    self.total = self.total.copy()  # the recorded rows keep their own arrays
+                    self.total[i] = self.stocks[i].total
                     self.sparse["spoiled"][day, i] = spoiled
                     self.log(day, "spoilage", i, spoiled)
 
@@ -230,22 +244,24 @@ class CampModel:
         if not ordered:
             return
         last = {i: (-1, i) for i in ordered}  # line -> (day it last reviewed, its place that day)
+        kit_lines = plan.kits.tolist()
         for day in range(self.days):
             due = [i for i in ordered if day % every[i] == 0]
             if not due:
                 continue
             yield self.until(day, tick)
-            first = max(0, day - standards.KIT_NEED_WINDOW_DAYS + 1)
-            window_sum = 0.0
-            for d in range(first, day + 1):  # a running sum, as the batch engine adds it
-                window_sum = window_sum + self.new_need_history[d]
+            window_sum, window_days = 0.0, 0
+            if any(kit_lines[i] for i in due):  # the kits' 7-day mean new-household need
+                first = max(0, day - standards.KIT_NEED_WINDOW_DAYS + 1)
+                for d in range(first, day + 1):  # a running sum, as the batch engine adds it
+                    window_sum = window_sum + self.rows["new_need"][d]
+                window_days = day - first + 1
             need = self.rows["need"][day]
-            target = rules.order_target(plan.kits, plan.order_up_to_days, need, window_sum, day - first + 1,
-                                        self.backlog)  # fmt: skip
+            target = rules.order_target(plan.kits, plan.order_up_to_days, need, window_sum, window_days, self.backlog)
             quantity, paid, place = rules.order_quantity(
-                target, self.stock_on_hand() + self.pipeline, plan.capacity, plan.max_order, self.balance,
-                plan.unit_cost_usd,
-            )  # fmt: skip
+                target, self.total + self.pipeline, plan.capacity, plan.max_order, self.balance, plan.unit_cost_usd
+            )
+            place = place.tolist()
             due.sort(key=last.__getitem__)
             for rank, i in enumerate(due):
                 last[i] = (day, rank)
@@ -259,13 +275,13 @@ class CampModel:
                 self.sparse["spent"][day, i] += usd
                 lead = int(self.lead_times[day, i])
                 self.log(day, "order", i, q, usd, note=f"lead time {lead} days")
-                self.env.process(self.delivery(i, day + lead, q, day))
+                self.ship(i, day + lead, q, day)
 
     def record(self, tick: int):
         """End-of-day stock, pipeline and balance."""
         for day in range(self.days):
             yield self.until(day, tick)
-            self.rows["stock"].append(self.stock_on_hand())
+            self.rows["stock"].append(self.total)
             self.rows["pipeline"].append(self.pipeline.copy())
             self.rows["balance"].append(self.balance.copy())
 
@@ -281,12 +297,18 @@ class CampModel:
         for i in closure.lines:
             self.closures[i] -= 1
 
-    def delivery(self, line: int, day_due: int, quantity: float, ordered_on: int):
-        """An order in transit: reaches the gate on its due day, or the first open day after it."""
-        yield self.until(day_due, GATE_TICK)
-        while self.closures[line]:
-            yield self.env.timeout(TICKS_PER_DAY)
-        self.at_gate[line].append((ordered_on, quantity))
+    def ship(self, line: int, day_due: int, quantity: float, ordered_on: int) -> None:
+        """An order in transit, a timed event: it reaches the gate on its due day, or the first open day after it."""
+        if day_due >= self.days:
+            return  # due on or after the horizon: it stays in the pipeline
+        arrival = self.env.timeout(day_due * TICKS_PER_DAY + GATE_TICK - self.env.now)
+        arrival.callbacks.append(lambda _event: self._at_gate(line, ordered_on, quantity))
+
+    def _at_gate(self, line: int, ordered_on: int, quantity: float) -> None:
+        if self.closures[line]:  # the route is closed: try again tomorrow
+            self.env.timeout(TICKS_PER_DAY).callbacks.append(lambda _event: self._at_gate(line, ordered_on, quantity))
+        else:
+            self.at_gate[line].append((ordered_on, quantity))
 
     def donation(self, line: int, index: int, day_due: int, quantity: float):
         """A free delivery: reaches the gate on its day, or the first open day after it."""

@@ -41,19 +41,17 @@ def shortage_threshold(planned):
     return planned * (1 - SHORTAGE_RTOL)
 
 
-def ration_level(cover_days, below_days: np.ndarray, levels: np.ndarray):
+def ration_level(cover_days, steps):
     """The ration of the lowest threshold that days of cover is strictly below; 1 where none.
 
-    ``below_days`` and ``levels`` are [line, step], thresholds highest first, padded with
-    -inf (never met); ``cover_days`` is [line] or [line, replication]. NaN and inf cover
-    (no need today) meet no threshold.
+    ``steps`` are (below_days_of_cover, ration) pairs of per-line arrays (see
+    Plan.ration_steps), thresholds highest first, -inf where a line has no such step (never
+    met). NaN and inf cover (no need today) meet no threshold.
     """
-    level = np.ones(np.shape(cover_days))
-    tail = (1,) * (np.ndim(cover_days) - 1)
-    for k in range(below_days.shape[1]):  # highest threshold first: the lowest one met wins
-        met = cover_days < below_days[:, k].reshape(-1, *tail)
-        level = np.where(met, levels[:, k].reshape(-1, *tail), level)
-    return level
+    level = None
+    for below, ration in steps:  # highest threshold first: the lowest one met wins
+        level = np.where(cover_days < below, ration, 1.0 if level is None else level)
+    return np.ones(np.shape(cover_days)) if level is None else level
 
 
 def distribute(stock, need, level):
@@ -67,17 +65,13 @@ def distribute(stock, need, level):
 
 
 def ration_received(distributed, need):
-    """distributed / need, and 1 on a day without need."""
-    ration = distributed / need
-    ration[need == 0] = 1.0  # 0/0: nobody needed anything, so nobody went short
-    return ration
+    """distributed / need, and 1 on a day without need (nobody needed anything, so nobody went short)."""
+    return np.where(need > 0, distributed / need, 1.0)
 
 
 def days_of_cover_recorded(cover_days):
     """Days of cover as recorded: NaN where there is no need (or so little that cover overflows)."""
-    recorded = np.array(cover_days, dtype=float)
-    recorded[~(recorded < np.inf)] = np.nan
-    return recorded
+    return np.where(cover_days < np.inf, cover_days, np.nan)
 
 
 def shelve(quantity, stock, capacity):
@@ -103,13 +97,16 @@ def order_quantity(target, position, capacity, max_order, balance, unit_cost):
     (a money-capped order spends exactly the balance, no rounding dust); an order is placed
     only where q > 1e-9 x target and q > 0.
     """
-    quantity = np.minimum(np.minimum(target - position, capacity - position), max_order)
+    # min(target - position, capacity - position) = min(target, capacity) - position to the last bit:
+    # rounding is monotonic, so the smaller difference is the difference of the smaller
+    quantity = np.minimum(np.minimum(target, capacity) - position, max_order)
     paid = quantity * unit_cost
-    capped = (unit_cost > 0) & (paid >= balance)
-    quantity = np.where(capped, balance / np.where(unit_cost > 0, unit_cost, 1.0), quantity)
-    paid = np.where(capped, balance, paid)
-    place = (quantity > SHORTAGE_RTOL * target) & (quantity > 0)
-    return quantity, paid, place
+    capped = (paid >= balance) & (unit_cost > 0)
+    if capped.any():
+        quantity = np.where(capped, balance / np.where(capped, unit_cost, 1.0), quantity)
+        paid = np.where(capped, balance, paid)
+    # q > max(1e-9 x target, 0) is q > 1e-9 x target and q > 0
+    return quantity, paid, quantity > np.maximum(SHORTAGE_RTOL * target, 0.0)
 
 
 def pipeline_after_receipt(pipeline, delivered, open_orders_left):

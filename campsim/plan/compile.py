@@ -72,6 +72,7 @@ class Plan:
     shelf_life_days: np.ndarray  # [line] int, 0 where the item keeps
     ration_below_days: np.ndarray  # [line, step] thresholds, highest first, padded with -inf
     ration_levels: np.ndarray  # [line, step] the ration of each threshold, padded with 1
+    ration_steps: tuple[tuple[np.ndarray, np.ndarray], ...]  # per step: ([line] threshold, [line] ration)
     ordered: np.ndarray  # [line] bool: has an ordering rule
     review_every_days: np.ndarray  # [line] int, 0 where not ordered
     order_up_to_days: np.ndarray  # [line] 0 where not ordered
@@ -204,10 +205,10 @@ def tranche_schedule(s: Scenario, requirements: np.ndarray) -> tuple[tuple[int, 
 def land_days(closed: np.ndarray) -> np.ndarray:
     """[line, t] the first day >= t a line's route is open (t = 0..days); days = never."""
     days, width = closed.shape
+    open_on = np.where(closed.T > 0, days, np.arange(days))  # [line, t]: t where open, else "never"
     land = np.empty((width, days + 1), dtype=np.int64)
     land[:, days] = days
-    for t in range(days - 1, -1, -1):
-        land[:, t] = np.where(closed[t] > 0, land[:, t + 1], t)
+    land[:, :days] = np.minimum.accumulate(open_on[:, ::-1], axis=1)[:, ::-1]  # the next open day from t on
     return land
 
 
@@ -268,6 +269,7 @@ def compile(s: Scenario) -> Plan:  # noqa: A001  (the verb the architecture name
         shelf_life_days=np.array([c.shelf_life_days or 0 for c in specs], dtype=np.int64),
         ration_below_days=below,
         ration_levels=levels,
+        ration_steps=tuple((below[:, k].copy(), levels[:, k].copy()) for k in range(steps)),
         ordered=np.array([c.ordering is not None for c in specs], dtype=bool),
         review_every_days=np.array([c.ordering.review_every_days if c.ordering else 0 for c in specs], dtype=np.int64),
         order_up_to_days=np.array([c.ordering.order_up_to_days if c.ordering else 0.0 for c in specs], dtype=float),
