@@ -6,7 +6,7 @@ walks the documented day (docs/semantics.md) as a plain Python loop over floats,
 dicts, recording every daily field the engines record (``DAILY_FIELDS``) and the same event
 log, and only then hands those records to campsim's own result code (summary.json, daily
 and events tables). Timing it against ``campsim.simulate`` therefore compares the day
-loops, with drawing and result building on both sides.
+loops, with drawing and result building on both sides. ``scalar_loop.run_full`` calls this one.
 
 The loop reads the scenario, never campsim's compiled Plan (that is used only by the result
 builders). It differs from ``scalar_loop.run``, which checks totals only, in two ways, both
@@ -46,6 +46,7 @@ class FullLine:
         self.events = events  # the run's event log, shared by all lines
         self.capacity = math.inf if spec.capacity is None else spec.capacity
         self.perishable = bool(spec.shelf_life_days)
+        self.kit = spec.per_household
         self.batches: list[list[float]] = []  # [receipt day, quantity], oldest first
         self.stock = 0.0
         self.add(0, spec.initial_stock)  # initial stock is a day-0 batch (not capped, not "received")

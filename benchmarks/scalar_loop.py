@@ -11,15 +11,22 @@ vectorised (numpy) version. It is also a second, independent implementation of t
 Receipt rule (the one the engine is moving to): all deliveries landing on a day, after
 postponement, are one receipt (their sum, in the order the orders were placed); capacity
 applies to that sum; then the day's donations are one receipt (summed in file order).
+
+``run`` returns the totals the comparison checks. ``run_full`` does the whole of
+``campsim.simulate``'s job (summary.json, the daily table and the event log); it lives in
+scalar_full.py, which would make this module too long to read.
 """
 
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from benchmarks.inputs import RandomInputs, draw_inputs, requirements_usd, tranches
 from campsim.model.schema import Commodity, Scenario
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 SHORTAGE_RTOL = 1e-9  # docs/semantics.md: dust orders and tie tolerance
 KIT_NEED_WINDOW_DAYS = 7  # kit order target: mean new-household need over this many days
@@ -184,6 +191,13 @@ def run(scenario: Scenario, inputs: RandomInputs | None = None) -> dict[str, Any
             name: {"daily": line.daily, "summary": totals(line, population, size)} for name, line in lines.items()
         },
     }
+
+
+def run_full(scenario: Scenario, seed: int | None = None) -> tuple[dict, pd.DataFrame, pd.DataFrame]:
+    """``campsim.simulate(scenario, seed)``'s (summary, daily, events), from the plain loop: see scalar_full.py."""
+    from benchmarks.scalar_full import run_full as full  # imported here: scalar_full imports this module
+
+    return full(scenario, seed)
 
 
 def review(line: Line, day: int, need: float, lead_days: int) -> None:
