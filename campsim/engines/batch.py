@@ -176,10 +176,8 @@ class BatchModel:
             count = self.landing_count[day]
             quantity = self.landing[day]
             self.open_orders = self.open_orders - count
-            # with a delivery today, the last delivery of all open orders resets the pipeline to 0
-            self.pipeline = np.where(
-                count > 0, rules.pipeline_after_receipt(self.pipeline, quantity, self.open_orders), self.pipeline
-            )
+            # a line without a delivery keeps its pipeline: it subtracts 0.0, or is 0.0 with no open order
+            self.pipeline = rules.pipeline_after_receipt(self.pipeline, quantity, self.open_orders)
             self._shelve(day, quantity)
         if self.donated_any[day]:
             self._shelve(day, np.repeat(self.donated[day][:, None], self.reps, axis=1))

@@ -37,7 +37,7 @@ class CampModel:
         r = replication - draws.first
         self.arrivals = draws.arrivals[:, r].tolist()
         self.departures = draws.departures[:, r].tolist()
-        self.lead_times = draws.lead_times_days[:, :, r]
+        self.lead_times = draws.lead_times_days[:, :, r].tolist()
         self.days = plan.days
         self.env = simpy.Environment()
         self.events: list[EventRow] = []
@@ -45,10 +45,13 @@ class CampModel:
         self.names = plan.lines
         self.people = float(plan.initial_people)
         self.population_path = [0.0] * self.days
-        self.stocks = [Stock(perishable=bool(p)) for p in plan.perishable]
-        for stock, quantity in zip(self.stocks, plan.initial_stock.tolist(), strict=True):
-            stock.add(0, quantity)
-        self.total = self.stock_on_hand()  # each line's stock, refreshed whenever a phase moves stock
+        # each line's stock on hand; a perishable line also keeps its batches by receipt day (FIFO),
+        # whose recounted total is then the line's (one batch needs no bookkeeping: adding and
+        # taking it are the same + and - as on the total)
+        self.total = plan.initial_stock.astype(float)
+        self.batches = {i: Stock() for i in np.flatnonzero(plan.perishable).tolist()}
+        for i, stock in self.batches.items():
+            stock.add(0, float(plan.initial_stock[i]))
         self.pipeline = np.zeros(width)
         self.open_orders = [0] * width
         self.balance = np.zeros(width)
@@ -93,9 +96,6 @@ class CampModel:
 
     def log(self, day: int, kind: str, line: int, quantity=None, cost_usd=None, note="") -> None:
         self.events.append(EventRow(day, kind, self.names[line], quantity, cost_usd, note))
-
-    def stock_on_hand(self) -> np.ndarray:
-        return np.array([s.total for s in self.stocks])
 
     # --- the day's phases (model/day.py), in order ---------------------------------------
 
@@ -143,10 +143,9 @@ class CampModel:
                     total += quantity
                 donated[i], donating[i] = total, bool(gifts)
             if any(delivering):
-                mask = np.array(delivering)
                 quantity = np.array(delivered)
-                left = rules.pipeline_after_receipt(self.pipeline, quantity, np.array(self.open_orders))
-                self.pipeline = np.where(mask, left, self.pipeline)
+                # a line without a delivery keeps its pipeline: it subtracts 0.0, or is 0.0 with no open order
+                self.pipeline = rules.pipeline_after_receipt(self.pipeline, quantity, np.array(self.open_orders))
                 kept, overflow = rules.shelve(quantity, self.total, capacity)
                 self._shelve(day, delivering, quantity, kept, overflow)
             else:
@@ -168,13 +167,13 @@ class CampModel:
 
     def _shelve(self, day: int, arrived: list[bool], quantity: np.ndarray, kept: np.ndarray, overflow) -> None:
         received, lost = self.sparse["received"], self.sparse["overflow"]
-        for i, (here, q, k, o) in enumerate(zip(arrived, quantity.tolist(), kept.tolist(), overflow.tolist(),
-                                                  strict=True)):  # fmt: skip
+        self.total = self.total + kept  # + 0.0 where nothing arrived
+        for i, (here, q, o) in enumerate(zip(arrived, quantity.tolist(), overflow.tolist(), strict=True)):
             if here:
-                self.stocks[i].add(day, k)
                 received[day, i] += q
                 lost[day, i] += o
-        self.total = self.stock_on_hand()
+                if i in self.batches:
+                    self.batches[i].add(day, float(kept[i]))
 
     def distribution(self, tick: int):
         """Each day every line is handed out against need, rationed by days of cover."""
@@ -183,7 +182,7 @@ class CampModel:
         rows = self.rows
         per_person_day, per_new_household, kits = plan.per_person_day, plan.per_new_household, plan.kits
         steps = plan.ration_steps
-        stocks = self.stocks
+        batches = self.batches
         for day in range(self.days):
             yield self.until(day, tick)
             new_need = rules.new_need(self.people, self.arrivals[day], size, per_person_day, per_new_household)
@@ -192,10 +191,11 @@ class CampModel:
             cover = stock / need
             level = rules.ration_level(cover, steps)
             planned, distributed, broken = rules.distribute(stock, need, level)
-            for i, quantity in enumerate(distributed.tolist()):
-                if quantity > 0:
-                    stocks[i].take(quantity)
-            self.total = self.stock_on_hand()
+            total = stock - distributed  # Stock.take on one batch: exactly this, 0.0 when all is taken
+            for i, stock_i in batches.items():
+                stock_i.take(float(distributed[i]))
+                total[i] = stock_i.total  # FIFO batches: the recounted sum
+            self.total = total
             shortfall = need - distributed
             self.backlog = shortfall * kits
             rows["need"].append(need)
@@ -225,10 +225,10 @@ class CampModel:
         for day in range(self.days):
             yield self.until(day, tick)
             for i in perishable:
-                spoiled = self.stocks[i].expire(day - life[i] + 1)
+                spoiled = self.batches[i].expire(day - life[i] + 1)
                 if spoiled > 0:
                     self.total = self.total.copy()  # the recorded rows keep their own arrays
-                    self.total[i] = self.stocks[i].total
+                    self.total[i] = self.batches[i].total
                     self.sparse["spoiled"][day, i] = spoiled
                     self.log(day, "spoilage", i, spoiled)
 
@@ -273,7 +273,7 @@ class CampModel:
                 self.open_orders[i] += 1
                 self.sparse["ordered"][day, i] += q
                 self.sparse["spent"][day, i] += usd
-                lead = int(self.lead_times[day, i])
+                lead = self.lead_times[day][i]
                 self.log(day, "order", i, q, usd, note=f"lead time {lead} days")
                 self.ship(i, day + lead, q, day)
 

@@ -31,7 +31,7 @@ DAILY_FIELDS = (
 )
 
 
-@dataclass
+@dataclass(slots=True)
 class EventRow:
     """One row of the event log."""
 

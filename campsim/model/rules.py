@@ -86,8 +86,14 @@ def kit_order_target(order_up_to_days, window_sum, window_days: int, backlog):
 
 
 def order_target(kits, order_up_to_days, need, window_sum, window_days: int, backlog):
-    """The order-up-to level: order_up_to_days x today's need, or for kits the 7-day mean + backlog."""
-    return np.where(kits, kit_order_target(order_up_to_days, window_sum, window_days, backlog), order_up_to_days * need)
+    """The order-up-to level: order_up_to_days x today's need, or for kits the 7-day mean + backlog.
+
+    ``window_days`` 0 means no kit line reviews today (the kits' target is then not needed).
+    """
+    per_person = order_up_to_days * need
+    if window_days == 0:
+        return per_person
+    return np.where(kits, kit_order_target(order_up_to_days, window_sum, window_days, backlog), per_person)
 
 
 def order_quantity(target, position, capacity, max_order, balance, unit_cost):
