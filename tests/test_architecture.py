@@ -26,28 +26,59 @@ def _source(module) -> ast.Module:
     return ast.parse(Path(module.__file__).read_text())
 
 
+def _logged_process(method, name: str, log: list):
+    """A SimPy phase that notes (name, time) each time it wakes, before its day's work."""
+
+    def phase(self, tick):
+        steps = method(self, tick)
+        try:
+            event = next(steps)
+            while True:
+                value = yield event
+                log.append((name, self.env.now))
+                event = steps.send(value)
+        except StopIteration:
+            return
+
+    return phase
+
+
+def _logged_step(method, name: str, log: list):
+    """A batch phase that notes (name, day) each time it runs."""
+
+    def step(self, day_number):
+        log.append((name, day_number))
+        return method(self, day_number)
+
+    return step
+
+
 def test_both_engines_step_the_phases_of_the_day_in_their_written_order(monkeypatch):
-    # reverse the phase list: if an engine kept an order of its own, its calls would not follow
-    s = campsim.load_scenario(SCENARIOS[0])
-    plan = compile(s)
-    drawn = draw_fresh(plan, 1, 0, 2)
-    backwards = tuple(reversed(day.PHASES))
-    for engine, model, call in ((des, des.CampModel, lambda: des.simulate(plan, drawn)),
-                                (batch, batch.BatchModel, lambda: batch.simulate_batch(plan, drawn))):  # fmt: skip
-        calls: list[str] = []
+    # each engine follows model/day.PHASES; and a changed list changes both engines' order
+    # (review moved after record: the engines read the list, they keep no order of their own)
+    plan = compile(campsim.load_scenario(SCENARIOS[0]))
+    drawn = draw_fresh(plan, 1)
+    names = [p.name for p in day.PHASES]
+    moved = [n for n in names if n != "review"] + ["review"]
+    reordered = tuple(next(p for p in day.PHASES if p.name == n) for n in moved)
+    for phases in (day.PHASES, reordered):
+        des_log: list = []
+        batch_log: list = []
         for phase in day.PHASES:
-            original = getattr(model, phase.name)
-
-            def recording(self, when, _name=phase.name, _original=original, _calls=calls):
-                _calls.append(_name)
-                return _original(self, when)
-
-            monkeypatch.setattr(model, phase.name, recording)
-        monkeypatch.setattr(engine, "PHASES", backwards)
-        call()
-        first_day = calls[: len(backwards)]
-        assert first_day == [p.name for p in backwards], engine.__name__
+            monkeypatch.setattr(des.CampModel, phase.name, _logged_process(getattr(des.CampModel, phase.name),
+                                                                           phase.name, des_log))  # fmt: skip
+            monkeypatch.setattr(batch.BatchModel, phase.name, _logged_step(getattr(batch.BatchModel, phase.name),
+                                                                           phase.name, batch_log))  # fmt: skip
+        monkeypatch.setattr(des, "PHASES", phases)
+        monkeypatch.setattr(batch, "PHASES", phases)
+        des.simulate(plan, drawn)
+        batch.simulate_batch(plan, drawn)
         monkeypatch.undo()
+        expected = [p.name for p in phases if p.name != "spoilage"]  # no perishable stock: spoilage never wakes
+        day_one = day.TICKS_PER_DAY  # the SimPy phases of day 1, by the time they woke
+        woke = [name for name, when in des_log if day_one <= when < 2 * day_one]
+        assert woke == [n for n in expected if n != "funding"], woke  # no tranche on day 1: funding sleeps
+        assert [name for name, d in batch_log if d == 1 and name != "spoilage"] == expected
 
 
 def test_no_engine_defines_a_day_step_of_its_own():

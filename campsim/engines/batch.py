@@ -100,7 +100,9 @@ class BatchModel:
         self.max_order = plan.max_order.reshape(column)
         self.unit_cost = plan.unit_cost_usd.reshape(column)
         self.order_up_to_days = plan.order_up_to_days.reshape(column)
-        self.ration_steps = tuple((below.reshape(column), ration.reshape(column)) for below, ration in plan.ration_steps)
+        self.ration_steps = tuple(
+            (below.reshape(column), ration.reshape(column)) for below, ration in plan.ration_steps
+        )
         self.daily = {f: np.zeros((days, width, reps)) for f in DAILY_FIELDS}
         self.population_path = np.empty((days, reps))
         self.people = np.full(reps, float(plan.initial_people))
@@ -114,17 +116,16 @@ class BatchModel:
         self.open_orders = np.zeros((width, reps), dtype=np.int64)
         self.landing = np.zeros((days, width, reps))  # orders landing on a day, summed as placed
         self.landing_count = np.zeros((days, width, reps), dtype=np.int64)
-        self.landed_any = np.zeros(days, dtype=bool)
+        self.landing_lines: list[set[int]] = [set() for _ in range(days)]  # lines with orders landing that day
         self.funds: dict[int, list[tuple[int, float]]] = {}
         for day, line, amount in plan.tranches:
             self.funds.setdefault(day, []).append((line, amount))
-        self.donated = np.zeros((days, width))  # donations landing on a day, summed in scenario order
-        self.donated_any = np.zeros(days, dtype=bool)
+        self.donated: dict[int, dict[int, float]] = {}  # day -> line -> donations landing, summed in scenario order
         for line, _, due, quantity in plan.donations:
             day = int(plan.land_day[line, due])
             if day < days:
-                self.donated[day, line] = self.donated[day, line] + quantity
-                self.donated_any[day] = True
+                today = self.donated.setdefault(day, {})
+                today[line] = today.get(line, 0.0) + quantity
         self.ordered_lines = np.flatnonzero(plan.ordered)
         self.kit_lines = plan.kits.tolist()
 
@@ -149,16 +150,15 @@ class BatchModel:
 
     # --- stock -------------------------------------------------------------------------
 
-    def _add(self, day: int, kept: np.ndarray) -> None:
-        self.total = self.total + kept  # + 0.0 is exact: no mask needed
-        for i, stock in self.perishable.items():
-            stock.batches[day] += kept[i]
-
-    def _shelve(self, day: int, quantity: np.ndarray) -> None:
-        kept, overflow = rules.shelve(quantity, self.total, self.capacity)
-        self._add(day, kept)
-        self.daily["received"][day] += quantity
-        self.daily["overflow"][day] += overflow
+    def _shelve(self, day: int, lines: list[int], quantity: np.ndarray) -> None:
+        """Receive ``quantity`` [lines, replication] at those lines, up to capacity."""
+        kept, overflow = rules.shelve(quantity, self.total[lines], self.capacity[lines])
+        self.total[lines] = self.total[lines] + kept
+        for k, i in enumerate(lines):
+            if i in self.perishable:
+                self.perishable[i].batches[day] += kept[k]
+        self.daily["received"][day, lines] += quantity
+        self.daily["overflow"][day, lines] += overflow
 
     # --- the day's phases (model/day.py), in order ---------------------------------------
 
@@ -172,15 +172,22 @@ class BatchModel:
             self.daily["funds_received"][day, line] += amount
 
     def receipts(self, day: int) -> None:
-        if self.landed_any[day]:
-            count = self.landing_count[day]
-            quantity = self.landing[day]
-            self.open_orders = self.open_orders - count
-            # a line without a delivery keeps its pipeline: it subtracts 0.0, or is 0.0 with no open order
-            self.pipeline = rules.pipeline_after_receipt(self.pipeline, quantity, self.open_orders)
-            self._shelve(day, quantity)
-        if self.donated_any[day]:
-            self._shelve(day, np.repeat(self.donated[day][:, None], self.reps, axis=1))
+        # only the lines that receive something today: the others would add 0.0 (exact, and wasted)
+        landing = sorted(self.landing_lines[day])
+        if landing:
+            count = self.landing_count[day, landing]
+            quantity = self.landing[day, landing]
+            self.open_orders[landing] = self.open_orders[landing] - count
+            # a replication without a delivery keeps its pipeline: it subtracts 0.0, or is 0.0 with no open order
+            self.pipeline[landing] = rules.pipeline_after_receipt(
+                self.pipeline[landing], quantity, self.open_orders[landing]
+            )
+            self._shelve(day, landing, quantity)
+        donated = self.donated.get(day)
+        if donated:
+            lines = sorted(donated)
+            quantity = np.repeat(np.array([donated[i] for i in lines])[:, None], self.reps, axis=1)
+            self._shelve(day, lines, quantity)
 
     def distribution(self, day: int) -> None:
         plan, rec = self.plan, self.daily
@@ -225,34 +232,34 @@ class BatchModel:
         if any(self.kit_lines[i] for i in due):  # the kits' 7-day mean new-household need
             first = max(0, day - standards.KIT_NEED_WINDOW_DAYS + 1)
             for d in range(first, day + 1):  # a running sum, as the SimPy engine adds it
-                window_sum = window_sum + self.daily["new_need"][d]
+                window_sum = window_sum + self.daily["new_need"][d, due]
             window_days = day - first + 1
-        target = rules.order_target(self.kits, self.order_up_to_days, self.daily["need"][day], window_sum,
-                                    window_days, self.backlog)  # fmt: skip
+        # the lines reviewing today, [due, replication]
+        target = rules.order_target(self.kits[due], self.order_up_to_days[due], self.daily["need"][day, due],
+                                    window_sum, window_days, self.backlog[due])  # fmt: skip
         quantity, paid, place = rules.order_quantity(
-            target, self.total + self.pipeline, self.capacity, self.max_order, self.balance, self.unit_cost
-        )
-        reviewing = np.zeros((self.width, 1), dtype=bool)
-        reviewing[due] = True
-        place = place & reviewing
+            target, self.total[due] + self.pipeline[due], self.capacity[due], self.max_order[due],
+            self.balance[due], self.unit_cost[due],
+        )  # fmt: skip
         if not place.any():
             return
         quantity = np.where(place, quantity, 0.0)
         paid = np.where(place, paid, 0.0)
-        self.balance = self.balance - paid  # - 0.0 and + 0.0 are exact where nothing is ordered
-        self.pipeline = self.pipeline + quantity
-        self.open_orders = self.open_orders + place
-        self.daily["ordered"][day] = quantity
-        self.daily["spent"][day] = paid
+        self.balance[due] = self.balance[due] - paid  # - 0.0 and + 0.0 are exact where nothing is ordered
+        self.pipeline[due] = self.pipeline[due] + quantity
+        self.open_orders[due] = self.open_orders[due] + place
+        self.daily["ordered"][day, due] = quantity
+        self.daily["spent"][day, due] = paid
         days = plan.days
         lead = self.draws.lead_times_days[day]  # [line, replication]
-        for i in due:
+        for k, i in enumerate(due):
             lands = plan.land_day[i, np.minimum(day + lead[i], days)]  # due on or after the horizon: never lands
-            rows = np.flatnonzero(place[i] & (lands < days))
+            rows = np.flatnonzero(place[k] & (lands < days))
             # one order per line and replication per day: no (day, replication) pair repeats here
-            self.landing[lands[rows], i, rows] += quantity[i, rows]
+            self.landing[lands[rows], i, rows] += quantity[k, rows]
             self.landing_count[lands[rows], i, rows] += 1
-            self.landed_any[lands[rows]] = True
+            for landing_day in np.unique(lands[rows]).tolist():
+                self.landing_lines[landing_day].add(i)
 
     def record(self, day: int) -> None:
         self.daily["stock"][day] = self.total

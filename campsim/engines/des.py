@@ -40,6 +40,7 @@ class CampModel:
         self.lead_times = draws.lead_times_days[:, :, r].tolist()
         self.days = plan.days
         self.env = simpy.Environment()
+        self._clock: dict[int, simpy.Timeout] = {}  # the shared event of each tick (see clock)
         self.events: list[EventRow] = []
         width = len(plan.lines)
         self.names = plan.lines
@@ -94,6 +95,20 @@ class CampModel:
         """Wait until a given tick of a given day."""
         return self.env.timeout(day * TICKS_PER_DAY + tick - self.env.now)
 
+    def clock(self, day: int, tick: int) -> simpy.Timeout:
+        """The one event of a tick of a day that every phase at that tick waits on.
+
+        SimPy resumes an event's waiting processes in the order they began to wait, so phases
+        that share a tick and wait on it every day run in the order of model/day.py: one
+        event a day for all of them instead of one each.
+        """
+        when = day * TICKS_PER_DAY + tick
+        event = self._clock.get(when)
+        if event is None:
+            event = self._clock[when] = self.env.timeout(when - self.env.now)
+            event.callbacks.append(lambda _event: self._clock.pop(when))
+        return event
+
     def log(self, day: int, kind: str, line: int, quantity=None, cost_usd=None, note="") -> None:
         self.events.append(EventRow(day, kind, self.names[line], quantity, cost_usd, note))
 
@@ -102,14 +117,14 @@ class CampModel:
     def population(self, tick: int):
         """People leave (a share of yesterday's population) and arrive, once a day."""
         for day in range(self.days):
-            yield self.until(day, tick)
+            yield self.clock(day, tick)
             self.people = rules.population_today(self.people, self.arrivals[day], self.departures[day])
             self.population_path[day] = self.people
 
     def funding(self, tick: int):
         """Tranches of each line's funded requirement arrive on their days."""
         for day, line, amount in self.plan.tranches:
-            yield self.until(day, tick)
+            yield self.clock(day, tick)
             self.balance[line] += amount
             self.sparse["funds_received"][day, line] += amount
             self.log(day, "tranche", line, cost_usd=amount)
@@ -124,7 +139,7 @@ class CampModel:
         capacity = self.plan.capacity
         width = len(self.names)
         for day in range(self.days):
-            yield self.until(day, tick)
+            yield self.clock(day, tick)
             arriving = [i for i in range(width) if self.at_gate[i] or self.donated[i]]
             if not arriving:
                 continue
@@ -184,7 +199,7 @@ class CampModel:
         steps = plan.ration_steps
         batches = self.batches
         for day in range(self.days):
-            yield self.until(day, tick)
+            yield self.clock(day, tick)
             new_need = rules.new_need(self.people, self.arrivals[day], size, per_person_day, per_new_household)
             need = new_need + self.backlog
             stock = self.total
@@ -223,7 +238,7 @@ class CampModel:
             return
         life = self.plan.shelf_life_days.tolist()
         for day in range(self.days):
-            yield self.until(day, tick)
+            yield self.clock(day, tick)
             for i in perishable:
                 spoiled = self.batches[i].expire(day - life[i] + 1)
                 if spoiled > 0:
@@ -246,10 +261,10 @@ class CampModel:
         last = {i: (-1, i) for i in ordered}  # line -> (day it last reviewed, its place that day)
         kit_lines = plan.kits.tolist()
         for day in range(self.days):
+            yield self.clock(day, tick)  # every day, to keep its place among the phases of its tick
             due = [i for i in ordered if day % every[i] == 0]
             if not due:
                 continue
-            yield self.until(day, tick)
             window_sum, window_days = 0.0, 0
             if any(kit_lines[i] for i in due):  # the kits' 7-day mean new-household need
                 first = max(0, day - standards.KIT_NEED_WINDOW_DAYS + 1)
@@ -280,7 +295,7 @@ class CampModel:
     def record(self, tick: int):
         """End-of-day stock, pipeline and balance."""
         for day in range(self.days):
-            yield self.until(day, tick)
+            yield self.clock(day, tick)
             self.rows["stock"].append(self.total)
             self.rows["pipeline"].append(self.pipeline.copy())
             self.rows["balance"].append(self.balance.copy())

@@ -22,6 +22,10 @@ class Phase:
     does: str
 
 
+# Population and funding come first; road closures (tick 2) and arrivals at the gate
+# (tick 3) then happen before the rest of the day, which nothing else interleaves: those
+# phases share tick 4 and run in this order (the SimPy engine resumes them, one event a
+# day, in the order they began to wait: the order below).
 PHASES = (
     Phase(
         "population", 0, "departures (drawn from P(d-1)) leave, arrivals come: P(d) = P(d-1) + arrivals - departures"
@@ -35,11 +39,11 @@ PHASES = (
         "the shelf as one receipt, then donations as another, above capacity lost as overflow",
     ),
     Phase(
-        "distribution", 5, "need, days of cover, ration level; distributed = min(stock, need x ration), oldest first"
+        "distribution", 4, "need, days of cover, ration level; distributed = min(stock, need x ration), oldest first"
     ),
-    Phase("spoilage", 6, "stock past its shelf life at the end of the day is thrown away"),
-    Phase("review", 7, "on review days, order up to the target, capped by capacity, max_order and the balance"),
-    Phase("record", 9, "end-of-day stock, pipeline and balance"),
+    Phase("spoilage", 4, "stock past its shelf life at the end of the day is thrown away"),
+    Phase("review", 4, "on review days, order up to the target, capped by capacity, max_order and the balance"),
+    Phase("record", 4, "end-of-day stock, pipeline and balance"),
 )
 PHASE_NAMES = tuple(p.name for p in PHASES)
 ROADS_TICK, GATE_TICK = 2, 3  # the receipts phase's earlier moments (see its description)

@@ -68,5 +68,5 @@ class RunArrays:
         return self.population.shape[1]
 
     def line(self, name: str, line: int) -> np.ndarray:
-        """One line's daily field as a contiguous [day, replication] array."""
-        return np.ascontiguousarray(self.daily[name][:, line, :])
+        """One line's daily field as a [day, replication] view."""
+        return self.daily[name][:, line, :]

@@ -56,8 +56,10 @@ def day_sums(values: np.ndarray) -> np.ndarray:
     results would depend on the chunking. A running sum adds in one order always.
     """
     values = np.asarray(values)
-    if values.ndim == 2 and values.shape[1] > 1 and values.flags.c_contiguous:
-        return np.sum(values, axis=0)  # row by row already, and without cumsum's [days, reps] copy
+    if values.ndim == 2 and values.shape[1] > 1 and values.strides[1] == values.itemsize:
+        # replications side by side in memory: numpy adds along days row by row (pairwise
+        # summation is only along the contiguous axis), without cumsum's [days, reps] copy
+        return np.sum(values, axis=0)
     return np.cumsum(values, axis=0)[-1] if len(values) else np.zeros(values.shape[1:])
 
 
