@@ -25,7 +25,7 @@ from benchmarks import naive_simpy, scalar_loop  # noqa: E402
 from benchmarks.inputs import RandomInputs, draw_inputs  # noqa: E402
 from campsim import load_scenario  # noqa: E402
 from campsim.engines import des  # noqa: E402
-from campsim.model.schema import Scenario  # noqa: E402
+from campsim.model.scenario import Scenario  # noqa: E402
 from campsim.plan.compile import compile  # noqa: E402
 from campsim.plan.draw import draw_fresh  # noqa: E402
 from campsim.results.summary import summarize  # noqa: E402

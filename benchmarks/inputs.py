@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from campsim.model.schema import Scenario
+from campsim.model.scenario import Scenario
 from campsim.plan.compile import compile
 from campsim.plan.draw import draw_fresh
 

@@ -21,7 +21,7 @@ from typing import Any
 import simpy
 
 from benchmarks.inputs import RandomInputs, draw_inputs, requirements_usd, tranches
-from campsim.model.schema import Scenario
+from campsim.model.scenario import Scenario
 
 SHORTAGE_RTOL = 1e-9
 KIT_NEED_WINDOW_DAYS = 7

@@ -31,7 +31,8 @@ import pandas as pd
 from benchmarks.inputs import RandomInputs, draw_inputs, requirements_usd, tranches
 from benchmarks.scalar_loop import KIT_NEED_WINDOW_DAYS, SHORTAGE_RTOL, closed_days, ration_level
 from campsim.model.outputs import DAILY_FIELDS, EventRow, RunArrays
-from campsim.model.schema import Commodity, Scenario
+from campsim.model.scenario import Scenario
+from campsim.model.schema import Commodity
 from campsim.plan.compile import compile
 from campsim.results.summary import summarize
 from campsim.results.tables import daily_frame, events_frame

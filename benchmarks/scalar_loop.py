@@ -23,7 +23,8 @@ import math
 from typing import TYPE_CHECKING, Any
 
 from benchmarks.inputs import RandomInputs, draw_inputs, requirements_usd, tranches
-from campsim.model.schema import Commodity, Scenario
+from campsim.model.scenario import Scenario
+from campsim.model.schema import Commodity
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -18,7 +18,7 @@ from campsim.model.errors import ScenarioError
 
 # The API is imported lazily so that `campsim --help` does not pay for pandas and SimPy.
 _LAZY = {
-    "Scenario": "campsim.model.schema",
+    "Scenario": "campsim.model.scenario",
     "SimulationResult": "campsim.results.run",
     "load_scenario": "campsim.load.loader",
     "scenario_from_dict": "campsim.load.loader",
@@ -29,7 +29,7 @@ _LAZY = {
 
 if TYPE_CHECKING:
     from campsim.load.loader import load_scenario, scenario_from_dict
-    from campsim.model.schema import Scenario
+    from campsim.model.scenario import Scenario
     from campsim.results.run import ReplicatedResult, SimulationResult
     from campsim.runs.simulate import run_replications, simulate
 

@@ -19,9 +19,18 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from campsim.load.datafiles import MappingError, funded_fractions, read_arrival_counts, read_fts
+from campsim.load.network_checks import (
+    Horizon,
+    network_checks,
+    rationing_checks,
+    single_camp_checks,
+    stock_checks,
+    surge_checks,
+    unknown,
+)
 from campsim.load.yamlsource import PathKey, YamlDocument, apply_overrides, format_path, read_yaml
 from campsim.model.errors import DataFileError, ScenarioError, ScenarioErrors
-from campsim.model.schema import Scenario
+from campsim.model.scenario import Scenario
 from campsim.model.series import arrival_series
 
 _EXPECTED = {
@@ -181,12 +190,12 @@ def _matching_key(mapping: dict, part: Any) -> Any:
 
 
 def _allowed_keys(loc: PathKey) -> list[str]:
-    """Field names of the model found at a pydantic loc (for 'unknown key' messages)."""
+    """Keys of the model found at a pydantic loc, as a file writes them (for 'unknown key' messages)."""
     tp: Any = Scenario
     for part in loc:
         tp = _unwrap(tp)
         if isinstance(tp, type) and issubclass(tp, BaseModel):
-            field = tp.model_fields.get(part) if isinstance(part, str) else None
+            field = _field_by_key(tp, part)
             if field is not None:
                 tp = field.annotation
         elif typing.get_origin(tp) is dict:
@@ -195,8 +204,16 @@ def _allowed_keys(loc: PathKey) -> list[str]:
             tp = typing.get_args(tp)[0]
     tp = _unwrap(tp)
     if isinstance(tp, type) and issubclass(tp, BaseModel):
-        return list(tp.model_fields)
+        return [field.alias or name for name, field in tp.model_fields.items()]
     return []
+
+
+def _field_by_key(model: type[BaseModel], key: Any) -> Any:
+    """The field a file's key (a field's alias, such as ``from``, or its name) stands for."""
+    for name, field in model.model_fields.items():
+        if key == (field.alias or name):
+            return field
+    return None
 
 
 def _unwrap(tp: Any) -> Any:
@@ -218,17 +235,15 @@ def _unwrap(tp: Any) -> Any:
 
 
 def _cross_checks(s: Scenario) -> typing.Iterator[tuple[PathKey, str]]:
-    """Yield (path, problem) for rules that span several fields."""
+    """Yield (path, problem) for rules that span several fields (a network's: network_checks.py)."""
     try:
         last = s.start + timedelta(days=s.days)
     except OverflowError:
         yield ("days",), f"start {s.start} + {s.days} days runs past the calendar's end (9999-12-31)"
         return
     last -= timedelta(days=1)
-    horizon = f"{s.start} .. {last} (days 0..{s.days - 1})"
-
-    def outside(day: int) -> bool:
-        return not 0 <= day < s.days
+    horizon = Horizon(s.start, s.days, f"{s.start} .. {last} (days 0..{s.days - 1})")
+    outside = horizon.outside
 
     for name, c in s.commodities.items():
         base: PathKey = ("commodities", name)
@@ -251,23 +266,9 @@ def _cross_checks(s: Scenario) -> typing.Iterator[tuple[PathKey, str]]:
                         f"per_person_day {c.per_person_day:g}"
                     ),
                 )
-        if c.per_household and c.rationing:
-            yield (
-                base + ("rationing",),
-                ("rationing applies to per_person_day items only, not to per_new_household kits"),
-            )
-        thresholds = [step.below_days_of_cover for step in c.rationing]
-        if len(set(thresholds)) != len(thresholds):
-            yield base + ("rationing",), "two steps share the same below_days_of_cover threshold"
-        if c.capacity is not None and c.initial_stock > c.capacity:
-            yield (
-                base + ("initial_stock",),
-                (f"initial stock {c.initial_stock:,.10g} exceeds capacity {c.capacity:,.10g}"),
-            )
-        for i, donation in enumerate(c.donations):
-            if outside(donation.day_index(s.start)):
-                key = "date" if donation.date is not None else "day"
-                yield base + ("donations", i, key), f"donation falls outside the horizon {horizon}"
+        yield from rationing_checks(base, c, c.rationing)
+        if not s.is_network:  # in a network these keys are refused (network_checks)
+            yield from stock_checks(base, c.initial_stock, c.capacity, c.donations, horizon)
     if s.funding.disbursement.mode == "schedule":
         total = 0.0
         for i, tranche in enumerate(s.funding.disbursement.tranches):
@@ -276,28 +277,19 @@ def _cross_checks(s: Scenario) -> typing.Iterator[tuple[PathKey, str]]:
                 key = "date" if tranche.date is not None else "day"
                 yield (
                     ("funding", "disbursement", i, key),
-                    f"tranche falls outside the horizon {horizon}",
+                    f"tranche falls outside the horizon {horizon.text}",
                 )
         if total > 1 + 1e-9:
             yield ("funding", "disbursement"), f"tranche shares sum to {total:g}; expected at most 1"
-    for i, comp in enumerate(s.population.arrivals):
-        if comp.surge is not None and outside((comp.surge.start - s.start).days):
-            yield (
-                ("population", "arrivals", i, "surge", "start"),
-                f"surge starts outside the horizon {horizon}",
-            )
+    yield from surge_checks(("population",), s.population.arrivals, horizon)
     names = list(s.commodities)
     for i, d in enumerate(s.disruptions):
         if outside(d.start_day(s.start)):
-            yield ("disruptions", i, "start"), f"disruption starts outside the horizon {horizon}"
+            yield ("disruptions", i, "start"), f"disruption starts outside the horizon {horizon.text}"
         for j, name in enumerate(d.commodities or []):
             if name not in s.commodities:
-                near = difflib.get_close_matches(name, names, n=1, cutoff=0.6)
-                hint = f"did you mean {near[0]}? " if near else ""
-                yield (
-                    ("disruptions", i, "commodities", j),
-                    f"unknown commodity {name!r}; {hint}the scenario has {', '.join(names)}",
-                )
+                yield ("disruptions", i, "commodities", j), unknown("commodity", name, names)
+    yield from network_checks(s, horizon) if s.is_network else single_camp_checks(s)
 
 
 def _cached(files: dict[tuple, object], key: tuple, read: typing.Callable[[], object]) -> object:
@@ -310,9 +302,32 @@ def _with_data_files(s: Scenario, doc: YamlDocument, base_dir: Path, files: dict
     """The scenario with its data files (csv: arrivals, funding.fts) read into explicit fields.
 
     Paths are relative to the scenario file. Counts are kept as written: households become
-    people when the plan is compiled, with the variant's own household_size.
+    people when the plan is compiled, with the variant's own household_size. A network's
+    camps each have their own population, and so their own arrivals files.
     """
-    arrivals = list(s.population.arrivals)
+    update: dict[str, Any] = {}
+    population = _population_with_data(s, s.population, ("population",), doc, base_dir, files)
+    if population is not None:
+        update["population"] = population
+    if s.camps is not None:
+        camps = dict(s.camps)
+        for name, camp in s.camps.items():
+            population = _population_with_data(s, camp.population, ("camps", name, "population"), doc, base_dir, files)
+            if population is not None:
+                camps[name] = camp.model_copy(update={"population": population})
+        if camps != s.camps:
+            update["camps"] = camps
+    if s.funding.fts is not None:
+        fractions = _fts_fractions(s, doc, base_dir, files)
+        update["funding"] = s.funding.model_copy(update={"fts_fractions": fractions})
+    return s.model_copy(update=update) if update else s
+
+
+def _population_with_data(
+    s: Scenario, population: Any, base: PathKey, doc: YamlDocument, base_dir: Path, files: dict[tuple, object]
+) -> Any:
+    """``population`` with its csv: arrivals' counts in their ``data`` fields (None if it has no csv:)."""
+    arrivals = list(population.arrivals)
     for i, comp in enumerate(arrivals):
         if comp.csv is None:
             continue
@@ -320,24 +335,20 @@ def _with_data_files(s: Scenario, doc: YamlDocument, base_dir: Path, files: dict
         try:
             key = ("arrivals", path, comp.column, comp.kind)
             counts = _cached(files, key, functools.partial(read_arrival_counts, path, comp.column, comp.kind))
-            data = arrival_series(counts, s.population.household_size)
+            data = arrival_series(counts, population.household_size)
         except DataFileError as exc:
-            raise doc.error(("population", "arrivals", i, "csv"), _where(comp.csv, exc)) from None
+            raise doc.error(base + ("arrivals", i, "csv"), _where(comp.csv, exc)) from None
         last = s.start + timedelta(days=s.days - 1)
         if not data.touches(s.start, last):  # rows outside the horizon are ignored, but not all of them
             raise doc.error(
-                ("population", "arrivals", i, "csv"),
+                base + ("arrivals", i, "csv"),
                 f"{comp.csv}: no date within the scenario's horizon {s.start} to {last} (the file runs from "
                 f"{data.report_dates[0]} to {data.report_dates[-1]}); check the years, or the scenario's start",
             )
         arrivals[i] = comp.model_copy(update={"data": counts})
-    update: dict[str, Any] = {}
-    if any(comp.csv is not None for comp in arrivals):
-        update["population"] = s.population.model_copy(update={"arrivals": arrivals})
-    if s.funding.fts is not None:
-        fractions = _fts_fractions(s, doc, base_dir, files)
-        update["funding"] = s.funding.model_copy(update={"fts_fractions": fractions})
-    return s.model_copy(update=update) if update else s
+    if not any(comp.csv is not None for comp in arrivals):
+        return None
+    return population.model_copy(update={"arrivals": arrivals})
 
 
 def _where(file: str, exc: DataFileError) -> str:

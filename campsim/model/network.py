@@ -1,15 +1,16 @@
 """The parts of a network scenario: camps, warehouses and the roads between them.
 
-A scenario with ``camps:`` is a network (see docs/semantics.md, "Camp networks"): the
-commodities describe the items once, and stock and supply live at the sites. Key names
-are a contract, as for the single camp.
+A scenario with ``camps:`` is a network: its ``commodities:`` describe the items once,
+and stock and supply live at the sites (a camp's or a warehouse's ``commodities:``).
+Key names are a contract, as for the single camp; ``from`` is a Python keyword, so the
+models hold it as ``warehouse`` (Supply) and ``origin`` (Route), aliased to ``from``.
 """
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
-from pydantic import BeforeValidator, Field, model_validator
+from pydantic import AfterValidator, BeforeValidator, Field, model_validator
 
 from campsim.model import standards
 from campsim.model.schema import (
@@ -23,20 +24,28 @@ from campsim.model.schema import (
     lead_time,
 )
 
-Location = Annotated[list[float], Field(min_length=2, max_length=2)]
+
+def _lat_lon(value: list[float]) -> list[float]:
+    lat, lon = value
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        raise ValueError(f"expected [latitude, longitude] within [-90..90, -180..180], got {value}")
+    return value
+
+
+Location = Annotated[list[float], Field(min_length=2, max_length=2), AfterValidator(_lat_lon)]
 
 
 class CampPopulation(Population):
-    """A camp's people: today's population block, plus its room and where the overflow goes."""
+    """A camp's people: the single camp's population block, plus its room and where the overflow goes."""
 
     max_population: Annotated[int, Field(ge=0, le=standards.MAX_POPULATION_PERSONS)] | None = Field(
-        default=None, description="plots or tents available: arrivals beyond it go to overflow_to, or are turned away"
+        default=None, description="people the camp has room for; arrivals beyond it go to overflow_to"
     )
     overflow_to: str | None = Field(default=None, description="the camp that takes the arrivals this one cannot")
 
 
 class Supply(Model):
-    """Requisitions from a warehouse, reviewed like an order-up-to rule but free and without lead time."""
+    """Requisitions from a warehouse: reviewed like an order-up-to rule, carried by a route."""
 
     warehouse: str = Field(alias="from", description="the warehouse that supplies this camp")
     review_every_days: Annotated[int, Field(ge=1)] = 1
@@ -44,13 +53,18 @@ class Supply(Model):
 
 
 class CampStock(Model):
-    """A commodity at a camp: its stock, and how (if at all) it is resupplied."""
+    """A commodity at a camp: its stock, and how (if at all) it is resupplied.
+
+    With neither ``supply:`` nor ``ordering:`` the camp has its initial stock and donations only.
+    """
 
     initial_stock: NonNegFloat = 0.0
     capacity: NonNegFloat | None = None
     donations: list[Donation] = Field(default_factory=list, max_length=standards.MAX_LIST_ITEMS)
     rationing: list[RationStep] | None = Field(
-        default=None, max_length=standards.MAX_LIST_ITEMS, description="replaces the commodity's policy here"
+        default=None,
+        max_length=standards.MAX_LIST_ITEMS,
+        description="replaces the commodity's rationing here ([] turns it off); absent: the commodity's",
     )
     supply: Supply | None = None
     ordering: Ordering | None = None
@@ -78,6 +92,11 @@ class Camp(Model):
     population: CampPopulation = Field(default_factory=CampPopulation)
     commodities: dict[str, CampStock] = Field(default_factory=dict, max_length=standards.MAX_COMMODITIES)
 
+    def rationing(self, name: str, default: list[RationStep]) -> list[RationStep]:
+        """The rationing policy for commodity ``name`` here: the camp's own, or ``default``."""
+        own = self.commodities[name].rationing if name in self.commodities else None
+        return default if own is None else own
+
 
 class Warehouse(Model):
     """A warehouse: its location and the commodities it holds."""
@@ -87,21 +106,12 @@ class Warehouse(Model):
 
 
 class Route(Model):
-    """One road from a warehouse to a camp: every commodity between them goes this way."""
+    """One road from a warehouse to a camp: every commodity between the two goes this way."""
 
     origin: str = Field(alias="from", description="a warehouse")
     to: str = Field(description="a camp")
     transit_days: Annotated[LeadTime, BeforeValidator(lead_time)] = Field(
-        default_factory=lambda: LeadTime(fixed=1.0), description="a number or a distribution like lead_time_days"
+        default_factory=lambda: LeadTime(fixed=1.0), description="a number of days or a distribution"
     )
-    capacity_kg_per_day: NonNegFloat | None = None
+    capacity_kg_per_day: NonNegFloat | None = Field(default=None, description="absent: unlimited")
     cost_usd_per_kg: NonNegFloat = 0.0
-
-
-def alias_keys(model: type[Model]) -> list[str]:
-    """A model's keys as a scenario file writes them (``from``, not the Python name)."""
-    return [field.alias or name for name, field in model.model_fields.items()]
-
-
-def as_location(value: Any) -> Any:  # pragma: no cover - kept for symmetry with the schema's helpers
-    return value

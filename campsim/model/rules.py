@@ -23,6 +23,14 @@ def population_today(yesterday, arrivals, departures):
     return yesterday + (arrivals - departures)
 
 
+def admit(before, departures, incoming, max_population):
+    """People a camp takes in today: min(incoming, max(room, 0)), room = max_population - (P(d-1) - departures).
+
+    Without a max_population (inf) every arrival is taken in.
+    """
+    return np.minimum(incoming, np.maximum(max_population - (before - departures), 0.0))
+
+
 def kits_for_arrivals(arrivals, household_size: float, per_new_household):
     """Kits owed to the households arriving today."""
     return arrivals / household_size * per_new_household

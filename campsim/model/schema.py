@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -17,7 +16,6 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
-    field_validator,
     model_validator,
 )
 
@@ -76,7 +74,8 @@ class ArrivalCounts:
 LOADER_FIELDS = {"data", "fts_fractions", "source"}
 
 
-def _refuse_loader_fields(data: Any) -> Any:
+def refuse_loader_fields(data: Any) -> Any:
+    """Refuse the keys of LOADER_FIELDS in a mapping a file wrote."""
     if isinstance(data, dict):
         for key in LOADER_FIELDS & set(data):
             raise ValueError(f"{key}: is filled in by campsim from the data files, not written in a scenario")
@@ -128,7 +127,7 @@ class ArrivalComponent(Model):
     )
     data: ArrivalCounts | None = Field(default=None, exclude=True, description="the csv: file's counts (loader)")
 
-    _no_data = model_validator(mode="before")(classmethod(lambda cls, data: _refuse_loader_fields(data)))
+    _no_data = model_validator(mode="before")(classmethod(lambda cls, data: refuse_loader_fields(data)))
 
     @model_validator(mode="after")
     def _exactly_one(self) -> ArrivalComponent:
@@ -194,7 +193,7 @@ class Funding(Model):
         default_factory=dict, exclude=True, description="commodity -> funded share from the fts: table (loader)"
     )
 
-    _no_data = model_validator(mode="before")(classmethod(lambda cls, data: _refuse_loader_fields(data)))
+    _no_data = model_validator(mode="before")(classmethod(lambda cls, data: refuse_loader_fields(data)))
 
     @model_validator(mode="after")
     def _clusters_need_fts(self) -> Funding:
@@ -248,7 +247,8 @@ class LeadTime(Model):
         return self.lognormal.mean
 
 
-def _lead_time(value: Any) -> Any:
+def lead_time(value: Any) -> Any:
+    """A number of days, or a mapping naming one distribution (lead times, transit times)."""
     if isinstance(value, int | float) and not isinstance(value, bool):
         return {"fixed": value}
     if isinstance(value, dict | LeadTime):
@@ -264,7 +264,7 @@ class Ordering(Model):
 
     review_every_days: Annotated[int, Field(ge=1)] = 1
     order_up_to_days: NonNegFloat
-    lead_time_days: Annotated[LeadTime, BeforeValidator(_lead_time)]
+    lead_time_days: Annotated[LeadTime, BeforeValidator(lead_time)]
     max_order: NonNegFloat | None = None
 
 
@@ -282,13 +282,18 @@ class Donation(DayOrDate):
 
 
 class Commodity(Model):
-    """One supply line: need standard, stock, ordering, funding and rationing."""
+    """One supply line: need standard, stock, ordering, funding and rationing.
+
+    In a network (a scenario with ``camps:``) it describes the item only, and its rationing
+    is every camp's default; stock, ordering and donations live at the sites.
+    """
 
     unit: str = "unit"
     per_person_day: NonNegFloat | None = None
     per_new_household: NonNegFloat | None = None
     critical_per_person_day: NonNegFloat | None = None
     unit_cost_usd: NonNegFloat = 0.0
+    kg_per_unit: NonNegFloat = Field(default=0.0, description="weight of one unit, for road capacity and cost")
     initial_stock: NonNegFloat = 0.0
     capacity: NonNegFloat | None = None
     shelf_life_days: Annotated[int, Field(ge=1)] | None = None
@@ -305,7 +310,11 @@ class Commodity(Model):
 
 
 class Disruption(Model):
-    """A period in which deliveries of some (or all) commodities cannot arrive."""
+    """A period in which deliveries of some (or all) commodities cannot arrive.
+
+    In a network it may name ``routes:`` (those roads are closed) or ``sites:`` (deliveries
+    to those camps and warehouses stop), the latter with or without ``commodities:``.
+    """
 
     start: Annotated[
         date | int,
@@ -313,66 +322,10 @@ class Disruption(Model):
     ]
     days: Annotated[int, Field(ge=1)]
     commodities: list[str] | None = None
+    routes: list[str] | None = Field(default=None, description="route names (networks only)")
+    sites: list[str] | None = Field(default=None, description="camp or warehouse names (networks only)")
     reason: str = "disruption"
 
     def start_day(self, start: date) -> int:
         """Day number of the first disrupted day."""
         return self.start if isinstance(self.start, int) else (self.start - start).days
-
-
-class Scenario(Model):
-    """A whole scenario file."""
-
-    name: Annotated[str, Field(min_length=1)]
-    start: IsoDate
-    days: Annotated[int, Field(ge=1, le=standards.MAX_DAYS)]
-    seed: Annotated[int, Field(ge=0)] = 0
-    replications: Annotated[int, Field(ge=1, le=standards.MAX_REPLICATIONS)] = 1
-    deterministic: bool = False
-    population: Population = Field(default_factory=Population)
-    funding: Funding = Field(default_factory=Funding)
-    commodities: Annotated[dict[str, Commodity], Field(min_length=1, max_length=standards.MAX_COMMODITIES)]
-    disruptions: list[Disruption] = Field(default_factory=list, max_length=standards.MAX_LIST_ITEMS)
-    source: Path | None = Field(default=None, exclude=True, description="the file it was loaded from (loader)")
-
-    @model_validator(mode="before")
-    @classmethod
-    def _standard_defaults(cls, data: Any) -> Any:
-        """food and water default to Sphere's per-person-day need when neither need is given."""
-        _refuse_loader_fields(data)
-        commodities = data.get("commodities") if isinstance(data, dict) else None
-        if isinstance(commodities, dict):
-            for name, spec in commodities.items():
-                if (
-                    name in standards.PER_PERSON_DAY_DEFAULTS
-                    and isinstance(spec, dict)
-                    and "per_person_day" not in spec
-                    and "per_new_household" not in spec
-                ):
-                    per_person_day, unit = standards.PER_PERSON_DAY_DEFAULTS[name]
-                    spec = commodities[name] = {"per_person_day": per_person_day, "unit": unit, **spec}
-                critical = standards.CRITICAL_PER_PERSON_DAY_DEFAULTS.get(name)
-                if (
-                    critical is not None
-                    and isinstance(spec, dict)
-                    and "critical_per_person_day" not in spec
-                    and isinstance(spec.get("per_person_day"), int | float)
-                    and spec["per_person_day"] >= critical
-                ):
-                    commodities[name] = {**spec, "critical_per_person_day": critical}
-        return data
-
-    @field_validator("commodities")
-    @classmethod
-    def _names(cls, value: dict[str, Commodity]) -> dict[str, Commodity]:
-        for name in value:
-            if not name.strip():
-                raise ValueError("a commodity needs a non-empty name")
-        return value
-
-    def funded_fraction(self, name: str) -> float:
-        """A commodity's own funded_fraction wins over the scenario's."""
-        own = self.commodities[name].funded_fraction
-        if own is not None:
-            return own
-        return self.funding.fts_fractions.get(name, self.funding.funded_fraction)

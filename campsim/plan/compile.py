@@ -15,7 +15,8 @@ from datetime import date
 import numpy as np
 
 from campsim.model import rules, standards
-from campsim.model.schema import LeadTime, Scenario
+from campsim.model.scenario import Scenario
+from campsim.model.schema import LeadTime
 from campsim.model.series import arrival_series
 
 

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import pandas as pd
 
-    from campsim.model.schema import Scenario
+    from campsim.model.scenario import Scenario
 
 # daily.csv column -> (daily.hxl.csv header, hashtag): one value per day, shared by all commodities.
 DAILY_DAY_TAGS: dict[str, tuple[str, str]] = {

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from campsim.model.outputs import RunArrays
-from campsim.model.schema import Scenario
+from campsim.model.scenario import Scenario
 from campsim.plan.compile import Plan
 from campsim.results.summary import Summary
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from campsim.load.datafiles import count_column, counts_households, date_column, dated_counts
 from campsim.load.hxl import read_table
 from campsim.model.errors import DataFileError
-from campsim.model.schema import Scenario
+from campsim.model.scenario import Scenario
 from campsim.plan.compile import compile
 from campsim.results.calibration import Calibration, CalibrationPoint, Observation, ObservedSeries
 

@@ -17,7 +17,7 @@ import yaml
 
 from campsim.load.loader import ScenarioFile, load_scenario
 from campsim.model.errors import ScenarioError
-from campsim.model.schema import Scenario
+from campsim.model.scenario import Scenario
 from campsim.results.summary import COMPARE_METRICS as METRICS
 from campsim.runs.simulate import SimulationResult, commodities_of, simulate
 

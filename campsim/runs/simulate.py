@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from campsim.engines import des
-from campsim.model.schema import Scenario
+from campsim.model.scenario import Scenario
 from campsim.plan.compile import Plan, compile
 from campsim.plan.draw import draw
 from campsim.results.aggregate import DAILY_ORDER, aggregate, daily_quantiles, days_of_first, p_shortage_by_date

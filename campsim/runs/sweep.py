@@ -16,7 +16,7 @@ import pandas as pd
 
 from campsim.load.loader import ScenarioFile
 from campsim.model.errors import ScenarioError
-from campsim.model.schema import Scenario
+from campsim.model.scenario import Scenario
 from campsim.plan.compile import compile
 from campsim.results.aggregate import aggregate
 from campsim.results.summary import COMPARE_METRICS
