@@ -69,3 +69,73 @@ def test_without_room_limits_a_network_camp_is_the_single_camp_path():
     p1 = p0 + (12.0 - 0.01 * p0)
     assert path.population[:, 0].tolist() == [p0, p1]
     assert not path.turned_away.any() and not path.overflow_in.any()
+
+
+def test_the_sites_of_the_example_network_are_numbered_in_file_order():
+    import campsim
+    from campsim.plan.network import compile_camps, compile_routes, compile_sites
+    from tests.conftest import ROOT
+
+    s = campsim.load_scenario(ROOT / "tests" / "data" / "network_small.yaml")
+    sites = compile_sites(s)
+    # three camps x (food, water, household_kits); the hub holds food and kits
+    assert sites.line_camp.tolist() == [0, 0, 0, 1, 1, 1, 2, 2, 2]
+    assert sites.line_commodity.tolist() == [0, 1, 2] * 3
+    assert sites.supplied.tolist() == [True, False, True] * 3
+    assert sites.supply_wline.tolist() == [0, -1, 1] * 3
+    assert sites.line_route.tolist() == [0, -1, 0, 1, -1, 1, 2, -1, 2]
+    assert sites.w_supplies == ((0, 3, 6), (2, 5, 8))
+    assert sites.wline_commodity.tolist() == [0, 2] and sites.w_initial_stock.tolist() == [400000.0, 3000.0]
+    assert sites.w_donations == ((0, 0, 19, 50000.0),)  # 20 Oct 2017 is day 19
+    camps = compile_camps(s)
+    assert camps.order == (0, 1, 2)  # kilo18 -> htc -> aaf
+    assert camps.overflow_to.tolist() == [1, 2, -1] and camps.max_population.tolist() == [15000, 20000, np.inf]
+    routes = compile_routes(s)
+    assert routes.to.tolist() == [0, 1, 2] and routes.capacity_kg_per_day.tolist() == [200000, 150000, np.inf]
+
+
+def test_a_commodity_is_required_for_the_camps_that_take_it_only():
+    import campsim
+    from campsim.plan.network import (
+        compile_camps,
+        compile_sites,
+        expected_leave,
+        network_requirements_usd,
+        population_path,
+    )
+
+    s = campsim.scenario_from_dict(
+        {
+            "name": "two camps",
+            "start": "2017-10-01",
+            "days": 10,
+            "deterministic": True,
+            "commodities": {
+                "food": {"per_person_day": 1, "unit_cost_usd": 0.5},
+                "water": {"per_person_day": 15, "unit_cost_usd": 0.01},
+            },
+            "camps": {
+                "a": {"population": {"initial": 100}, "commodities": {"food": {}}},
+                "b": {"population": {"initial": 50}, "commodities": {"food": {}, "water": {}}},
+            },
+        }  # fmt: skip
+    )
+    camps = compile_camps(s)
+    path = population_path(camps, camps.arrival_means, expected_leave(camps))
+    need = network_requirements_usd(s, camps, compile_sites(s), path)
+    # food: (100 + 50) people x 10 days x 1 ration x US$0.5; water: 50 x 10 x 15 L x US$0.01
+    assert need.tolist() == [750.0, 75.0]
+
+
+def test_a_network_is_refused_by_the_single_camp_compiler_with_one_clear_line():
+    import pytest
+
+    import campsim
+    from campsim.cli import main
+    from campsim.plan.compile import compile
+    from tests.conftest import ROOT
+
+    path = ROOT / "tests" / "data" / "network_small.yaml"
+    with pytest.raises(campsim.ScenarioError, match="cannot simulate it yet"):
+        compile(campsim.load_scenario(path))
+    assert main(["run", str(path), "--out", "/nonexistent-never-written", "-q"]) == 2

@@ -15,6 +15,7 @@ from datetime import date
 import numpy as np
 
 from campsim.model import rules, standards
+from campsim.model.errors import ScenarioError
 from campsim.model.scenario import Scenario
 from campsim.model.schema import LeadTime
 from campsim.model.series import arrival_series
@@ -214,7 +215,17 @@ def land_days(closed: np.ndarray) -> np.ndarray:
 
 
 def compile(s: Scenario) -> Plan:  # noqa: A001  (the verb the architecture names)
-    """Compile a validated scenario into a Plan."""
+    """Compile a validated single-camp scenario into a Plan.
+
+    Raises:
+        ScenarioError: a network scenario (``camps:``): it validates, but its engines are not built yet.
+    """
+    if s.is_network:
+        where = "" if s.source is None else f"{s.source}: "
+        raise ScenarioError(
+            f"{where}a camp network (camps:) validates, but this version of campsim cannot simulate it yet: "
+            "the network engines are being built (see docs/semantics.md, Camp networks)"
+        )
     names = list(s.commodities)
     specs = list(s.commodities.values())
     width = len(specs)

@@ -178,7 +178,117 @@ def compile_routes(s: Scenario) -> RoutesPlan:
         origin=np.array([warehouses.index(r.origin) for r in routes], dtype=np.int64),
         to=np.array([camps.index(r.to) for r in routes], dtype=np.int64),
         transit=tuple(lead_time_plan(r.transit_days) for r in routes),
-        capacity_kg_per_day=np.array([np.inf if r.capacity_kg_per_day is None else r.capacity_kg_per_day
-                                      for r in routes]),  # fmt: skip
+        capacity_kg_per_day=np.array(
+            [np.inf if r.capacity_kg_per_day is None else r.capacity_kg_per_day for r in routes]
+        ),  # fmt: skip
         cost_usd_per_kg=np.array([r.cost_usd_per_kg for r in routes], dtype=float),
     )
+
+
+@dataclass(frozen=True)
+class SitesPlan:
+    """The stock-holding lines of a network: camp lines and warehouse lines, with what feeds them."""
+
+    commodities: tuple[str, ...]  # the items, in the file order of commodities:
+    # camp lines: one commodity at one camp (camps in file order, commodities in file order)
+    line_camp: np.ndarray  # [line] camp index
+    line_commodity: np.ndarray  # [line] commodity index
+    supplied: np.ndarray  # [line] bool: requisitions from a warehouse (supply:)
+    supply_wline: np.ndarray  # [line] the warehouse line it requests from (-1: none)
+    line_route: np.ndarray  # [line] the route its shipments take (-1: none)
+    # warehouse lines: one commodity at one warehouse
+    warehouses: tuple[str, ...]
+    warehouse_locations: tuple[tuple[float, float] | None, ...]
+    wline_warehouse: np.ndarray  # [wline]
+    wline_commodity: np.ndarray  # [wline]
+    w_initial_stock: np.ndarray  # [wline]
+    w_capacity: np.ndarray  # [wline] inf where unlimited
+    w_ordered: np.ndarray  # [wline] bool
+    w_review_every_days: np.ndarray  # [wline] int, 0 where not ordered
+    w_order_up_to_days: np.ndarray  # [wline]
+    w_max_order: np.ndarray  # [wline] inf where uncapped
+    w_lead_times: tuple[LeadTimePlan | None, ...]
+    w_donations: tuple[tuple[int, int, int, float], ...]  # (wline, index in its list, due day, quantity)
+    w_supplies: tuple[tuple[int, ...], ...]  # [wline] the camp lines it supplies, camps in file order
+
+
+def compile_sites(s: Scenario) -> SitesPlan:
+    """Camp lines and warehouse lines of a network scenario, and the links between them."""
+    commodities = list(s.commodities)
+    warehouses, routes = list(s.warehouses), s.routes
+    route_of = {(r.origin, r.to): i for i, r in enumerate(routes.values())}
+    wlines = [(w, c) for w, site in s.warehouses.items() for c in commodities if c in site.commodities]
+    line_camp, line_commodity, supply_wline, line_route = [], [], [], []
+    for k, (name, camp) in enumerate(s.camps.items()):
+        for c, item in enumerate(commodities):
+            stock = camp.commodities.get(item)
+            if stock is None:
+                continue  # a camp that does not list a commodity neither needs nor receives it
+            line_camp.append(k)
+            line_commodity.append(c)
+            if stock.supply is not None:
+                supply_wline.append(wlines.index((stock.supply.warehouse, item)))
+                line_route.append(route_of[(stock.supply.warehouse, name)])
+            else:
+                supply_wline.append(-1)
+                line_route.append(-1)
+    stocks = [s.warehouses[w].commodities[c] for w, c in wlines]
+    supplies = tuple(
+        tuple(i for i, w in enumerate(supply_wline) if w == j) for j in range(len(wlines))
+    )  # line order is camp file order
+    return SitesPlan(
+        commodities=tuple(commodities),
+        line_camp=np.array(line_camp, dtype=np.int64),
+        line_commodity=np.array(line_commodity, dtype=np.int64),
+        supplied=np.array([w >= 0 for w in supply_wline], dtype=bool),
+        supply_wline=np.array(supply_wline, dtype=np.int64),
+        line_route=np.array(line_route, dtype=np.int64),
+        warehouses=tuple(warehouses),
+        warehouse_locations=tuple(
+            None if w.location is None else (w.location[0], w.location[1]) for w in s.warehouses.values()
+        ),
+        wline_warehouse=np.array([warehouses.index(w) for w, _ in wlines], dtype=np.int64),
+        wline_commodity=np.array([commodities.index(c) for _, c in wlines], dtype=np.int64),
+        w_initial_stock=np.array([st.initial_stock for st in stocks], dtype=float),
+        w_capacity=np.array([np.inf if st.capacity is None else st.capacity for st in stocks]),
+        w_ordered=np.array([st.ordering is not None for st in stocks], dtype=bool),
+        w_review_every_days=np.array(
+            [st.ordering.review_every_days if st.ordering else 0 for st in stocks], dtype=np.int64
+        ),  # fmt: skip
+        w_order_up_to_days=np.array([st.ordering.order_up_to_days if st.ordering else 0.0 for st in stocks]),
+        w_max_order=np.array(
+            [np.inf if st.ordering is None or st.ordering.max_order is None else st.ordering.max_order for st in stocks]
+        ),  # fmt: skip
+        w_lead_times=tuple(
+            None if st.ordering is None else lead_time_plan(st.ordering.lead_time_days) for st in stocks
+        ),
+        w_donations=tuple(
+            (j, index, donation.day_index(s.start), donation.quantity)
+            for j, st in enumerate(stocks)
+            for index, donation in enumerate(st.donations)
+        ),
+        w_supplies=supplies,
+    )
+
+
+def network_requirements_usd(s: Scenario, camps: CampsPlan, sites: SitesPlan, path: PopulationPath) -> np.ndarray:
+    """Each commodity's requirement: its own figure, or the full need of every camp that takes it on the
+    expected path (overflow between camps included) x unit cost."""
+    # each camp's column summed on its own, as the single camp sums its one path (pairwise, contiguous)
+    people_days = [float(np.sum(np.ascontiguousarray(path.population[:, k]))) for k in range(len(camps.names))]
+    households = [
+        float(np.sum(np.ascontiguousarray(path.accepted[:, k]))) / camps.household_size[k]
+        for k in range(len(camps.names))
+    ]
+    out = []
+    for c, item in enumerate(s.commodities.values()):
+        takers = sorted({int(k) for k, cc in zip(sites.line_camp, sites.line_commodity, strict=True) if cc == c})
+        if item.requirement_usd is not None:
+            out.append(item.requirement_usd)
+        elif item.unit_cost_usd == 0 or not takers:
+            out.append(0.0)
+        elif item.per_household:
+            out.append(float(sum(households[k] for k in takers)) * item.per_new_household * item.unit_cost_usd)
+        else:
+            out.append(float(sum(people_days[k] for k in takers)) * item.per_person_day * item.unit_cost_usd)
+    return np.array(out, dtype=float)
