@@ -292,3 +292,32 @@ def network_requirements_usd(s: Scenario, camps: CampsPlan, sites: SitesPlan, pa
         else:
             out.append(float(sum(people_days[k] for k in takers)) * item.per_person_day * item.unit_cost_usd)
     return np.array(out, dtype=float)
+
+
+def drawn_population(camps: CampsPlan, seed: int, replication: int) -> PopulationPath:
+    """One replication's population path, drawn from named streams.
+
+    Each camp's own arrivals are one Poisson draw a day of its summed mean (stream
+    ``arrivals/<camp>``), and its scheduled departures one Poisson draw a day (stream
+    ``departures/data/<camp>``). Departures from P(d-1) are one Binomial call a day for all
+    camps together (stream ``departures``): each depends on the path so far, so they are
+    the one input drawn day by day, and one call a day keeps that cost flat in camps.
+    """
+    from campsim.plan.draw import stream
+
+    own = np.stack(
+        [stream(seed, replication, f"arrivals/{name}").poisson(camps.arrival_means[:, k]) for k, name in
+         enumerate(camps.names)], axis=1,
+    ).astype(float)  # fmt: skip
+    extra = np.stack(
+        [stream(seed, replication, f"departures/data/{name}").poisson(camps.scheduled_departures[:, k]) for k, name
+         in enumerate(camps.names)], axis=1,
+    ).astype(float)  # fmt: skip
+    binomial = stream(seed, replication, "departures").binomial
+    rates = camps.departures_per_day
+
+    def leave(day: int, before: np.ndarray, _scheduled: np.ndarray) -> np.ndarray:
+        gone = binomial(before.astype(np.int64), rates).astype(float)
+        return gone + np.minimum(extra[day], before - gone)
+
+    return population_path(camps, own, leave)
