@@ -126,3 +126,82 @@ def order_quantity(target, position, capacity, max_order, balance, unit_cost):
 def pipeline_after_receipt(pipeline, delivered, open_orders_left):
     """The pipeline after today's deliveries; exactly 0 once the last open order is in."""
     return np.where(open_orders_left > 0, pipeline - delivered, 0.0)
+
+
+# --- a network: sharing a warehouse's stock, and the trucks ---------------------------------
+
+
+def total_requested(requests):
+    """The sum of the requests [camp, ...], added camp by camp in file order (one order in both engines)."""
+    total = 0.0
+    for request in requests:
+        total = total + request
+    return total
+
+
+def share_proportional(available, requests):
+    """Each camp gets its request if all fit, else available x r_i / sum r (requests [camp, ...])."""
+    total = total_requested(requests)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(total <= available, requests, available * requests / total)
+
+
+def share_by_priority(available, requests, order):
+    """Each camp gets its request if all fit; else camps in ``order`` take min(r_i, what is left)."""
+    total = total_requested(requests)
+    out = np.zeros(np.shape(requests))
+    left = available
+    for i in order:
+        out[i] = np.minimum(requests[i], left)
+        left = left - out[i]
+    return np.where(total <= available, requests, out)
+
+
+def share_equal_cover(available, requests, need, position):
+    """Water-filling of days of cover: camps with need > 0 get min(r_i, max(0, L n_i - p_i)) with the
+    level L that shares out all the stock; if they are all served and stock is left, camps whose need
+    is 0 share the rest in proportion to their requests. Everyone gets the request if all fit.
+
+    Arrays are [camp, replication]. The level is found exactly: on each segment between two
+    breakpoints (p_i / n_i, where a camp starts to receive, and (p_i + r_i) / n_i, where it is
+    served in full) the shared total is linear in L.
+    """
+    requests, need, position = (np.asarray(a, dtype=float) for a in (requests, need, position))
+    available = np.asarray(available, dtype=float)
+    total = total_requested(requests)
+    needy = need > 0
+    safe_need = np.where(needy, need, 1.0)
+    starts = np.where(needy, position / safe_need, np.inf)  # level at which a camp begins to receive
+    fulls = np.where(needy, (position + requests) / safe_need, np.inf)  # ... and is served in full
+    needy_requests = np.where(needy, requests, 0.0)
+    # candidate levels: every breakpoint; the level lies between the last one whose total <= available
+    points = np.sort(np.concatenate([starts, fulls], axis=0), axis=0)  # [2 x camp, replication]
+
+    def shared(level):
+        with np.errstate(invalid="ignore"):  # an infinite level times no need: that camp is masked out anyway
+            return total_requested(np.where(needy, np.minimum(requests, np.maximum(0.0, level * need - position)), 0.0))
+
+    level = np.zeros(np.shape(available))
+    for k in range(points.shape[0]):  # the highest breakpoint whose total fits
+        at = points[k]
+        fits = np.isfinite(at) & (shared(at) <= available)
+        level = np.where(fits, at, level)
+    # on the segment above that breakpoint, camps that receive but are not full grow with slope n_i
+    growing = needy & (starts <= level) & (fulls > level)
+    slope = total_requested(np.where(growing, need, 0.0))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        level = np.where(slope > 0, level + (available - shared(level)) / slope, level)
+    to_needy = np.where(needy, np.minimum(requests, np.maximum(0.0, level * need - position)), 0.0)
+    left = available - total_requested(to_needy)
+    idle_requests = np.where(needy, 0.0, requests)
+    idle_total = total_requested(idle_requests)
+    served = total_requested(needy_requests) <= available
+    with np.errstate(divide="ignore", invalid="ignore"):
+        to_idle = np.where(served & (idle_total > 0), np.minimum(idle_requests, left * idle_requests / idle_total), 0.0)
+    return np.where(total <= available, requests, to_needy + to_idle)
+
+
+def truck_scale(kg, capacity_kg):
+    """The factor every weighed quantity on a route is multiplied by: capacity / kg where the load is over it."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(kg > capacity_kg, capacity_kg / kg, 1.0)
