@@ -12,149 +12,23 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from campsim.model import rules
 from campsim.model.scenario import Scenario
-from campsim.model.series import arrival_series
-from campsim.plan.compile import LeadTimePlan, lead_time_plan
+from campsim.plan.arrays import LeadTimePlan, lead_time_plan
+from campsim.plan.camps import (
+    CampsPlan,
+    PopulationPath,
+    compile_camps,
+    drawn_population,
+    expected_leave,
+    overflow_order,
+    population_path,
+)
 
-
-@dataclass(frozen=True)
-class CampsPlan:
-    """The camps' people: one column per camp."""
-
-    names: tuple[str, ...]
-    order: tuple[int, ...]  # the population phase's order: a camp after every camp that overflows into it
-    initial_people: np.ndarray  # [camp]
-    household_size: np.ndarray  # [camp]
-    departures_per_day: np.ndarray  # [camp]
-    max_population: np.ndarray  # [camp] inf where unlimited
-    overflow_to: np.ndarray  # [camp] int, -1 where the overflow is turned away
-    arrival_means: np.ndarray  # [day, camp] the camp's own expected arrivals (people/day)
-    scheduled_departures: np.ndarray  # [day, camp] departures a population series schedules
-    locations: tuple[tuple[float, float] | None, ...]
-
-
-@dataclass(frozen=True)
-class PopulationPath:
-    """The population phase's outcome by day and camp (people)."""
-
-    own_arrivals: np.ndarray  # [day, camp] the camp's own arrivals, before any overflow
-    departures: np.ndarray  # [day, camp]
-    incoming: np.ndarray  # [day, camp] own arrivals + overflow sent to the camp
-    accepted: np.ndarray  # [day, camp] the camp's arrivals for every later step
-    overflow_in: np.ndarray  # [day, camp] everyone sent to the camp by others (kept or passed on)
-    overflow_out: np.ndarray  # [day, camp] everyone the camp sends on
-    turned_away: np.ndarray  # [day, camp]
-    population: np.ndarray  # [day, camp] P(d)
-
-
-def overflow_order(names: list[str], overflow_to: list[str | None]) -> tuple[int, ...]:
-    """Camps ordered so that a camp comes after every camp whose overflow_to leads to it; else file order.
-
-    The loader has refused cycles, so repeatedly taking the first camp (in file order) that
-    no unplaced camp overflows into always finds one.
-    """
-    index = {n: i for i, n in enumerate(names)}
-    feeds: dict[int, set[int]] = {i: set() for i in range(len(names))}  # camp -> camps that overflow into it
-    for i, target in enumerate(overflow_to):
-        if target is not None:
-            feeds[index[target]].add(i)
-    placed: list[int] = []
-    left = list(range(len(names)))
-    while left:
-        ready = next(i for i in left if not (feeds[i] & set(left)))
-        placed.append(ready)
-        left.remove(ready)
-    return tuple(placed)
-
-
-def population_path(camps: CampsPlan, own_arrivals: np.ndarray, leave) -> PopulationPath:
-    """Step the population phase over the horizon for given arrivals, camps in overflow order.
-
-    ``leave(day, before, scheduled)`` gives each camp's departures from P(d-1) (``before``,
-    [camp]) and its scheduled departures ([camp]): expected values, or draws. The arithmetic
-    is rules.admit and rules.population_today, as the engines step it.
-    """
-    days, width = own_arrivals.shape
-    out = {k: np.zeros((days, width)) for k in ("departures", "incoming", "accepted", "overflow_in", "overflow_out",
-                                                 "turned_away", "population")}  # fmt: skip
-    before = camps.initial_people.astype(float)
-    for day in range(days):
-        departures = leave(day, before, camps.scheduled_departures[day])
-        incoming = own_arrivals[day].astype(float)
-        sent = np.zeros(width)
-        accepted = np.zeros(width)
-        for c in camps.order:
-            incoming[c] = incoming[c] + sent[c]
-            accepted[c] = rules.admit(before[c], departures[c], incoming[c], camps.max_population[c])
-            rest = incoming[c] - accepted[c]
-            target = camps.overflow_to[c]
-            if target >= 0:
-                sent[target] = sent[target] + rest
-                out["overflow_out"][day, c] = rest
-            else:
-                out["turned_away"][day, c] = rest
-        out["overflow_in"][day] = sent
-        before = rules.population_today(before, accepted, departures)
-        out["departures"][day], out["incoming"][day], out["accepted"][day] = departures, incoming, accepted
-        out["population"][day] = before
-    return PopulationPath(own_arrivals=own_arrivals.astype(float), **out)
-
-
-def expected_leave(camps: CampsPlan):
-    """Expected departures: departures_per_day x P(d-1), plus the scheduled ones capped by the people left."""
-
-    def leave(day: int, before: np.ndarray, scheduled: np.ndarray) -> np.ndarray:
-        leaving = camps.departures_per_day * before
-        # the sum can round above P(d-1); capped, P(d) never falls below 0 (as for the single camp)
-        return np.minimum(leaving + np.minimum(scheduled, before - leaving), before)
-
-    return leave
-
-
-def compile_camps(s: Scenario) -> CampsPlan:
-    """The camps of a network scenario as arrays."""
-    names = list(s.camps)
-    days = s.days
-    means = np.zeros((days, len(names)))
-    scheduled = np.zeros((days, len(names)))
-    for c, camp in enumerate(s.camps.values()):
-        pop = camp.population
-        for comp in pop.arrivals:
-            if comp.rate is not None:
-                steps = sorted(((when - s.start).days, rate) for when, rate in comp.rate.items())
-                ends = [first for first, _ in steps[1:]] + [days]
-                for (first, rate), end in zip(steps, ends, strict=True):
-                    means[max(first, 0) : max(min(end, days), 0), c] += rate
-            elif comp.surge is not None:
-                first = (comp.surge.start - s.start).days
-                means[first : min(first + comp.surge.days, days), c] += comp.surge.total / comp.surge.days
-            elif comp.data is not None:
-                series = arrival_series(comp.data, pop.household_size)
-                for when, count in series.arrivals.items():
-                    if 0 <= (when - s.start).days < days:
-                        means[(when - s.start).days, c] += count
-                for when, count in series.departures.items():
-                    if 0 <= (when - s.start).days < days:
-                        scheduled[(when - s.start).days, c] += count
-    camps = list(s.camps.values())
-    return CampsPlan(
-        names=tuple(names),
-        order=overflow_order(names, [c.population.overflow_to for c in camps]),
-        initial_people=np.array([c.population.initial for c in camps], dtype=float),
-        household_size=np.array([c.population.household_size for c in camps], dtype=float),
-        departures_per_day=np.array([c.population.departures_per_day for c in camps], dtype=float),
-        max_population=np.array(
-            [np.inf if c.population.max_population is None else c.population.max_population for c in camps]
-        ),
-        overflow_to=np.array(
-            [-1 if c.population.overflow_to is None else names.index(c.population.overflow_to) for c in camps],
-            dtype=np.int64,
-        ),
-        arrival_means=means,
-        scheduled_departures=scheduled,
-        locations=tuple(None if c.location is None else (c.location[0], c.location[1]) for c in camps),
-    )
+__all__ = [
+    "CampsPlan", "NetworkPlan", "PopulationPath", "RoutesPlan", "SitesPlan", "compile_camps", "compile_routes",
+    "compile_sites", "drawn_population", "expected_leave", "network_requirements_usd", "overflow_order",
+    "population_path",
+]  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -294,30 +168,154 @@ def network_requirements_usd(s: Scenario, camps: CampsPlan, sites: SitesPlan, pa
     return np.array(out, dtype=float)
 
 
-def drawn_population(camps: CampsPlan, seed: int, replication: int) -> PopulationPath:
-    """One replication's population path, drawn from named streams.
+@dataclass(frozen=True)
+class NetworkPlan:
+    """What a network adds to the camp lines of a Plan."""
 
-    Each camp's own arrivals are one Poisson draw a day of its summed mean (stream
-    ``arrivals/<camp>``), and its scheduled departures one Poisson draw a day (stream
-    ``departures/data/<camp>``). Departures from P(d-1) are one Binomial call a day for all
-    camps together (stream ``departures``): each depends on the path so far, so they are
-    the one input drawn day by day, and one call a day keeps that cost flat in camps.
+    camps: CampsPlan
+    sites: SitesPlan
+    routes: RoutesPlan
+    expected: PopulationPath  # every random input at its expected value
+    allocation: str  # proportional | equal_cover | priority
+    priority: tuple[int, ...]  # camps for the priority rule: those listed, then the rest in file order
+    unit_cost_usd: np.ndarray  # [commodity]
+    kg_per_unit: np.ndarray  # [commodity]
+    requirement_usd: np.ndarray  # [commodity]
+    tranches: tuple[tuple[int, int, float], ...]  # (day, commodity, USD), in the order they are paid
+    route_closures: tuple[tuple[int, int, tuple[int, ...], str], ...]  # (first day, days, routes, reason)
+    route_closed: np.ndarray  # [day, route] closures in force
+    route_land_day: np.ndarray  # [route, t] first day >= t the route is open (days: never)
+    w_closed: np.ndarray  # [day, wline] closures delaying supplier deliveries and donations at the warehouse
+    w_land_day: np.ndarray  # [wline, t]
+    line_closed: np.ndarray  # [day, line] the same at the camps (direct deliveries, donations)
+
+
+def disruption_reach(s: Scenario, sites: SitesPlan) -> tuple[list, np.ndarray, np.ndarray, np.ndarray]:
+    """Which routes, warehouse lines and camp lines each disruption closes, day by day.
+
+    ``routes:`` closes those routes; otherwise deliveries and donations of its commodities
+    (default all) at its sites (default every camp and warehouse) wait; with none of the
+    three keys it does both, everywhere.
     """
-    from campsim.plan.draw import stream
+    days = s.days
+    routes, camps, warehouses, commodities = list(s.routes), list(s.camps), list(s.warehouses), list(s.commodities)
+    route_closed = np.zeros((days, len(routes)), dtype=np.int64)
+    w_closed = np.zeros((days, len(sites.wline_warehouse)), dtype=np.int64)
+    line_closed = np.zeros((days, len(sites.line_camp)), dtype=np.int64)
+    closures = []
+    for d in s.disruptions:
+        first = d.start_day(s.start)
+        span = slice(max(first, 0), max(min(first + d.days, days), 0))
+        everything = d.routes is None and d.commodities is None and d.sites is None
+        hit_routes = list(range(len(routes))) if everything else [routes.index(r) for r in d.routes or []]
+        for r in sorted(set(hit_routes)):
+            route_closed[span, r] += 1
+        if hit_routes:
+            closures.append((first, d.days, tuple(hit_routes), d.reason))
+        if d.routes is None:
+            items = {commodities.index(c) for c in d.commodities} if d.commodities else set(range(len(commodities)))
+            where = set(d.sites) if d.sites else set(camps) | set(warehouses)
+            for j, (w, c) in enumerate(zip(sites.wline_warehouse, sites.wline_commodity, strict=True)):
+                if warehouses[w] in where and c in items:
+                    w_closed[span, j] += 1
+            for i, (k, c) in enumerate(zip(sites.line_camp, sites.line_commodity, strict=True)):
+                if camps[k] in where and c in items:
+                    line_closed[span, i] += 1
+    return closures, route_closed, w_closed, line_closed
 
-    own = np.stack(
-        [stream(seed, replication, f"arrivals/{name}").poisson(camps.arrival_means[:, k]) for k, name in
-         enumerate(camps.names)], axis=1,
-    ).astype(float)  # fmt: skip
-    extra = np.stack(
-        [stream(seed, replication, f"departures/data/{name}").poisson(camps.scheduled_departures[:, k]) for k, name
-         in enumerate(camps.names)], axis=1,
-    ).astype(float)  # fmt: skip
-    binomial = stream(seed, replication, "departures").binomial
-    rates = camps.departures_per_day
 
-    def leave(day: int, before: np.ndarray, _scheduled: np.ndarray) -> np.ndarray:
-        gone = binomial(before.astype(np.int64), rates).astype(float)
-        return gone + np.minimum(extra[day], before - gone)
+def compile_network(s: Scenario):
+    """Compile a validated network scenario: its camp lines as a Plan, the rest in ``plan.network``."""
+    from campsim.plan.arrays import Plan, land_days
+    from campsim.plan.compile import tranche_schedule
 
-    return population_path(camps, own, leave)
+    camps, sites, routes = compile_camps(s), compile_sites(s), compile_routes(s)
+    expected = population_path(camps, camps.arrival_means, expected_leave(camps))
+    requirements = network_requirements_usd(s, camps, sites, expected)
+    items = list(s.commodities.values())
+    camp_list = list(s.camps.values())
+    stocks = [camp_list[k].commodities[list(s.commodities)[c]] for k, c in zip(sites.line_camp, sites.line_commodity,
+                                                                              strict=True)]  # fmt: skip
+    specs = [items[c] for c in sites.line_commodity]
+    policies = [
+        st.rationing if st.rationing is not None else spec.rationing for st, spec in zip(stocks, specs, strict=True)
+    ]
+    width = len(stocks)
+    steps = max((len(p) for p in policies), default=0)
+    below, levels = np.full((width, steps), -np.inf), np.ones((width, steps))
+    for i, policy in enumerate(policies):
+        for k, (threshold, ration) in enumerate(sorted(((r.below_days_of_cover, r.ration) for r in policy),
+                                                       reverse=True)):  # fmt: skip
+            below[i, k], levels[i, k] = threshold, ration
+    rule = [st.ordering if st.ordering is not None else st.supply for st in stocks]
+    closures, route_closed, w_closed, line_closed = disruption_reach(s, sites)
+    names = list(s.camps)
+    listed = [names.index(c) for c in s.priority]
+    network = NetworkPlan(
+        camps=camps,
+        sites=sites,
+        routes=routes,
+        expected=expected,
+        allocation=s.allocation,
+        priority=tuple(listed + [k for k in range(len(names)) if k not in listed]),
+        unit_cost_usd=np.array([c.unit_cost_usd for c in items], dtype=float),
+        kg_per_unit=np.array([c.kg_per_unit for c in items], dtype=float),
+        requirement_usd=requirements,
+        tranches=tranche_schedule(s, requirements),
+        route_closures=tuple(closures),
+        route_closed=route_closed,
+        route_land_day=land_days(route_closed),
+        w_closed=w_closed,
+        w_land_day=land_days(w_closed),
+        line_closed=line_closed,
+    )
+    return Plan(
+        name=s.name,
+        start=s.start,
+        days=s.days,
+        seed=s.seed,
+        replications=s.replications,
+        deterministic=s.deterministic,
+        initial_people=int(camps.initial_people.sum()),
+        household_size=float("nan"),  # per camp: network.camps.household_size
+        departures_per_day=float("nan"),
+        arrival_means=camps.arrival_means.sum(axis=1),
+        scheduled_departures=camps.scheduled_departures.sum(axis=1),
+        expected_departures=expected.departures.sum(axis=1),
+        expected_population=expected.population.sum(axis=1),  # the network's total, as calibrate compares it
+        lines=tuple(
+            f"{names[k]}/{list(s.commodities)[c]}" for k, c in zip(sites.line_camp, sites.line_commodity, strict=True)
+        ),  # fmt: skip
+        units=tuple(spec.unit for spec in specs),
+        kits=np.array([spec.per_household for spec in specs], dtype=bool),
+        per_person_day=np.array([spec.per_person_day or 0.0 for spec in specs], dtype=float),
+        per_new_household=np.array([spec.per_new_household or 0.0 for spec in specs], dtype=float),
+        critical_per_person_day=np.array(
+            [np.nan if spec.critical_per_person_day is None else spec.critical_per_person_day for spec in specs]
+        ),  # fmt: skip
+        unit_cost_usd=np.array([spec.unit_cost_usd for spec in specs], dtype=float),
+        initial_stock=np.array([st.initial_stock for st in stocks], dtype=float),
+        capacity=np.array([np.inf if st.capacity is None else st.capacity for st in stocks]),
+        shelf_life_days=np.array([spec.shelf_life_days or 0 for spec in specs], dtype=np.int64),
+        ration_below_days=below,
+        ration_levels=levels,
+        ration_steps=tuple((below[:, k].copy(), levels[:, k].copy()) for k in range(steps)),
+        ordered=np.array([st.ordering is not None for st in stocks], dtype=bool),
+        review_every_days=np.array([0 if r is None else r.review_every_days for r in rule], dtype=np.int64),
+        order_up_to_days=np.array([0.0 if r is None else r.order_up_to_days for r in rule], dtype=float),
+        max_order=np.array(
+            [np.inf if st.ordering is None or st.ordering.max_order is None else st.ordering.max_order for st in stocks]
+        ),  # fmt: skip
+        lead_times=tuple(None if st.ordering is None else lead_time_plan(st.ordering.lead_time_days) for st in stocks),
+        requirement_usd=np.zeros(width),  # money is the commodity's: network.requirement_usd
+        tranches=(),
+        closures=(),
+        closed=line_closed,
+        land_day=land_days(line_closed),
+        donations=tuple(
+            (i, index, d.day_index(s.start), d.quantity)
+            for i, st in enumerate(stocks)
+            for index, d in enumerate(st.donations)
+        ),  # fmt: skip
+        network=network,
+    )

@@ -1,0 +1,183 @@
+"""A network's camps as arrays, and the population phase: overflow between camps, room limits.
+
+The population of every camp never depends on stocks, so its whole path is known before
+the engines run: from expected values (deterministic mode) or from draws.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from campsim.model import rules
+from campsim.model.scenario import Scenario
+from campsim.model.series import arrival_series
+
+
+@dataclass(frozen=True)
+class CampsPlan:
+    """The camps' people: one column per camp."""
+
+    names: tuple[str, ...]
+    order: tuple[int, ...]  # the population phase's order: a camp after every camp that overflows into it
+    initial_people: np.ndarray  # [camp]
+    household_size: np.ndarray  # [camp]
+    departures_per_day: np.ndarray  # [camp]
+    max_population: np.ndarray  # [camp] inf where unlimited
+    overflow_to: np.ndarray  # [camp] int, -1 where the overflow is turned away
+    arrival_means: np.ndarray  # [day, camp] the camp's own expected arrivals (people/day)
+    scheduled_departures: np.ndarray  # [day, camp] departures a population series schedules
+    locations: tuple[tuple[float, float] | None, ...]
+
+
+@dataclass(frozen=True)
+class PopulationPath:
+    """The population phase's outcome by day and camp (people)."""
+
+    own_arrivals: np.ndarray  # [day, camp] the camp's own arrivals, before any overflow
+    departures: np.ndarray  # [day, camp]
+    incoming: np.ndarray  # [day, camp] own arrivals + overflow sent to the camp
+    accepted: np.ndarray  # [day, camp] the camp's arrivals for every later step
+    overflow_in: np.ndarray  # [day, camp] everyone sent to the camp by others (kept or passed on)
+    overflow_out: np.ndarray  # [day, camp] everyone the camp sends on
+    turned_away: np.ndarray  # [day, camp]
+    population: np.ndarray  # [day, camp] P(d)
+
+
+def overflow_order(names: list[str], overflow_to: list[str | None]) -> tuple[int, ...]:
+    """Camps ordered so that a camp comes after every camp whose overflow_to leads to it; else file order.
+
+    The loader has refused cycles, so repeatedly taking the first camp (in file order) that
+    no unplaced camp overflows into always finds one.
+    """
+    index = {n: i for i, n in enumerate(names)}
+    feeds: dict[int, set[int]] = {i: set() for i in range(len(names))}  # camp -> camps that overflow into it
+    for i, target in enumerate(overflow_to):
+        if target is not None:
+            feeds[index[target]].add(i)
+    placed: list[int] = []
+    left = list(range(len(names)))
+    while left:
+        ready = next(i for i in left if not (feeds[i] & set(left)))
+        placed.append(ready)
+        left.remove(ready)
+    return tuple(placed)
+
+
+def population_path(camps: CampsPlan, own_arrivals: np.ndarray, leave) -> PopulationPath:
+    """Step the population phase over the horizon for given arrivals, camps in overflow order.
+
+    ``leave(day, before, scheduled)`` gives each camp's departures from P(d-1) (``before``,
+    [camp]) and its scheduled departures ([camp]): expected values, or draws. The arithmetic
+    is rules.admit and rules.population_today, as the engines step it.
+    """
+    days, width = own_arrivals.shape
+    out = {k: np.zeros((days, width)) for k in ("departures", "incoming", "accepted", "overflow_in", "overflow_out",
+                                                 "turned_away", "population")}  # fmt: skip
+    before = camps.initial_people.astype(float)
+    for day in range(days):
+        departures = leave(day, before, camps.scheduled_departures[day])
+        incoming = own_arrivals[day].astype(float)
+        sent = np.zeros(width)
+        accepted = np.zeros(width)
+        for c in camps.order:
+            incoming[c] = incoming[c] + sent[c]
+            accepted[c] = rules.admit(before[c], departures[c], incoming[c], camps.max_population[c])
+            rest = incoming[c] - accepted[c]
+            target = camps.overflow_to[c]
+            if target >= 0:
+                sent[target] = sent[target] + rest
+                out["overflow_out"][day, c] = rest
+            else:
+                out["turned_away"][day, c] = rest
+        out["overflow_in"][day] = sent
+        before = rules.population_today(before, accepted, departures)
+        out["departures"][day], out["incoming"][day], out["accepted"][day] = departures, incoming, accepted
+        out["population"][day] = before
+    return PopulationPath(own_arrivals=own_arrivals.astype(float), **out)
+
+
+def expected_leave(camps: CampsPlan):
+    """Expected departures: departures_per_day x P(d-1), plus the scheduled ones capped by the people left."""
+
+    def leave(day: int, before: np.ndarray, scheduled: np.ndarray) -> np.ndarray:
+        leaving = camps.departures_per_day * before
+        # the sum can round above P(d-1); capped, P(d) never falls below 0 (as for the single camp)
+        return np.minimum(leaving + np.minimum(scheduled, before - leaving), before)
+
+    return leave
+
+
+def compile_camps(s: Scenario) -> CampsPlan:
+    """The camps of a network scenario as arrays."""
+    names = list(s.camps)
+    days = s.days
+    means = np.zeros((days, len(names)))
+    scheduled = np.zeros((days, len(names)))
+    for c, camp in enumerate(s.camps.values()):
+        pop = camp.population
+        for comp in pop.arrivals:
+            if comp.rate is not None:
+                steps = sorted(((when - s.start).days, rate) for when, rate in comp.rate.items())
+                ends = [first for first, _ in steps[1:]] + [days]
+                for (first, rate), end in zip(steps, ends, strict=True):
+                    means[max(first, 0) : max(min(end, days), 0), c] += rate
+            elif comp.surge is not None:
+                first = (comp.surge.start - s.start).days
+                means[first : min(first + comp.surge.days, days), c] += comp.surge.total / comp.surge.days
+            elif comp.data is not None:
+                series = arrival_series(comp.data, pop.household_size)
+                for when, count in series.arrivals.items():
+                    if 0 <= (when - s.start).days < days:
+                        means[(when - s.start).days, c] += count
+                for when, count in series.departures.items():
+                    if 0 <= (when - s.start).days < days:
+                        scheduled[(when - s.start).days, c] += count
+    camps = list(s.camps.values())
+    return CampsPlan(
+        names=tuple(names),
+        order=overflow_order(names, [c.population.overflow_to for c in camps]),
+        initial_people=np.array([c.population.initial for c in camps], dtype=float),
+        household_size=np.array([c.population.household_size for c in camps], dtype=float),
+        departures_per_day=np.array([c.population.departures_per_day for c in camps], dtype=float),
+        max_population=np.array(
+            [np.inf if c.population.max_population is None else c.population.max_population for c in camps]
+        ),
+        overflow_to=np.array(
+            [-1 if c.population.overflow_to is None else names.index(c.population.overflow_to) for c in camps],
+            dtype=np.int64,
+        ),
+        arrival_means=means,
+        scheduled_departures=scheduled,
+        locations=tuple(None if c.location is None else (c.location[0], c.location[1]) for c in camps),
+    )
+
+
+def drawn_population(camps: CampsPlan, seed: int, replication: int) -> PopulationPath:
+    """One replication's population path, drawn from named streams.
+
+    Each camp's own arrivals are one Poisson draw a day of its summed mean (stream
+    ``arrivals/<camp>``), and its scheduled departures one Poisson draw a day (stream
+    ``departures/data/<camp>``). Departures from P(d-1) are one Binomial call a day for all
+    camps together (stream ``departures``): each depends on the path so far, so they are
+    the one input drawn day by day, and one call a day keeps that cost flat in camps.
+    """
+    from campsim.plan.draw import stream
+
+    own = np.stack(
+        [stream(seed, replication, f"arrivals/{name}").poisson(camps.arrival_means[:, k]) for k, name in
+         enumerate(camps.names)], axis=1,
+    ).astype(float)  # fmt: skip
+    extra = np.stack(
+        [stream(seed, replication, f"departures/data/{name}").poisson(camps.scheduled_departures[:, k]) for k, name
+         in enumerate(camps.names)], axis=1,
+    ).astype(float)  # fmt: skip
+    binomial = stream(seed, replication, "departures").binomial
+    rates = camps.departures_per_day
+
+    def leave(day: int, before: np.ndarray, _scheduled: np.ndarray) -> np.ndarray:
+        gone = binomial(before.astype(np.int64), rates).astype(float)
+        return gone + np.minimum(extra[day], before - gone)
+
+    return population_path(camps, own, leave)
