@@ -261,6 +261,12 @@ class BatchModel:
             for landing_day in np.unique(lands[rows]).tolist():
                 self.landing_lines[landing_day].add(i)
 
+    def dispatch(self, day: int) -> None:
+        """A single camp has no warehouse to dispatch from."""
+
+    def restock(self, day: int) -> None:
+        """A single camp has no warehouse to restock."""
+
     def record(self, day: int) -> None:
         self.daily["stock"][day] = self.total
         self.daily["pipeline"][day] = self.pipeline

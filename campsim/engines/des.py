@@ -193,14 +193,14 @@ class CampModel:
     def distribution(self, tick: int):
         """Each day every line is handed out against need, rationed by days of cover."""
         plan = self.plan
-        size = plan.household_size
         rows = self.rows
         per_person_day, per_new_household, kits = plan.per_person_day, plan.per_new_household, plan.kits
         steps = plan.ration_steps
         batches = self.batches
         for day in range(self.days):
             yield self.clock(day, tick)
-            new_need = rules.new_need(self.people, self.arrivals[day], size, per_person_day, per_new_household)
+            people, arrivals, size = self.need_inputs(day)
+            new_need = rules.new_need(people, arrivals, size, per_person_day, per_new_household)
             need = new_need + self.backlog
             stock = self.total
             cover = stock / need
@@ -230,6 +230,10 @@ class CampModel:
                     elif self.broken[i] and not broken_now[i]:
                         self.log(day, "restock", i, float(stock[i]))
                 self.level, self.broken = levels_now, broken_now
+
+    def need_inputs(self, day: int):
+        """(people, arrivals, household size) that today's needs are for: the camp's, for every line."""
+        return self.people, self.arrivals[day], self.plan.household_size
 
     def spoilage(self, tick: int):
         """Stock past its shelf life at the end of the day is thrown away."""
@@ -291,6 +295,16 @@ class CampModel:
                 lead = self.lead_times[day][i]
                 self.log(day, "order", i, q, usd, note=f"lead time {lead} days")
                 self.ship(i, day + lead, q, day)
+
+    def dispatch(self, tick: int):
+        """A single camp has no warehouse to dispatch from (see engines/network.py)."""
+        return
+        yield
+
+    def restock(self, tick: int):
+        """A single camp has no warehouse to restock (see engines/network.py)."""
+        return
+        yield
 
     def record(self, tick: int):
         """End-of-day stock, pipeline and balance."""

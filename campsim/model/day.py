@@ -43,6 +43,8 @@ PHASES = (
     ),
     Phase("spoilage", 4, "stock past its shelf life at the end of the day is thrown away"),
     Phase("review", 4, "on review days, order up to the target, capped by capacity, max_order and the balance"),
+    Phase("dispatch", 4, "a network's warehouses share their stock among the day's requests and load the trucks"),
+    Phase("restock", 4, "a network's warehouses order up to their camps' demand from suppliers"),
     Phase("record", 4, "end-of-day stock, pipeline and balance"),
 )
 PHASE_NAMES = tuple(p.name for p in PHASES)

@@ -41,6 +41,7 @@ class EventRow:
     quantity: float | None = None
     cost_usd: float | None = None
     note: str = ""
+    site: str = ""  # a network's camp or warehouse (empty for the single camp)
 
 
 @dataclass
