@@ -170,8 +170,9 @@ class CampModel:
                 kept_d, overflow_d = rules.shelve(quantity, self.total, capacity)
                 self._shelve(day, donating, quantity, kept_d, overflow_d)
             for i in arriving:  # the event log, line by line as things reached the shelf
+                kind, words = self.arrival_words(i)
                 for ordered_on, quantity in self.at_gate[i]:
-                    self.log(day, "delivery", i, quantity, note=f"ordered on day {ordered_on}")
+                    self.log(day, kind, i, quantity, note=f"{words} {ordered_on}")
                 if delivering[i] and overflow[i] > 0:
                     self.log(day, "overflow", i, float(overflow[i]), note="deliveries above capacity")
                 for _, quantity in self.donated[i]:
@@ -230,6 +231,14 @@ class CampModel:
                     elif self.broken[i] and not broken_now[i]:
                         self.log(day, "restock", i, float(stock[i]))
                 self.level, self.broken = levels_now, broken_now
+
+    def arrival_words(self, line: int) -> tuple[str, str]:
+        """The event kind of what reaches a line's gate, and how its note dates it."""
+        return "delivery", "ordered on day"
+
+    def is_closed(self, line: int) -> bool:
+        """Whether deliveries and donations to a line must wait at the gate now."""
+        return self.closures[line] > 0
 
     def need_inputs(self, day: int):
         """(people, arrivals, household size) that today's needs are for: the camp's, for every line."""
@@ -334,7 +343,7 @@ class CampModel:
         arrival.callbacks.append(lambda _event: self._at_gate(line, ordered_on, quantity))
 
     def _at_gate(self, line: int, ordered_on: int, quantity: float) -> None:
-        if self.closures[line]:  # the route is closed: try again tomorrow
+        if self.is_closed(line):  # the route is closed: try again tomorrow
             self.env.timeout(TICKS_PER_DAY).callbacks.append(lambda _event: self._at_gate(line, ordered_on, quantity))
         else:
             self.at_gate[line].append((ordered_on, quantity))
@@ -342,7 +351,7 @@ class CampModel:
     def donation(self, line: int, index: int, day_due: int, quantity: float):
         """A free delivery: reaches the gate on its day, or the first open day after it."""
         yield self.until(day_due, GATE_TICK)
-        while self.closures[line]:
+        while self.is_closed(line):
             yield self.env.timeout(TICKS_PER_DAY)
         self.donated[line].append((index, quantity))
 

@@ -71,3 +71,27 @@ class RunArrays:
     def line(self, name: str, line: int) -> np.ndarray:
         """One line's daily field as a [day, replication] view."""
         return self.daily[name][:, line, :]
+
+
+@dataclass
+class NetworkArrays(RunArrays):
+    """A network run: the camp lines as RunArrays (lines = camp x commodity), and the rest.
+
+    Attributes:
+        camp_population: own_arrivals, accepted, departures, overflow_in, overflow_out,
+            turned_away, population -> [day, camp, replication].
+        warehouses: field -> [day, warehouse line, replication] (stock, pipeline, received,
+            overflow, requested, dispatched, ordered, spent, balance, short).
+        route_kg: [day, route, replication] kg shipped; route_at_capacity: 1 on days at capacity.
+        money, funds: [day, commodity, replication] the network balance and tranches received.
+        end_warehouse_pipeline: [warehouse line, replication] supplier orders not received.
+    """
+
+    camp_population: dict[str, np.ndarray] = field(default_factory=dict)
+    warehouses: dict[str, np.ndarray] = field(default_factory=dict)
+    route_kg: np.ndarray | None = None
+    route_at_capacity: np.ndarray | None = None
+    money: np.ndarray | None = None
+    funds: np.ndarray | None = None
+    end_warehouse_pipeline: np.ndarray | None = None
+

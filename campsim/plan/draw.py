@@ -182,3 +182,62 @@ def draw(plan: Plan, seed: int | None = None, first: int = 0, stop: int = 1) -> 
         while len(_DRAWN) > DRAWN_ENTRIES:
             _DRAWN.popitem(last=False)
     return drawn
+
+
+@dataclass(frozen=True)
+class NetworkDraws(Draws):
+    """A network's random inputs: each replication's population path, and lead and transit times.
+
+    ``arrivals``, ``departures`` are the network's totals by day; ``lead_times_days`` are the
+    camp lines' (direct orders).
+    """
+
+    paths: tuple = ()  # one plan.camps.PopulationPath per replication
+    w_lead_times_days: np.ndarray | None = None  # [day, warehouse line, rep]
+    transit_days: np.ndarray | None = None  # [day, route, rep]
+
+
+def draw_network(plan: Plan, seed: int | None = None, first: int = 0, stop: int = 1) -> NetworkDraws:
+    """The random inputs of replications first..stop-1 of a network plan (named streams, see module doc).
+
+    Streams: ``arrivals/<camp>``, ``departures`` (all camps, one Binomial call a day),
+    ``departures/data/<camp>``, ``lead_time/<camp>/<commodity>`` (direct orders),
+    ``lead_time/<warehouse>/<commodity>`` and ``transit/<route>``; deterministic mode takes
+    the expected path and each distribution's mean rounded up.
+    """
+    from campsim.plan.camps import drawn_population
+
+    seed = plan.seed if seed is None else seed
+    net = plan.network
+    sites, routes = net.sites, net.routes
+    camp_names, items = net.camps.names, sites.commodities
+    w_names = [f"{sites.warehouses[w]}/{items[c]}" for w, c in zip(sites.wline_warehouse, sites.wline_commodity,
+                                                                    strict=True)]  # fmt: skip
+    line_names = [f"{camp_names[k]}/{items[c]}" for k, c in zip(sites.line_camp, sites.line_commodity, strict=True)]
+
+    def times(leads, names, replication) -> np.ndarray:
+        out = np.zeros((plan.days, len(leads)), dtype=np.int64)
+        for i, lead in enumerate(leads):
+            if lead is None:
+                continue
+            if plan.deterministic:
+                out[:, i] = lead.mean_days
+            else:
+                out[:, i] = draw_lead_times(lead, stream(seed, replication, names[i]), plan.days)
+        return out
+
+    paths, lines, wlines, transit = [], [], [], []
+    for r in range(first, stop):
+        paths.append(net.expected if plan.deterministic else drawn_population(net.camps, seed, r))
+        lines.append(times(plan.lead_times, [f"lead_time/{n}" for n in line_names], r))
+        wlines.append(times(sites.w_lead_times, [f"lead_time/{n}" for n in w_names], r))
+        transit.append(times(routes.transit, [f"transit/{n}" for n in routes.names], r))
+    return NetworkDraws(
+        first=first,
+        arrivals=np.stack([p.accepted.sum(axis=1) for p in paths], axis=1),
+        departures=np.stack([p.departures.sum(axis=1) for p in paths], axis=1),
+        lead_times_days=np.stack(lines, axis=2),
+        paths=tuple(paths),
+        w_lead_times_days=np.stack(wlines, axis=2),
+        transit_days=np.stack(transit, axis=2),
+    )

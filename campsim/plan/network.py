@@ -182,7 +182,7 @@ class NetworkPlan:
     kg_per_unit: np.ndarray  # [commodity]
     requirement_usd: np.ndarray  # [commodity]
     tranches: tuple[tuple[int, int, float], ...]  # (day, commodity, USD), in the order they are paid
-    route_closures: tuple[tuple[int, int, tuple[int, ...], str], ...]  # (first day, days, routes, reason)
+    closures: tuple[tuple, ...]  # (first day, days, routes, warehouse lines, camp lines, reason)
     route_closed: np.ndarray  # [day, route] closures in force
     route_land_day: np.ndarray  # [route, t] first day >= t the route is open (days: never)
     w_closed: np.ndarray  # [day, wline] closures delaying supplier deliveries and donations at the warehouse
@@ -210,17 +210,19 @@ def disruption_reach(s: Scenario, sites: SitesPlan) -> tuple[list, np.ndarray, n
         hit_routes = list(range(len(routes))) if everything else [routes.index(r) for r in d.routes or []]
         for r in sorted(set(hit_routes)):
             route_closed[span, r] += 1
-        if hit_routes:
-            closures.append((first, d.days, tuple(hit_routes), d.reason))
+        hit_wlines, hit_lines = [], []
         if d.routes is None:
             items = {commodities.index(c) for c in d.commodities} if d.commodities else set(range(len(commodities)))
             where = set(d.sites) if d.sites else set(camps) | set(warehouses)
             for j, (w, c) in enumerate(zip(sites.wline_warehouse, sites.wline_commodity, strict=True)):
                 if warehouses[w] in where and c in items:
                     w_closed[span, j] += 1
+                    hit_wlines.append(j)
             for i, (k, c) in enumerate(zip(sites.line_camp, sites.line_commodity, strict=True)):
                 if camps[k] in where and c in items:
                     line_closed[span, i] += 1
+                    hit_lines.append(i)
+        closures.append((first, d.days, tuple(hit_routes), tuple(hit_wlines), tuple(hit_lines), d.reason))
     return closures, route_closed, w_closed, line_closed
 
 
@@ -262,7 +264,7 @@ def compile_network(s: Scenario):
         kg_per_unit=np.array([c.kg_per_unit for c in items], dtype=float),
         requirement_usd=requirements,
         tranches=tranche_schedule(s, requirements),
-        route_closures=tuple(closures),
+        closures=tuple(closures),
         route_closed=route_closed,
         route_land_day=land_days(route_closed),
         w_closed=w_closed,
