@@ -13,7 +13,17 @@ from hypothesis import settings
 import campsim
 
 ROOT = Path(__file__).resolve().parent.parent
-SCENARIOS = sorted((ROOT / "scenarios").glob("*.yaml"))
+ALL_SCENARIOS = sorted((ROOT / "scenarios").glob("*.yaml"))
+
+
+def _is_network(path: Path) -> bool:
+    import yaml
+
+    return "camps" in (yaml.safe_load(path.read_text()) or {})
+
+
+SCENARIOS = [p for p in ALL_SCENARIOS if not _is_network(p)]  # single camps
+NETWORK_SCENARIOS = [p for p in ALL_SCENARIOS if _is_network(p)]
 
 
 def draw_one(s: campsim.Scenario, seed: int | None = None, replication: int = 0):

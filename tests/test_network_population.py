@@ -125,36 +125,3 @@ def test_a_commodity_is_required_for_the_camps_that_take_it_only():
     need = network_requirements_usd(s, camps, compile_sites(s), path)
     # food: (100 + 50) people x 10 days x 1 ration x US$0.5; water: 50 x 10 x 15 L x US$0.01
     assert need.tolist() == [750.0, 75.0]
-
-
-def test_a_network_is_refused_by_the_single_camp_compiler_with_one_clear_line():
-    import pytest
-
-    import campsim
-    from campsim.cli import main
-    from campsim.plan.compile import compile
-    from tests.conftest import ROOT
-
-    path = ROOT / "tests" / "data" / "network_small.yaml"
-    with pytest.raises(campsim.ScenarioError, match="cannot simulate it yet"):
-        compile(campsim.load_scenario(path))
-    assert main(["run", str(path), "--out", "/nonexistent-never-written", "-q"]) == 2
-
-
-def test_drawn_network_population_reproduces_and_has_the_right_means():
-    from campsim.plan.network import drawn_population
-
-    plan = camps(max_population=[np.inf, np.inf], overflow_to=[-1, -1], initial=[10000, 5000], rate=(0.01, 0.0))
-    days = 2000
-    plan = CampsPlan(**{**plan.__dict__, "arrival_means": np.tile([100.0, 20.0], (days, 1)),
-                        "scheduled_departures": np.zeros((days, 2))})  # fmt: skip
-    a, b, other = drawn_population(plan, 7, 0), drawn_population(plan, 7, 0), drawn_population(plan, 7, 1)
-    assert np.array_equal(a.population, b.population) and not np.array_equal(a.population, other.population)
-    # Poisson(100) and Poisson(20) a day: means within 4 standard errors
-    assert abs(a.own_arrivals[:, 0].mean() - 100) < 4 * (100 / days) ** 0.5
-    assert abs(a.own_arrivals[:, 1].mean() - 20) < 4 * (20 / days) ** 0.5
-    # Binomial(P(d-1), 1%) departures: 1% of the people of the day before, in total
-    before = np.concatenate(([10000.0], a.population[:-1, 0]))
-    assert abs(a.departures[:, 0].sum() / before.sum() - 0.01) < 0.0005
-    assert not a.departures[:, 1].any()  # no rate, no scheduled departures
-    assert (a.own_arrivals == np.round(a.own_arrivals)).all() and (a.population >= 0).all()

@@ -46,6 +46,7 @@ class NetworkModel(CampModel):
         self.w_daily = {f: np.zeros((days, width_w)) for f in WAREHOUSE_FIELDS}
         self.route_kg = np.zeros((days, len(net.routes.names)))
         self.route_full = np.zeros((days, len(net.routes.names)))
+        self.shipped_in = np.zeros((days, len(sites.line_camp)))  # shipments reaching each camp line, by day
         self.money_daily = np.zeros((days, width_c))
         self.funds_daily = np.zeros((days, width_c))
         super().__init__(plan, draws, replication)
@@ -101,6 +102,7 @@ class NetworkModel(CampModel):
             money=self.money_daily[reps],
             funds=self.funds_daily[reps],
             end_warehouse_pipeline=self.w_pipeline.copy()[:, None],
+            shipped_in=self.shipped_in[reps],
         )
 
     # --- the day's phases, where a network differs from the single camp ----------------------
@@ -293,6 +295,7 @@ class NetworkModel(CampModel):
                 note = f"{self.net.routes.names[route]}, arrives day {lands}"
                 self.site_log(day, "dispatch", sites.warehouses[w], self.commodity_of[i], quantity, note=note)
                 if lands < self.days:
+                    self.shipped_in[lands, i] += quantity
                     arrival = self.env.timeout(lands * TICKS_PER_DAY + GATE_TICK - self.env.now)
                     arrival.callbacks.append(lambda _e, i=i, q=quantity, d=day: self.at_gate[i].append((d, q)))
 
@@ -366,8 +369,8 @@ class NetworkModel(CampModel):
             name = self.net.routes.names[r]
             self.events.append(EventRow(first, "route_closed", "", note=f"{reason} ({length} days)", site=name))
         for j in wlines:
-            self.site_log(first, "disruption", sites.warehouses[sites.wline_warehouse[j]], int(sites.wline_commodity[j]),
-                          note=reason)  # fmt: skip
+            site = sites.warehouses[sites.wline_warehouse[j]]
+            self.site_log(first, "disruption", site, int(sites.wline_commodity[j]), note=reason)
         for i in lines:
             self.log(first, "disruption", i, note=reason)
 

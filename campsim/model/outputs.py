@@ -94,4 +94,5 @@ class NetworkArrays(RunArrays):
     money: np.ndarray | None = None
     funds: np.ndarray | None = None
     end_warehouse_pipeline: np.ndarray | None = None
+    shipped_in: np.ndarray | None = None  # [day, camp line, replication] shipments received (transfers, not inflow)
 

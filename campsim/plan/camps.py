@@ -13,6 +13,7 @@ import numpy as np
 from campsim.model import rules
 from campsim.model.scenario import Scenario
 from campsim.model.series import arrival_series
+from campsim.plan.streams import stream
 
 
 @dataclass(frozen=True)
@@ -163,8 +164,6 @@ def drawn_population(camps: CampsPlan, seed: int, replication: int) -> Populatio
     camps together (stream ``departures``): each depends on the path so far, so they are
     the one input drawn day by day, and one call a day keeps that cost flat in camps.
     """
-    from campsim.plan.draw import stream
-
     own = np.stack(
         [stream(seed, replication, f"arrivals/{name}").poisson(camps.arrival_means[:, k]) for k, name in
          enumerate(camps.names)], axis=1,

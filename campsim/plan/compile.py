@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from campsim.model import rules, standards
-from campsim.model.errors import ScenarioError
+from campsim.model import rules
 from campsim.model.scenario import Scenario
 from campsim.model.series import arrival_series
 from campsim.plan.arrays import Closure, LeadTimePlan, Plan, land_days, lead_time_plan
+from campsim.plan.money import tranche_schedule
 
-__all__ = ["Closure", "LeadTimePlan", "Plan", "compile", "land_days", "lead_time_plan"]
+__all__ = ["Closure", "LeadTimePlan", "Plan", "compile", "land_days", "lead_time_plan", "tranche_schedule"]
 
 
 def arrival_means(s: Scenario) -> np.ndarray:
@@ -92,39 +92,12 @@ def requirements_usd(s: Scenario, arrivals: np.ndarray, population: np.ndarray) 
     return np.array(out, dtype=float)
 
 
-def tranche_schedule(s: Scenario, requirements: np.ndarray) -> tuple[tuple[int, int, float], ...]:
-    """(day, line, USD) of every line's tranches, in the order the engines pay them.
-
-    Each line gets funded_fraction x requirement, spread by the disbursement schedule;
-    tranches of 0 and those outside the horizon are left out.
-    """
-    out = []
-    plan = s.funding.disbursement
-    for line, name in enumerate(s.commodities):
-        total = s.funded_fraction(name) * float(requirements[line])
-        if plan.mode == "upfront":
-            paid = [(0, total)]
-        elif plan.mode == "monthly":
-            days = list(range(0, s.days, standards.MONTHLY_TRANCHE_INTERVAL_DAYS))
-            paid = [(d, total / len(days)) for d in days]
-        else:
-            paid = [(t.day_index(s.start), t.share * total) for t in plan.tranches]
-        out += [(day, line, amount) for day, amount in paid if amount > 0 and 0 <= day < s.days]
-    return tuple(sorted(out))
-
-
 def compile(s: Scenario) -> Plan:  # noqa: A001  (the verb the architecture names)
-    """Compile a validated single-camp scenario into a Plan.
-
-    Raises:
-        ScenarioError: a network scenario (``camps:``): it validates, but its engines are not built yet.
-    """
+    """Compile a validated scenario into a Plan (a network's: see plan/network.py)."""
     if s.is_network:
-        where = "" if s.source is None else f"{s.source}: "
-        raise ScenarioError(
-            f"{where}a camp network (camps:) validates, but this version of campsim cannot simulate it yet: "
-            "the network engines are being built (see docs/semantics.md, Camp networks)"
-        )
+        from campsim.plan.network import compile_network  # a network's camp lines are a Plan too
+
+        return compile_network(s)
     names = list(s.commodities)
     specs = list(s.commodities.values())
     width = len(specs)

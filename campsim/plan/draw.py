@@ -21,7 +21,6 @@ from __future__ import annotations
 import hashlib
 import math
 import threading
-import zlib
 from collections import OrderedDict
 from dataclasses import dataclass
 
@@ -29,6 +28,7 @@ import numpy as np
 
 from campsim.model import standards
 from campsim.plan.compile import LeadTimePlan, Plan
+from campsim.plan.streams import stream
 
 
 @dataclass(frozen=True)
@@ -43,12 +43,6 @@ class Draws:
     @property
     def replications(self) -> int:
         return self.arrivals.shape[1]
-
-
-def stream(seed: int, replication: int, name: str) -> np.random.Generator:
-    """The named random stream of one replication."""
-    seq = np.random.SeedSequence(seed, spawn_key=(replication, zlib.crc32(name.encode())))
-    return np.random.Generator(np.random.PCG64(seq))
 
 
 def draw_lead_times(lead: LeadTimePlan, rng: np.random.Generator, n: int) -> np.ndarray:

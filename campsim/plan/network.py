@@ -229,7 +229,7 @@ def disruption_reach(s: Scenario, sites: SitesPlan) -> tuple[list, np.ndarray, n
 def compile_network(s: Scenario):
     """Compile a validated network scenario: its camp lines as a Plan, the rest in ``plan.network``."""
     from campsim.plan.arrays import Plan, land_days
-    from campsim.plan.compile import tranche_schedule
+    from campsim.plan.money import tranche_schedule
 
     camps, sites, routes = compile_camps(s), compile_sites(s), compile_routes(s)
     expected = population_path(camps, camps.arrival_means, expected_leave(camps))

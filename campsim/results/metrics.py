@@ -94,14 +94,19 @@ def first_days(mask: np.ndarray) -> list[int | None]:
     return [int(f) if any_ else None for f, any_ in zip(first.tolist(), mask.any(axis=0).tolist(), strict=True)]
 
 
-def commodity_metrics(plan: Plan, line: int, arrays: RunArrays, dates: np.ndarray) -> list[dict[str, Any]]:
+def commodity_metrics(
+    plan: Plan, line: int, arrays: RunArrays, dates: np.ndarray, population: np.ndarray | None = None,
+    household_size: float | None = None,
+) -> list[dict[str, Any]]:  # fmt: skip
     """The summary.json metrics of one line, one dict per replication (see docs/semantics.md).
 
     Arrays are day-major, [day, replication], whichever engine made them; ``dates`` are
     the ISO dates of the plan's days. Keys come in no particular order (summary.py orders them).
+    A network's camp line passes its camp's ``population`` and ``household_size``.
     """
     d = {name: arrays.line(name, line) for name in arrays.daily}
-    population = arrays.population
+    population = arrays.population if population is None else population
+    household_size = plan.household_size if household_size is None else household_size
     kits = bool(plan.kits[line])
     unit_cost = float(plan.unit_cost_usd[line])
     critical = float(plan.critical_per_person_day[line])
@@ -115,7 +120,7 @@ def commodity_metrics(plan: Plan, line: int, arrays: RunArrays, dates: np.ndarra
         shortfall = d["shortfall"][-1]  # the backlog still owed at the end
         kits_per_household = float(plan.per_new_household[line])
         households_waiting = d["shortfall"] / kits_per_household if kits_per_household else 0 * need
-        people_short = households_waiting * plan.household_size
+        people_short = households_waiting * household_size
         person_days = day_sums(people_short)
     else:
         need_total = day_sums(need)

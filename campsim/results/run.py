@@ -43,3 +43,11 @@ class ReplicatedResult(SimulationResult):
 
     daily_quantiles: pd.DataFrame | None = None
     p_shortage_by_date: pd.DataFrame | None = None
+
+
+@dataclass
+class NetworkResult(SimulationResult):
+    """One run of a camp network: daily (with camp), warehouses and events (with site) tables."""
+
+    warehouses: pd.DataFrame | None = None
+

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from campsim.engines import des
+from campsim.model.errors import ScenarioError
 from campsim.model.scenario import Scenario
 from campsim.plan.compile import Plan, compile
 from campsim.plan.draw import draw
 from campsim.results.aggregate import DAILY_ORDER, aggregate, daily_quantiles, days_of_first, p_shortage_by_date
-from campsim.results.run import ReplicatedResult, SimulationResult, commodities_of
+from campsim.results.run import NetworkResult, ReplicatedResult, SimulationResult, commodities_of
 from campsim.results.summary import summarize
 from campsim.results.tables import daily_frame, events_frame, first_shortage_frame, quantile_frame
 from campsim.runs.replicate import Sample, samples_of
@@ -35,6 +36,8 @@ def simulate(
     """
     seed = scenario.seed if seed is None else seed
     plan = compile(scenario) if plan is None else plan
+    if plan.network is not None:
+        return simulate_network_run(scenario, plan, seed, replication)
     raw = des.simulate(plan, draw(plan, seed, replication, replication + 1))
     return SimulationResult(
         scenario=scenario,
@@ -44,6 +47,30 @@ def simulate(
         events=events_frame(plan, raw),
         raw=raw,
         plan=plan,
+    )
+
+
+def simulate_network_run(scenario: Scenario, plan: Plan, seed: int, replication: int = 0) -> NetworkResult:
+    """One replication of a camp network through the SimPy network engine."""
+    from campsim.engines.network import simulate_network
+    from campsim.plan.draw import draw_network
+    from campsim.results.network import (
+        network_daily_frame,
+        network_events_frame,
+        summarize_network,
+        warehouses_frame,
+    )
+
+    raw = simulate_network(plan, draw_network(plan, seed, replication, replication + 1))
+    return NetworkResult(
+        scenario=scenario,
+        seed=seed,
+        summary=summarize_network(plan, raw, seed)[0],
+        daily=network_daily_frame(plan, raw, replication),
+        events=network_events_frame(plan, raw),
+        raw=raw,
+        plan=plan,
+        warehouses=warehouses_frame(plan, raw, replication),
     )
 
 
@@ -69,6 +96,11 @@ def run_replications(
 
     seed = scenario.seed if seed is None else seed
     n = scenario.replications if replications is None else replications
+    if scenario.is_network and n > 1:
+        raise ScenarioError(
+            f"{scenario.source or scenario.name}: replications of a camp network need the network batch engine, "
+            "which is not built yet; run one replication (the SimPy network engine)"
+        )
     first = simulate(scenario, seed=seed)
     if progress is not None:
         progress(1)

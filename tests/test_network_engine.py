@@ -1,0 +1,153 @@
+"""The SimPy network engine: against the single camp, against hand arithmetic, and its books."""
+
+from __future__ import annotations
+
+import copy
+import json
+
+import numpy as np
+import pytest
+import yaml
+
+import campsim
+from campsim.cli import main
+from tests.conftest import ROOT, SCENARIOS
+
+NETWORK = ROOT / "tests" / "data" / "network_small.yaml"
+
+
+def as_network_of_one(path) -> dict:
+    """The single-camp file rewritten as a network of one camp whose every commodity is ordered directly."""
+    data = yaml.safe_load(path.read_text())
+    camp: dict = {"population": data.pop("population"), "commodities": {}}
+    for name, item in data["commodities"].items():
+        site = {k: item.pop(k) for k in ("initial_stock", "capacity", "ordering", "donations") if k in item}
+        camp["commodities"][name] = site
+    data["camps"] = {"ramadi": camp}
+    return data
+
+
+@pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)
+def test_a_network_of_one_directly_ordering_camp_is_the_single_camp(path):
+    single = yaml.safe_load(path.read_text())
+    single["deterministic"] = True
+    network = as_network_of_one(path)
+    network["deterministic"] = True
+    one = campsim.simulate(campsim.scenario_from_dict(single, base_dir=path.parent))
+    net = campsim.simulate(campsim.scenario_from_dict(network, base_dir=path.parent))
+    for field in ("need", "distributed", "shortfall", "stock", "pipeline", "received", "ordered", "spent", "balance",
+                  "ration_level", "days_of_cover"):  # fmt: skip
+        np.testing.assert_array_equal(one.raw.daily[field], net.raw.daily[field], err_msg=field)
+    camp = net.summary["camps"]["ramadi"]["commodities"]
+    for name, c in one.summary["commodities"].items():
+        for key in ("need", "distributed", "shortfall", "shortfall_person_days", "shortage_days", "first_shortage_date",
+                    "min_ration", "end_stock", "ration_cut_days", "pipeline_break_days"):  # fmt: skip
+            assert camp[name][key] == c[key], (name, key)
+            assert net.summary["commodities"][name][key] == c[key], (name, key)
+        for key in ("requirement_usd", "received_usd", "spent_usd", "balance_usd"):
+            assert net.summary["commodities"][name][key] == pytest.approx(c[key], rel=1e-12), (name, key)
+
+
+def books(summary: dict) -> None:
+    """Stock and money balance per commodity, network-wide and at every site; sums over camps hold."""
+    for name, c in summary["commodities"].items():
+        scale = max(1.0, c["initial_stock"] + c["received"])
+        out = c["distributed"] + c["spoiled"] + c["overflow"] + c["end_stock"] + c["end_in_transit"]
+        assert c["initial_stock"] + c["received"] == pytest.approx(out, abs=1e-9 * scale), name
+        assert c["received_usd"] == pytest.approx(c["spent_usd"] + c["balance_usd"], abs=1e-6), name
+        camps = [site["commodities"][name] for site in summary["camps"].values() if name in site["commodities"]]
+        for key in ("need", "distributed", "shortfall", "shortfall_person_days", "unmet_cost_usd"):
+            assert sum(x[key] for x in camps) == pytest.approx(c[key], rel=1e-12), (name, key)
+    for site in summary["warehouses"].values():
+        for name, w in site["commodities"].items():
+            assert w["initial_stock"] + w["received"] == pytest.approx(
+                w["dispatched"] + w["overflow"] + w["end_stock"], abs=1e-6
+            ), name
+
+
+@pytest.mark.parametrize("seed", [1, 2017])
+@pytest.mark.parametrize("allocation", ["proportional", "equal_cover", "priority"])
+def test_the_example_network_balances_its_books(seed, allocation):
+    s = campsim.load_scenario(NETWORK, [f"allocation={allocation}"])
+    result = campsim.simulate(s, seed=seed)
+    books(result.summary)
+    assert (result.daily["stock"] >= 0).all() and (result.warehouses["stock"] >= 0).all()
+    caps = {name: r["capacity_kg_per_day"] for name, r in yaml.safe_load(NETWORK.read_text())["routes"].items()
+            if "capacity_kg_per_day" in r}  # fmt: skip
+    kg = result.raw.route_kg[:, :, 0]
+    for i, name in enumerate(result.plan.network.routes.names):
+        if name in caps:
+            assert (kg[:, i] <= caps[name] * (1 + 1e-12)).all()
+
+
+def small(**changes) -> campsim.Scenario:
+    """One hub, three camps of 100 people needing 1 unit a day each, hand-checkable (deterministic)."""
+    data = {
+        "name": "hand network", "start": "2017-10-01", "days": 6, "deterministic": True,
+        "commodities": {"food": {"per_person_day": 1, "unit_cost_usd": 1, "kg_per_unit": 1}},
+        "warehouses": {"hub": {"commodities": {"food": {"initial_stock": 900}}}},
+        "camps": {
+            name: {"population": {"initial": 100},
+                   "commodities": {"food": {"initial_stock": 0, "supply": {"from": "hub", "order_up_to_days": days}}}}
+            for name, days in (("a", 6), ("b", 3), ("c", 3))
+        },
+        "routes": {f"hub-{n}": {"from": "hub", "to": n} for n in ("a", "b", "c")},
+    }  # fmt: skip
+    for key, value in changes.items():
+        data[key] = value
+    return campsim.scenario_from_dict(copy.deepcopy(data))
+
+
+def test_a_short_hub_splits_900_among_requests_of_600_300_and_300():
+    # day 0: camps need 100 each and have nothing: requests 6 x 100, 3 x 100, 3 x 100
+    got = {}
+    for rule in ("proportional", "priority"):
+        r = campsim.simulate(small(allocation=rule, priority=["c", "a"] if rule == "priority" else []))
+        day0 = r.events[(r.events["day"] == 0) & (r.events["kind"] == "dispatch")]
+        got[rule] = dict(zip(day0["note"].str.split(",").str[0], day0["quantity"], strict=True))
+    assert got["proportional"] == {"hub-a": 450.0, "hub-b": 225.0, "hub-c": 225.0}
+    assert got["priority"] == {"hub-c": 300.0, "hub-a": 600.0}  # c first, then a; b gets nothing
+
+
+def test_a_truck_capacity_halves_a_shipment_and_a_closure_delays_its_arrival():
+    routes = {"hub-a": {"from": "hub", "to": "a", "capacity_kg_per_day": 225}, "hub-b": {"from": "hub", "to": "b"},
+              "hub-c": {"from": "hub", "to": "c"}}  # fmt: skip
+    r = campsim.simulate(small(routes=routes))
+    day0 = r.events[(r.events["day"] == 0) & (r.events["kind"] == "dispatch")].set_index("site")
+    a = r.events[(r.events["day"] == 0) & (r.events["kind"] == "dispatch") & r.events["note"].str.startswith("hub-a")]
+    assert a["quantity"].tolist() == [225.0]  # 450 kg on a 225 kg/day road: halved
+    assert r.summary["routes"]["hub-a"]["days_at_capacity"] >= 1
+    assert day0 is not None
+    # the road to b closed on days 1-2: a convoy due on day 1 arrives on day 3
+    closed = small(disruptions=[{"start": 1, "days": 2, "routes": ["hub-b"], "reason": "bridge"}])
+    r = campsim.simulate(closed)
+    shipments = r.events[(r.events["kind"] == "shipment") & (r.events["site"] == "b")]
+    assert shipments["day"].tolist()[0] == 3
+    assert r.summary["routes"]["hub-b"]["closed_days"] == 2
+
+
+def test_the_hub_orders_up_to_its_camps_demand():
+    # the hub reviews daily, order up to 2 days of the camps' need (300 a day), lead time 1 day, US$1 a unit
+    hub = {"hub": {"commodities": {"food": {"initial_stock": 900, "ordering": {"order_up_to_days": 2,
+                                                                                "lead_time_days": 1}}}}}  # fmt: skip
+    r = campsim.simulate(small(warehouses=hub))
+    orders = r.events[(r.events["kind"] == "order") & (r.events["site"] == "hub")]
+    # day 0: stock 900 minus 900 dispatched = 0, target 2 x 300 = 600: order 600 at US$600
+    assert orders.iloc[0][["day", "quantity", "cost_usd"]].tolist() == [0, 600.0, 600.0]
+
+
+def test_a_network_run_writes_its_tables_and_refuses_replications(tmp_path, capsys):
+    assert main(["run", str(NETWORK), "--out", str(tmp_path / "n"), "-q"]) == 0
+    summary = json.loads((tmp_path / "n" / "summary.json").read_text())
+    assert set(summary) >= {"camps", "warehouses", "routes", "commodities", "funding", "population"}
+    head = (tmp_path / "n" / "daily.csv").read_text().splitlines()[0]
+    assert head.startswith("day,date,camp,commodity,population,need,distributed")
+    assert (
+        (tmp_path / "n" / "warehouses.csv")
+        .read_text()
+        .startswith("day,date,warehouse,commodity,stock,pipeline,received,requested,dispatched,ordered,spent,balance")
+    )
+    assert ",site," in (tmp_path / "n" / "events.csv").read_text().splitlines()[0]
+    assert main(["run", str(NETWORK), "-n", "3", "--out", str(tmp_path / "m"), "-q"]) == 2
+    assert "replications of a camp network" in capsys.readouterr().err
+    assert not (tmp_path / "m").exists()
