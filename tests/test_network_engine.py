@@ -151,3 +151,20 @@ def test_a_network_run_writes_its_tables_and_refuses_replications(tmp_path, caps
     assert main(["run", str(NETWORK), "-n", "3", "--out", str(tmp_path / "m"), "-q"]) == 2
     assert "replications of a camp network" in capsys.readouterr().err
     assert not (tmp_path / "m").exists()
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["compare", str(ROOT / "scenarios" / "anbar.yaml"), str(ROOT / "scenarios" / "anbar-bridge.yaml")],
+        ["sweep", str(ROOT / "scenarios" / "anbar.yaml"), "--vary", "funding.funded_fraction=0.5,1", "-n", "2"],
+        ["solve", str(ROOT / "scenarios" / "anbar.yaml"), "--vary", "funding.funded_fraction", "--target",
+         "water.shortfall_person_days<=100", "-n", "2"],
+    ],
+    ids=["compare", "sweep", "solve"],
+)  # fmt: skip
+def test_what_networks_cannot_do_yet_is_refused_in_one_line_and_writes_nothing(argv, tmp_path, capsys):
+    assert main([*argv, "--out", str(tmp_path / "out"), "-q"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "camp network" in err and "\n" not in err
+    assert not (tmp_path / "out").exists()

@@ -133,6 +133,12 @@ def run_variants(
 ) -> list[tuple[str, SimulationResult]]:
     """Simulate each variant (with ``seed`` or each scenario's own); with replications > 1,
     all variants' replications share one pool and the same seed (common random numbers)."""
+    networks = [s.name for _, s in variants if s.is_network]
+    if networks:
+        raise ScenarioError(
+            f"compare does not take camp networks yet ({'; '.join(networks)}): their comparison tables and charts "
+            "are not built; run each with `campsim run`"
+        )
     if replications <= 1:
         return [(label, simulate(s, seed=seed)) for label, s in variants]
     from campsim.runs.executors import Execution, run_grid
