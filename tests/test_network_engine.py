@@ -168,3 +168,32 @@ def test_what_networks_cannot_do_yet_is_refused_in_one_line_and_writes_nothing(a
     err = capsys.readouterr().err.strip()
     assert "camp network" in err and "\n" not in err
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize(
+    ("path", "sets"),
+    [(NETWORK, ["allocation=proportional"]), (NETWORK, ["allocation=equal_cover"]), (NETWORK, ["allocation=priority"]),
+     (ROOT / "scenarios" / "anbar.yaml", []), (ROOT / "scenarios" / "anbar-bridge.yaml", [])],
+    ids=["proportional", "equal_cover", "priority", "anbar", "anbar-bridge"],
+)  # fmt: skip
+def test_the_batch_network_engine_matches_the_simpy_one_bit_for_bit(path, sets):
+    from campsim.engines.batch_network import simulate_network_batch
+    from campsim.engines.network import simulate_network
+    from campsim.plan.compile import compile
+    from campsim.plan.draw import draw_network
+    from campsim.results.network import summarize_network
+
+    s = campsim.load_scenario(path, sets)
+    plan = compile(s)
+    drawn = draw_network(plan, s.seed, 0, 3)
+    many = simulate_network_batch(plan, drawn)
+    summaries = summarize_network(plan, many, s.seed)
+    for r in range(3):
+        one = simulate_network(plan, drawn, r)
+        for field, values in one.daily.items():
+            np.testing.assert_array_equal(values[:, :, 0], many.daily[field][:, :, r], err_msg=field)
+        for field, values in one.warehouses.items():
+            np.testing.assert_array_equal(values[:, :, 0], many.warehouses[field][:, :, r], err_msg=field)
+        np.testing.assert_array_equal(one.route_kg[:, :, 0], many.route_kg[:, :, r])
+        np.testing.assert_array_equal(one.money[:, :, 0], many.money[:, :, r])
+        assert summarize_network(plan, one, s.seed)[0] == summaries[r]

@@ -190,10 +190,9 @@ class BatchModel:
             self._shelve(day, lines, quantity)
 
     def distribution(self, day: int) -> None:
-        plan, rec = self.plan, self.daily
-        arrivals = self.draws.arrivals[day]
-        new_need = rules.new_need(self.people, arrivals, plan.household_size, self.per_person_day,
-                                  self.per_new_household)  # fmt: skip
+        rec = self.daily
+        people, arrivals, size = self.need_inputs(day)
+        new_need = rules.new_need(people, arrivals, size, self.per_person_day, self.per_new_household)
         need = new_need + self.backlog
         stock = self.total
         cover = stock / need
@@ -216,6 +215,10 @@ class BatchModel:
         rec["shortfall"][day] = shortfall
         rec["ration_level"][day] = level
         rec["days_of_cover"][day] = cover  # as computed; recorded at the end (see run)
+
+    def need_inputs(self, day: int):
+        """(people, arrivals, household size) that today's needs are for: the camp's, for every line."""
+        return self.people, self.draws.arrivals[day], self.plan.household_size
 
     def spoilage(self, day: int) -> None:
         life = self.plan.shelf_life_days

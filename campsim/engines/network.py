@@ -111,7 +111,7 @@ class NetworkModel(CampModel):
         """Each camp's people, from the population phase stepped when the inputs were drawn (plan/camps.py)."""
         for day in range(self.days):
             yield self.clock(day, tick)
-            self.population_path[day] = float(self.path.population[day].sum())
+            self.population_path[day] = float(rules.total_requested(self.path.population[day]))  # camps in file order
             for k in np.flatnonzero(self.path.turned_away[day]).tolist():
                 before = self.path.turned_away[day - 1, k] if day else 0.0
                 if not before:  # the first day of a run of days with people turned away
@@ -239,7 +239,7 @@ class NetworkModel(CampModel):
                     if not asked.any():
                         continue
                     available = self.w_total[j]
-                    self.w_daily["requested"][day, j] = float(asked.sum())
+                    self.w_daily["requested"][day, j] = float(rules.total_requested(asked))
                     self.w_daily["short"][day, j] = float(rules.total_requested(asked) > available)
                     if self.w_daily["short"][day, j] and not (day and self.w_daily["short"][day - 1, j]):
                         self.site_log(day, "warehouse_short", sites.warehouses[w], int(sites.wline_commodity[j]),

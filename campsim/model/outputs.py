@@ -95,4 +95,3 @@ class NetworkArrays(RunArrays):
     funds: np.ndarray | None = None
     end_warehouse_pipeline: np.ndarray | None = None
     shipped_in: np.ndarray | None = None  # [day, camp line, replication] shipments received (transfers, not inflow)
-

@@ -50,4 +50,3 @@ class NetworkResult(SimulationResult):
     """One run of a camp network: daily (with camp), warehouses and events (with site) tables."""
 
     warehouses: pd.DataFrame | None = None
-

@@ -1,0 +1,271 @@
+"""The batch engine for a network: engines/network.py's day, for many replications at once.
+
+Every step is the SimPy network engine's, on arrays ``[line, replication]``, with the same
+rules (model/rules.py) and the same order of floating-point operations, so the two engines
+agree to the last bit; tests/test_network_engine.py checks it.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from campsim.engines.batch import BatchModel
+from campsim.engines.network import WAREHOUSE_FIELDS
+from campsim.model import rules, standards
+from campsim.model.outputs import NetworkArrays
+from campsim.plan.arrays import Plan
+from campsim.plan.draw import NetworkDraws
+
+
+class BatchNetwork(BatchModel):
+    """A network's camp lines as BatchModel, plus per-camp population, warehouses, routes and one budget."""
+
+    def __init__(self, plan: Plan, draws: NetworkDraws) -> None:
+        super().__init__(plan, draws)
+        net = self.net = plan.network
+        sites, days, reps = net.sites, plan.days, self.reps
+        self.paths = {
+            name: np.stack([getattr(p, name) for p in draws.paths], axis=2)
+            for name in (
+                "own_arrivals",
+                "accepted",
+                "departures",
+                "overflow_in",
+                "overflow_out",
+                "turned_away",
+                "population",
+            )
+        }  # fmt: skip  [day, camp, rep]
+        width_w = len(sites.wline_warehouse)
+        self.w_total = np.repeat(sites.w_initial_stock[:, None], reps, axis=1).astype(float)
+        self.w_pipeline = np.zeros((width_w, reps))
+        self.w_open = np.zeros((width_w, reps), dtype=np.int64)
+        self.w_landing = np.zeros((days, width_w, reps))  # supplier deliveries landing, summed as ordered
+        self.w_landing_count = np.zeros((days, width_w, reps), dtype=np.int64)
+        self.w_donated: dict[int, dict[int, float]] = {}
+        for j, _, due, quantity in sites.w_donations:
+            day = int(net.w_land_day[j, min(due, days)])
+            if day < days:
+                today = self.w_donated.setdefault(day, {})
+                today[j] = today.get(j, 0.0) + quantity
+        self.w_daily = {f: np.zeros((days, width_w, reps)) for f in WAREHOUSE_FIELDS}
+        self.money = np.zeros((len(sites.commodities), reps))
+        self.money_daily = np.zeros((days, len(sites.commodities), reps))
+        self.funds_daily = np.zeros((days, len(sites.commodities), reps))
+        self.route_kg = np.zeros((days, len(net.routes.names), reps))
+        self.route_full = np.zeros((days, len(net.routes.names), reps))
+        self.shipped_in = np.zeros((days, len(sites.line_camp), reps))
+        self.requests = np.zeros((len(sites.line_camp), reps))
+        self.household = net.camps.household_size[sites.line_camp].reshape(-1, 1)
+        self.tranche_days: dict[int, list[tuple[int, float]]] = {}
+        for day, c, amount in net.tranches:
+            self.tranche_days.setdefault(day, []).append((c, amount))
+
+    def run(self) -> NetworkArrays:
+        base = super().run()
+        return NetworkArrays(
+            **base.__dict__,
+            camp_population=self.paths,
+            warehouses=self.w_daily,
+            route_kg=self.route_kg,
+            route_at_capacity=self.route_full,
+            money=self.money_daily,
+            funds=self.funds_daily,
+            end_warehouse_pipeline=self.w_pipeline,
+            shipped_in=self.shipped_in,
+        )
+
+    def _sync_balance(self) -> None:
+        self.balance = self.money[self.net.sites.line_commodity]
+
+    # --- the day's phases ----------------------------------------------------------------------
+
+    def population(self, day: int) -> None:
+        self.population_path[day] = rules.total_requested(self.paths["population"][day])  # camps in file order
+        k = self.net.sites.line_camp
+        self.people = self.paths["population"][day][k]  # [line, rep]: each line's camp
+        self.arrived = self.paths["accepted"][day][k]
+
+    def funding(self, day: int) -> None:
+        for c, amount in self.tranche_days.get(day, ()):
+            self.money[c] = self.money[c] + amount
+            self.funds_daily[day, c] += amount
+            self.daily["funds_received"][day] += np.where(self.net.sites.line_commodity == c, amount, 0.0)[:, None]
+        self._sync_balance()
+
+    def receipts(self, day: int) -> None:
+        sites = self.net.sites
+        for j in range(len(sites.wline_warehouse)):
+            if self.w_landing_count[day, j].any():
+                count, quantity = self.w_landing_count[day, j], self.w_landing[day, j]
+                self.w_open[j] = self.w_open[j] - count
+                landed = count > 0
+                self.w_pipeline[j] = np.where(landed, np.where(self.w_open[j] > 0, self.w_pipeline[j] - quantity, 0.0),
+                                              self.w_pipeline[j])  # fmt: skip
+                self._w_shelve(day, j, np.where(landed, quantity, 0.0), landed)
+            gift = self.w_donated.get(day, {}).get(j)
+            if gift is not None:
+                self._w_shelve(day, j, np.full(self.reps, gift), np.ones(self.reps, dtype=bool))
+        super().receipts(day)
+
+    def _w_shelve(self, day: int, j: int, quantity: np.ndarray, arrived: np.ndarray) -> None:
+        kept, overflow = rules.shelve(quantity, self.w_total[j], self.net.sites.w_capacity[j])
+        self.w_total[j] = np.where(arrived, self.w_total[j] + kept, self.w_total[j])
+        self.w_daily["received"][day, j] += quantity
+        self.w_daily["overflow"][day, j] += np.where(arrived, overflow, 0.0)
+
+    def need_inputs(self, day: int):
+        return self.people, self.arrived, self.household
+
+    def review(self, day: int) -> None:
+        plan, net, sites = self.plan, self.net, self.net.sites
+        self.requests = np.zeros_like(self.requests)
+        every = plan.review_every_days
+        due = [i for i in range(len(every)) if every[i] and day % every[i] == 0]
+        if not due:
+            return
+        window_sum, window_days = 0.0, 0
+        if any(self.kit_lines[i] for i in due):
+            first = max(0, day - standards.KIT_NEED_WINDOW_DAYS + 1)
+            for d in range(first, day + 1):
+                window_sum = window_sum + self.daily["new_need"][d]
+            window_days = day - first + 1
+        need = self.daily["need"][day]
+        target = rules.order_target(self.kits, self.order_up_to_days, need, window_sum, window_days, self.backlog)
+        position = self.total + self.pipeline
+        asked, _, place = rules.order_quantity(target, position, self.capacity, np.inf, np.inf, 0.0)
+        for i in due:
+            if sites.supplied[i] and not net.route_closed[day, sites.line_route[i]]:
+                self.requests[i] = np.where(place[i], asked[i], 0.0)
+                self.daily["ordered"][day, i] += self.requests[i]
+        for k in range(len(net.camps.names)):
+            lines = [i for i in due if plan.ordered[i] and sites.line_camp[i] == k]
+            if not lines:
+                continue
+            commodity = sites.line_commodity[lines]
+            quantity, paid, ok = rules.order_quantity(target[lines], position[lines], self.capacity[lines],
+                                                      self.max_order[lines], self.money[commodity],
+                                                      self.unit_cost[lines])  # fmt: skip
+            quantity, paid = np.where(ok, quantity, 0.0), np.where(ok, paid, 0.0)
+            for n, i in enumerate(lines):
+                c = sites.line_commodity[i]
+                self.money[c] = self.money[c] - paid[n]
+                self.pipeline[i] = self.pipeline[i] + quantity[n]
+                self.open_orders[i] = self.open_orders[i] + ok[n]
+                self.daily["ordered"][day, i] += quantity[n]
+                self.daily["spent"][day, i] += paid[n]
+                self._land(day, i, self.draws.lead_times_days[day, i], quantity[n], ok[n], plan.land_day[i])
+        self._sync_balance()
+
+    def _land(self, day: int, i: int, lead: np.ndarray, quantity: np.ndarray, placed: np.ndarray, land) -> None:
+        """Book arrivals at camp line i on their landing days (on or after the horizon: never)."""
+        days = self.plan.days
+        lands = land[np.minimum(day + lead, days)]
+        rows = np.flatnonzero(placed & (lands < days))
+        self.landing[lands[rows], i, rows] += quantity[rows]
+        self.landing_count[lands[rows], i, rows] += 1
+        for landing_day in np.unique(lands[rows]).tolist():
+            self.landing_lines[landing_day].add(i)
+
+    def dispatch(self, day: int) -> None:
+        net, sites, routes = self.net, self.net.sites, self.net.routes
+        if not self.requests.any():
+            return
+        kg = net.kg_per_unit
+        for w in range(len(sites.warehouses)):
+            share = {}
+            for j in np.flatnonzero(sites.wline_warehouse == w).tolist():
+                lines = list(sites.w_supplies[j])
+                asked = self.requests[lines]
+                if not asked.any():
+                    continue
+                available = self.w_total[j]
+                total = rules.total_requested(asked)
+                self.w_daily["requested"][day, j] = total
+                self.w_daily["short"][day, j] = total > available
+                share[j] = (lines, self._allocate(available, asked, lines, day))
+            self._load_trucks(day, w, share, kg, routes)
+
+    def _allocate(self, available: np.ndarray, asked: np.ndarray, lines: list[int], day: int) -> np.ndarray:
+        net = self.net
+        if net.allocation == "priority":
+            camps = [int(net.sites.line_camp[i]) for i in lines]
+            return rules.share_by_priority(available, asked, [camps.index(k) for k in net.priority if k in camps])
+        if net.allocation == "equal_cover":
+            position = self.total[lines] + self.pipeline[lines]
+            return rules.share_equal_cover(available, asked, self.daily["need"][day, lines], position)
+        return rules.share_proportional(available, asked)
+
+    def _load_trucks(self, day: int, w: int, share: dict, kg: np.ndarray, routes) -> None:
+        sites = self.net.sites
+        for route in np.flatnonzero(routes.origin == w).tolist():
+            loads = [(j, n, i) for j, (lines, _) in share.items() for n, i in enumerate(lines)
+                     if sites.line_route[i] == route]  # fmt: skip
+            if not loads:
+                continue
+            weight = 0.0
+            for j, n, i in loads:
+                weight = weight + share[j][1][n] * kg[sites.line_commodity[i]]
+            factor = rules.truck_scale(weight, routes.capacity_kg_per_day[route])
+            shipped = 0.0
+            for j, n, i in loads:
+                if kg[sites.line_commodity[i]] > 0:
+                    share[j][1][n] = np.where(factor < 1, share[j][1][n] * factor, share[j][1][n])
+                shipped = shipped + share[j][1][n] * kg[sites.line_commodity[i]]
+            self.route_kg[day, route] = shipped
+            cap = routes.capacity_kg_per_day[route]
+            self.route_full[day, route] = (shipped > 0) & (shipped >= cap * (1 - standards.SHORTAGE_RTOL))
+        for j, (lines, sent) in share.items():
+            for n, i in enumerate(lines):
+                quantity = sent[n]
+                moving = quantity > 0
+                self.w_total[j] = np.where(moving, np.maximum(self.w_total[j] - quantity, 0.0), self.w_total[j])
+                self.w_daily["dispatched"][day, j] += np.where(moving, quantity, 0.0)
+                route = int(sites.line_route[i])
+                lead = self.draws.transit_days[day, route]
+                self.pipeline[i] = np.where(moving, self.pipeline[i] + quantity, self.pipeline[i])
+                self.open_orders[i] = self.open_orders[i] + moving
+                lands = self.net.route_land_day[route, np.minimum(day + lead, self.plan.days)]
+                rows = np.flatnonzero(moving & (lands < self.plan.days))
+                self.shipped_in[lands[rows], i, rows] += quantity[rows]
+                self._land(day, i, lead, quantity, moving, self.net.route_land_day[route])
+
+    def restock(self, day: int) -> None:
+        net, sites = self.net, self.net.sites
+        every = sites.w_review_every_days
+        need = self.daily["need"][day]
+        for j in range(len(every)):
+            if not every[j] or day % every[j]:
+                continue
+            c = int(sites.wline_commodity[j])
+            supplies = list(sites.w_supplies[j])
+            demand = rules.total_requested(need[supplies]) if supplies else np.zeros(self.reps)
+            target = sites.w_order_up_to_days[j] * demand
+            position = self.w_total[j] + self.w_pipeline[j]
+            quantity, paid, ok = rules.order_quantity(
+                target, position, sites.w_capacity[j], sites.w_max_order[j], self.money[c], net.unit_cost_usd[c]
+            )
+            quantity, paid = np.where(ok, quantity, 0.0), np.where(ok, paid, 0.0)
+            self.money[c] = self.money[c] - paid
+            self.w_pipeline[j] = self.w_pipeline[j] + quantity
+            self.w_open[j] = self.w_open[j] + ok
+            self.w_daily["ordered"][day, j] += quantity
+            self.w_daily["spent"][day, j] += paid
+            days = self.plan.days
+            lands = net.w_land_day[j, np.minimum(day + self.draws.w_lead_times_days[day, j], days)]
+            rows = np.flatnonzero(ok & (lands < days))
+            self.w_landing[lands[rows], j, rows] += quantity[rows]
+            self.w_landing_count[lands[rows], j, rows] += 1
+        self._sync_balance()
+
+    def record(self, day: int) -> None:
+        super().record(day)
+        self.w_daily["stock"][day] = self.w_total
+        self.w_daily["pipeline"][day] = self.w_pipeline
+        self.w_daily["balance"][day] = self.money[self.net.sites.wline_commodity]
+        self.money_daily[day] = self.money
+
+
+def simulate_network_batch(plan: Plan, draws: NetworkDraws) -> NetworkArrays:
+    """Run every replication of ``draws`` through a network's day at once."""
+    return BatchNetwork(plan, draws).run()
