@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from campsim.report.folders import write_folder
-from campsim.report.text import _num, _table
+from campsim.report.text import _count, _num, _table
 from campsim.results.run import NetworkResult
 
 
@@ -21,10 +21,11 @@ def network_table(summary: dict[str, Any]) -> str:
     rows = []
     for camp, site in summary["camps"].items():
         for name, c in site["commodities"].items():
-            rows.append((camp, name, f"{c['coverage']:.1%}", str(c["shortage_days"]), c["first_shortage_date"] or "-",
+            first = c["first_shortage_date"] or "-"
+            rows.append((camp, name, f"{c['coverage']:.1%}", _count(c["shortage_days"]), first,
                          f"{c['min_ration']:.0%}", _num(c["shortfall_person_days"])))  # fmt: skip
     for name, c in summary["commodities"].items():
-        rows.append(("(network)", name, f"{c['coverage']:.1%}", str(c["shortage_days"]),
+        rows.append(("(network)", name, f"{c['coverage']:.1%}", _count(c["shortage_days"]),
                      c["first_shortage_date"] or "-", f"{c['min_ration']:.0%}",
                      _num(c["shortfall_person_days"])))  # fmt: skip
     pop, fund = summary["population"], summary["funding"]
@@ -89,5 +90,8 @@ def write_network_report(result: NetworkResult, out_dir: str | Path, force: bool
         result.daily.to_csv(folder / "daily.csv", index=False, na_rep="", lineterminator="\n")
         result.warehouses.to_csv(folder / "warehouses.csv", index=False, na_rep="", lineterminator="\n")
         result.events.to_csv(folder / "events.csv", index=False, na_rep="", lineterminator="\n")
+        if result.daily_quantiles is not None:  # replications
+            result.daily_quantiles.to_csv(folder / "daily_quantiles.csv", index=False, na_rep="", lineterminator="\n")
+            result.p_shortage_by_date.to_csv(folder / "p_shortage_by_date.csv", index=False, lineterminator="\n")
 
     return write_folder(out_dir, fill, force)

@@ -37,39 +37,9 @@ def aggregate(plan: Plan, summaries: list[Summary]) -> Summary:
     """summary.json over replications (in replication order): means (day-valued keys: lower
     medians) plus uncertainty."""
     first = summaries[0]
-    start = plan.start
     commodities, uncertainty = {}, {}
-    for name, c0 in first["commodities"].items():
-        per_rep = [s["commodities"][name] for s in summaries]
-        merged: dict[str, Any] = {}
-        spread: dict[str, Any] = {}
-        for key, value in c0.items():
-            if key in TEXT_KEYS or key in DAY_KEYS:
-                continue
-            if value is None and all(c[key] is None for c in per_rep):
-                merged[key] = None
-                continue
-            values = np.array([c[key] for c in per_rep], dtype=float)
-            merged[key] = float(np.mean(values))
-            spread[key] = _quantiles(values)
-        merged["unit"], merged["kind"] = c0["unit"], c0["kind"]
-        days = [c["first_shortage_day"] for c in per_rep if c["first_shortage_day"] is not None]
-        day = _lower_median(days)
-        merged["first_shortage_day"] = day
-        merged["first_shortage_date"] = None if day is None else (start + timedelta(days=day)).isoformat()
-        causes = [c["first_shortage_cause"] for c in per_rep if c["first_shortage_cause"]]
-        merged["first_shortage_cause"] = max(set(causes), key=causes.count) if causes else None
-        cuts = [(date.fromisoformat(c["first_ration_cut_date"]) - start).days for c in per_rep
-                if c["first_ration_cut_date"]]  # fmt: skip
-        cut = _lower_median(cuts)
-        merged["first_ration_cut_date"] = None if cut is None else (start + timedelta(days=cut)).isoformat()
-        merged["pipeline_breaks"] = c0["pipeline_breaks"]  # replication 0's, as in daily.csv
-        commodities[name] = {k: merged[k] for k in c0}
-        short = np.array([c["shortage_days"] > 0 for c in per_rep])
-        spread["p_shortage"] = float(np.mean(short))
-        if plan.days <= 366:
-            spread["p_shortage_by_date"] = p_shortage_by_date(plan, days_of_first(per_rep))
-        uncertainty[name] = spread
+    for name in first["commodities"]:
+        commodities[name], uncertainty[name] = merge_commodity(plan, [s["commodities"][name] for s in summaries])
     population = {key: float(np.mean([s["population"][key] for s in summaries])) for key in first["population"]}
     return Summary(
         **{k: first[k] for k in HEAD_KEYS if k != "replications"},
@@ -83,6 +53,67 @@ def aggregate(plan: Plan, summaries: list[Summary]) -> Summary:
             for key in first["population"]
         },
     )
+
+
+def merge_commodity(plan: Plan, per_rep: list[dict[str, Any]]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """One commodity's keys over replications (means; day-valued keys lower medians), and its spread."""
+    start = plan.start
+    c0 = per_rep[0]
+    merged: dict[str, Any] = {}
+    spread: dict[str, Any] = {}
+    for key, value in c0.items():
+        if key in TEXT_KEYS or key in DAY_KEYS:
+            continue
+        if value is None and all(c[key] is None for c in per_rep):
+            merged[key] = None
+            continue
+        values = np.array([c[key] for c in per_rep], dtype=float)
+        merged[key] = float(np.mean(values))
+        spread[key] = _quantiles(values)
+    merged["unit"], merged["kind"] = c0["unit"], c0["kind"]
+    days = [c["first_shortage_day"] for c in per_rep if c["first_shortage_day"] is not None]
+    day = _lower_median(days)
+    merged["first_shortage_day"] = day
+    merged["first_shortage_date"] = None if day is None else (start + timedelta(days=day)).isoformat()
+    causes = [c["first_shortage_cause"] for c in per_rep if c["first_shortage_cause"]]
+    merged["first_shortage_cause"] = max(set(causes), key=causes.count) if causes else None
+    cuts = [(date.fromisoformat(c["first_ration_cut_date"]) - start).days for c in per_rep
+            if c["first_ration_cut_date"]]  # fmt: skip
+    cut = _lower_median(cuts)
+    merged["first_ration_cut_date"] = None if cut is None else (start + timedelta(days=cut)).isoformat()
+    merged["pipeline_breaks"] = c0["pipeline_breaks"]  # replication 0's, as in daily.csv
+    short = np.array([c["shortage_days"] > 0 for c in per_rep])
+    spread["p_shortage"] = float(np.mean(short))
+    if plan.days <= 366:
+        spread["p_shortage_by_date"] = p_shortage_by_date(plan, days_of_first(per_rep))
+    return {k: merged[k] for k in c0}, spread
+
+
+def _means(items: list[dict[str, Any]]) -> dict[str, Any]:
+    """Numbers averaged over replications, nested mappings alike."""
+    first = items[0]
+    return {key: _means([x[key] for x in items]) if isinstance(value, dict) else float(np.mean([x[key] for x in items]))
+            for key, value in first.items()}  # fmt: skip
+
+
+def aggregate_network(plan: Plan, summaries: list[Summary]) -> Summary:
+    """A network's summary over replications: the single camp's aggregation for the totals, and for
+    each camp (with its uncertainty under uncertainty.camps); warehouses and routes averaged."""
+    out = aggregate(plan, summaries)
+    camps, spread = {}, {}
+    for name, site in summaries[0]["camps"].items():
+        merged, spreads = {}, {}
+        for item in site["commodities"]:
+            merged[item], spreads[item] = merge_commodity(
+                plan, [s["camps"][name]["commodities"][item] for s in summaries]
+            )
+        camps[name] = {"population": _means([s["camps"][name]["population"] for s in summaries]), "commodities": merged}
+        spread[name] = {"commodities": spreads}
+    out["uncertainty"]["camps"] = spread
+    out["camps"] = camps
+    out["warehouses"] = _means([s["warehouses"] for s in summaries]) if summaries[0]["warehouses"] else {}
+    out["routes"] = _means([s["routes"] for s in summaries]) if summaries[0]["routes"] else {}
+    return out
 
 
 def days_of_first(per_rep: list[dict[str, Any]]) -> list[int | None]:

@@ -50,3 +50,5 @@ class NetworkResult(SimulationResult):
     """One run of a camp network: daily (with camp), warehouses and events (with site) tables."""
 
     warehouses: pd.DataFrame | None = None
+    daily_quantiles: pd.DataFrame | None = None  # replicated runs: P10/P50/P90 by day, camp and commodity
+    p_shortage_by_date: pd.DataFrame | None = None

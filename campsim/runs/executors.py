@@ -113,12 +113,6 @@ def run_grid(
     engine = execution.engine
     if engine not in ENGINES:
         raise ScenarioError(f"--engine {engine}: expected one of {', '.join(ENGINES)}")
-    for plan, *_ in items:
-        if plan.network is not None:
-            raise ScenarioError(
-                f"{plan.name}: replications, sweeps and the solver of a camp network need the network batch engine, "
-                "which is not built yet; `campsim run` simulates one replication of a network"
-            )
     width = execution.workers if execution.executor == "local" else 8
     per_worker = 1 if engine == "batch" else 4
     tasks = [

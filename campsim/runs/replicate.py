@@ -33,12 +33,17 @@ class Sample:
 
 
 def samples_of(plan: Plan, arrays: RunArrays, seed: int, keep_daily: bool = True) -> list[Sample]:
-    """Each replication of ``arrays`` as a Sample.
+    """Each replication of ``arrays`` as a Sample (a network's: its lines are camp x commodity).
 
     Sweeps and the solver only need summaries: with ``keep_daily=False`` the daily series
     are dropped in the worker, so a 100,000-run sweep holds no daily tables.
     """
-    summaries = summarize(plan, arrays, seed)
+    if plan.network is not None:
+        from campsim.results.network import summarize_network
+
+        summaries = summarize_network(plan, arrays, seed)
+    else:
+        summaries = summarize(plan, arrays, seed)
     indices = range(arrays.first, arrays.first + arrays.replications)
     if not keep_daily:
         empty, flat = np.empty((0, 0, 0), DAILY_DTYPE), np.empty(0, DAILY_DTYPE)
@@ -60,6 +65,8 @@ def run_chunk(
     ``engine="batch"`` steps them all at once; ``"des"`` runs the SimPy engine once per
     replication. Both give the same samples.
     """
+    if plan.network is not None:
+        return network_chunk(plan, seed, start, stop, keep_daily, engine)
     drawn = draw(plan, seed, start, stop)
     if engine == "des":
         return [
@@ -68,3 +75,17 @@ def run_chunk(
             for sample in samples_of(plan, des.simulate(plan, drawn, i), seed, keep_daily)
         ]
     return samples_of(plan, batch.simulate_batch(plan, drawn), seed, keep_daily)
+
+
+def network_chunk(plan: Plan, seed: int, start: int, stop: int, keep_daily: bool, engine: str) -> list[Sample]:
+    """Replications start..stop-1 of a camp network, through its batch or SimPy engine."""
+    from campsim.engines.batch_network import simulate_network_batch
+    from campsim.engines.network import simulate_network
+    from campsim.plan.draw import draw_network
+
+    drawn = draw_network(plan, seed, start, stop)
+    if engine == "des":
+        return [
+            s for i in range(start, stop) for s in samples_of(plan, simulate_network(plan, drawn, i), seed, keep_daily)
+        ]
+    return samples_of(plan, simulate_network_batch(plan, drawn), seed, keep_daily)

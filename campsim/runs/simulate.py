@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from campsim.engines import des
-from campsim.model.errors import ScenarioError
 from campsim.model.scenario import Scenario
 from campsim.plan.compile import Plan, compile
 from campsim.plan.draw import draw
@@ -96,11 +95,6 @@ def run_replications(
 
     seed = scenario.seed if seed is None else seed
     n = scenario.replications if replications is None else replications
-    if scenario.is_network and n > 1:
-        raise ScenarioError(
-            f"{scenario.source or scenario.name}: replications of a camp network need the network batch engine, "
-            "which is not built yet; run one replication (the SimPy network engine)"
-        )
     first = simulate(scenario, seed=seed)
     if progress is not None:
         progress(1)
@@ -117,6 +111,8 @@ def replicated_result(first: SimulationResult, rest: list[Sample]) -> Replicated
     """Aggregate replication 0's run and the samples of replications 1..N-1."""
     samples = [first_sample(first), *sorted(rest, key=lambda s: s.index)]
     plan = first.plan
+    if plan.network is not None:
+        return replicated_network_result(first, samples)
     summary = aggregate(plan, [s.summary for s in samples])
     by_date = {
         name: p_shortage_by_date(plan, days_of_first([s.summary["commodities"][name] for s in samples]))
@@ -133,4 +129,39 @@ def replicated_result(first: SimulationResult, rest: list[Sample]) -> Replicated
         plan=plan,
         daily_quantiles=quantiles,
         p_shortage_by_date=first_shortage_frame(plan, by_date),
+    )
+
+
+def replicated_network_result(first: NetworkResult, samples: list[Sample]) -> NetworkResult:
+    """A network's replications: the aggregated summary (camps included), replication 0's tables,
+    and daily quantiles and P(first shortage by date) per camp and commodity."""
+    from campsim.results.aggregate import aggregate_network
+
+    plan = first.plan
+    sites, camps = plan.network.sites, plan.network.camps.names
+    lines = zip(plan.lines, sites.line_camp, sites.line_commodity, strict=True)
+    where = {line: (camps[k], sites.commodities[c]) for line, k, c in lines}
+    by_date = {
+        line: p_shortage_by_date(plan, days_of_first([s.summary["camps"][camp]["commodities"][item] for s in samples]))
+        for line, (camp, item) in where.items()
+    }
+
+    def per_camp(frame):
+        frame.insert(2, "camp", frame["commodity"].map(lambda line: where[line][0]))
+        frame["commodity"] = frame["commodity"].map(lambda line: where[line][1])
+        # the samples carry the network's total population, not each camp's: leave it out rather than mislabel it
+        return frame.drop(columns=[c for c in frame.columns if c.startswith("population_")])
+
+    quantiles = quantile_frame(plan, daily_quantiles(plan, samples), DAILY_ORDER)
+    return NetworkResult(
+        scenario=first.scenario,
+        seed=first.seed,
+        summary=aggregate_network(plan, [s.summary for s in samples]),
+        daily=first.daily,
+        events=first.events,
+        raw=first.raw,
+        plan=plan,
+        warehouses=first.warehouses,
+        daily_quantiles=per_camp(quantiles),
+        p_shortage_by_date=per_camp(first_shortage_frame(plan, by_date)),
     )

@@ -27,6 +27,15 @@ STAT_COLUMNS = ("p10", "p50", "p90")
 OPERATORS = {"<=": operator.le, "<": operator.lt, ">=": operator.ge, ">": operator.gt}
 
 
+def refuse_network(scenario: Scenario, command: str) -> None:
+    """Sweeps and solves of a camp network need their per-camp tables and targets, not built yet."""
+    if scenario.is_network:
+        raise ScenarioError(
+            f"{scenario.source or scenario.name}: {command} does not take a camp network yet (its per-camp table and "
+            "targets are not built); `campsim run -n N` runs a network's replications"
+        )
+
+
 def shadowed(scenario: Scenario, key: str) -> list[tuple[str, str]]:
     """(commodity, why) for commodities whose funding hides a varied funding.funded_fraction."""
     if key != "funding.funded_fraction":
@@ -72,6 +81,7 @@ def sweep(
         raise ScenarioError("sweep needs at least one --vary KEY=lo:hi:step or KEY=a,b,c")
     points = grid(path, overrides, vary) if points is None else points
     base = points[0][2]
+    refuse_network(base, "sweep")
     n = base.replications if replications is None else replications
     root = base.seed if seed is None else seed
     keys = list(points[0][0])
@@ -203,6 +213,7 @@ def solve(
     """
     source = ScenarioFile(path)  # read once: every evaluation varies it in memory
     base = source.load(overrides)
+    refuse_network(base, "solve")
     if not targets:
         raise ScenarioError("solve needs at least one --target, e.g. --target 'water.p_shortage<=0.05'")
     parsed = [parse_target(t, base) for t in targets]
