@@ -208,3 +208,22 @@ def test_the_batch_network_engine_matches_the_simpy_one_bit_for_bit(path, sets):
         np.testing.assert_array_equal(one.route_kg[:, :, 0], many.route_kg[:, :, r])
         np.testing.assert_array_equal(one.money[:, :, 0], many.money[:, :, r])
         assert summarize_network(plan, one, s.seed)[0] == summaries[r]
+
+
+def test_the_readme_network_table_is_what_the_anbar_runs_give():
+    import re
+
+    readme = (ROOT / "README.md").read_text()
+    section = readme[readme.index("## Camp networks") : readme.index("## Calibration")]
+    names = {"Kilo 18": "kilo18", "HTC": "htc", "AAF": "aaf"}
+    runs = {label: campsim.simulate(campsim.load_scenario(ROOT / "scenarios" / "anbar.yaml", sets)).summary
+            for label, sets in (("62%", []), ("full", ["funding.funded_fraction=1"]))}  # fmt: skip
+    rows = re.findall(r"^\| (Kilo 18|HTC|AAF) \| (\w+) \| ([^|]+) \| ([^|]+) \|$", section, flags=re.M)
+    assert len(rows) == 9
+    for camp, item, low, full in rows:
+        for label, cell in (("62%", low), ("full", full)):
+            got = runs[label]["camps"][names[camp]]["commodities"][item]
+            words = f"{got['shortfall_person_days']:,.0f}" + (
+                f" from {got['first_shortage_date']}" if got["first_shortage_date"] else ""
+            )
+            assert cell.strip() == words, (camp, item, label)
