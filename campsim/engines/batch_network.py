@@ -138,10 +138,12 @@ class BatchNetwork(BatchModel):
             if sites.supplied[i] and not net.route_closed[day, sites.line_route[i]]:
                 self.requests[i] = np.where(place[i], asked[i], 0.0)
                 self.daily["ordered"][day, i] += self.requests[i]
-        for k in range(len(net.camps.names)):
-            lines = [i for i in due if plan.ordered[i] and sites.line_camp[i] == k]
-            if not lines:
-                continue
+        by_camp: dict[int, list[int]] = {}  # the direct lines due today, camp by camp in file order
+        for i in due:
+            if plan.ordered[i]:
+                by_camp.setdefault(int(sites.line_camp[i]), []).append(i)
+        for k in sorted(by_camp):
+            lines = by_camp[k]
             commodity = sites.line_commodity[lines]
             quantity, paid, ok = rules.order_quantity(target[lines], position[lines], self.capacity[lines],
                                                       self.max_order[lines], self.money[commodity],
@@ -198,9 +200,12 @@ class BatchNetwork(BatchModel):
 
     def _load_trucks(self, day: int, w: int, share: dict, kg: np.ndarray, routes) -> None:
         sites = self.net.sites
+        by_route: dict[int, list] = {}  # each route's loads, in wline then camp order
+        for j, (lines, _) in share.items():
+            for n, i in enumerate(lines):
+                by_route.setdefault(int(sites.line_route[i]), []).append((j, n, i))
         for route in np.flatnonzero(routes.origin == w).tolist():
-            loads = [(j, n, i) for j, (lines, _) in share.items() for n, i in enumerate(lines)
-                     if sites.line_route[i] == route]  # fmt: skip
+            loads = by_route.get(route)
             if not loads:
                 continue
             weight = 0.0

@@ -191,10 +191,12 @@ class NetworkModel(CampModel):
                     self.requests[i] = asked[i]
                     self.sparse["ordered"][day, i] += float(asked[i])
             # direct orders, a camp at a time: each pays from the balance the camps before it left
-            for k in range(len(net.camps.names)):
-                lines = [i for i in due if direct[i] and self.camp_of[i] == k]
-                if not lines:
-                    continue
+            by_camp: dict[int, list[int]] = {}  # the direct lines due today, camp by camp in file order
+            for i in due:
+                if direct[i]:
+                    by_camp.setdefault(self.camp_of[i], []).append(i)
+            for k in sorted(by_camp):
+                lines = by_camp[k]
                 quantity, paid, place = rules.order_quantity(
                     target[lines], position[lines], plan.capacity[lines], plan.max_order[lines],
                     self.money[sites.line_commodity[lines]], plan.unit_cost_usd[lines],
@@ -264,9 +266,12 @@ class NetworkModel(CampModel):
     def load_trucks(self, day: int, w: int, share: dict, kg: np.ndarray, routes) -> None:
         """Scale each route's load to its capacity, then send the shipments (camps in file order)."""
         sites = self.net.sites
+        by_route: dict[int, list] = {}  # each route's loads, in wline then camp order
+        for j, (lines, _) in share.items():
+            for n, i in enumerate(lines):
+                by_route.setdefault(int(sites.line_route[i]), []).append((j, n, i))
         for route in np.flatnonzero(routes.origin == w).tolist():
-            loads = [(j, n, i) for j, (lines, _) in share.items() for n, i in enumerate(lines)
-                     if sites.line_route[i] == route]  # fmt: skip
+            loads = by_route.get(route)
             if not loads:
                 continue
             weight = 0.0

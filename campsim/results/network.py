@@ -38,7 +38,22 @@ def _camp_lines(plan: Plan, k: int) -> list[int]:
     return [i for i, camp in enumerate(plan.network.sites.line_camp.tolist()) if camp == k]
 
 
-def camp_summaries(plan: Plan, arrays: NetworkArrays, dates: np.ndarray, r: int) -> dict[str, Any]:
+def line_metrics(plan: Plan, arrays: NetworkArrays, dates: np.ndarray) -> dict[int, list[dict[str, Any]]]:
+    """Every camp line's single-camp metrics, for all replications at once, with its camp's people."""
+    net = plan.network
+    out = {}
+    for i, k in enumerate(net.sites.line_camp.tolist()):
+        people = arrays.camp_population["population"][:, k, :]
+        metrics = commodity_metrics(plan, i, arrays, dates, people, float(net.camps.household_size[k]))
+        received, ordered = day_sums(arrays.line("received", i)), day_sums(arrays.line("ordered", i))
+        spent = day_sums(arrays.line("spent", i))
+        for r, m in enumerate(metrics):
+            m["_received"], m["_ordered"], m["_spent"] = float(received[r]), float(ordered[r]), float(spent[r])
+        out[i] = metrics
+    return out
+
+
+def camp_summaries(plan: Plan, arrays: NetworkArrays, lines: dict, r: int) -> dict[str, Any]:
     """camps.NAME of one replication: population and the single camp's keys per commodity (money kept out)."""
     net = plan.network
     pop = arrays.camp_population
@@ -48,15 +63,15 @@ def camp_summaries(plan: Plan, arrays: NetworkArrays, dates: np.ndarray, r: int)
         commodities = {}
         for i in _camp_lines(plan, k):
             c = net.sites.commodities[net.sites.line_commodity[i]]
-            got = commodity_metrics(plan, i, arrays, dates, people, float(net.camps.household_size[k]))[r]
+            got = lines[i][r]
             keys = {key: got[key] for key in METRIC_KEYS if key not in MONEY_KEYS}
-            keys["received"] = float(day_sums(arrays.line("received", i))[r])
-            keys["requested"] = float(day_sums(arrays.line("ordered", i))[r]) if net.sites.supplied[i] else 0.0
+            keys["received"] = got["_received"]
+            keys["requested"] = got["_ordered"] if net.sites.supplied[i] else 0.0
             transit = float(arrays.end_pipeline[i, r]) if net.sites.supplied[i] else 0.0
             keys["end_pipeline"] = 0.0 if net.sites.supplied[i] else float(arrays.end_pipeline[i, r])
             keys["end_in_transit"] = transit
             if plan.ordered[i]:
-                keys["spent_usd"] = float(day_sums(arrays.line("spent", i))[r])
+                keys["spent_usd"] = got["_spent"]
             commodities[c] = keys
         out[name] = {
             "population": {
@@ -166,9 +181,10 @@ def summarize_network(plan: Plan, arrays: NetworkArrays, seed: int) -> list[dict
     """The summary.json of each replication of a network run."""
     net = plan.network
     dates = day_dates(plan.start, plan.days)
+    lines = line_metrics(plan, arrays, dates)
     out = []
     for r in range(arrays.replications):
-        camps = camp_summaries(plan, arrays, dates, r)
+        camps = camp_summaries(plan, arrays, lines, r)
         commodities = {name: _network_commodity(plan, arrays, c, camps, dates, r)
                        for c, name in enumerate(net.sites.commodities)}  # fmt: skip
         total = arrays.camp_population["population"][:, :, r].sum(axis=1)
