@@ -65,7 +65,7 @@ def donations(draw, days: int):
 
 
 @st.composite
-def stock(draw, days: int, initial=st.sampled_from([0.0, 10.0, 5000.0]) | st.floats(0, 1e5)):
+def stock(draw, days: int, initial=st.sampled_from([0.0, 10.0, 1000.0]) | st.floats(0, 2e4)):
     """initial_stock, sometimes a capacity (at least the initial stock, sometimes tight), sometimes donations."""
     spec: dict = {"initial_stock": draw(initial)}
     if draw(st.booleans()):
@@ -142,7 +142,8 @@ def networks(draw):
     # warehouses: each holds a subset of the items (possibly none)
     warehouses: dict = {}
     for w in WAREHOUSES[: draw(st.integers(0, 3))]:
-        held = draw(st.lists(st.sampled_from(names), max_size=len(names), unique=True))
+        least = 0 if draw(st.integers(0, 4)) == 0 else 1  # now and then a warehouse holding nothing
+        held = draw(st.lists(st.sampled_from(names), min_size=least, max_size=len(names), unique=True))
         site = {}
         for item in held:
             spec = draw(stock(days, st.sampled_from([0.0, 5000.0, 50000.0]) | st.floats(0, 1e5)))
@@ -194,8 +195,8 @@ def networks(draw):
         route: dict = {"from": w, "to": camp}
         if draw(st.booleans()):
             route["transit_days"] = draw(durations(6))
-        if draw(st.booleans()):
-            route["capacity_kg_per_day"] = draw(st.sampled_from([0.0, 10.0, 100.0, 1000.0]) | st.floats(0, 5000))
+        if draw(st.integers(0, 2)):  # often a truck limit, often a binding one
+            route["capacity_kg_per_day"] = draw(st.sampled_from([0.0, 10.0, 100.0, 1000.0]) | st.floats(0, 2000))
         if draw(st.booleans()):
             route["cost_usd_per_kg"] = draw(st.sampled_from([0.0, 0.03, 0.04]))
         routes[f"{w}-{camp}"] = route

@@ -181,11 +181,15 @@ def share_equal_cover(available, requests, need, position):
         with np.errstate(invalid="ignore"):  # an infinite level times no need: that camp is masked out anyway
             return total_requested(np.where(needy, np.minimum(requests, np.maximum(0.0, level * need - position)), 0.0))
 
-    level = np.zeros(np.shape(available))
-    for k in range(points.shape[0]):  # the highest breakpoint whose total fits
-        at = points[k]
-        fits = np.isfinite(at) & (shared(at) <= available)
-        level = np.where(fits, at, level)
+    # the shared total at every breakpoint at once, [point, camp, replication], added camp by camp
+    # (a running sum: the same additions, in the same order, as total_requested)
+    with np.errstate(invalid="ignore"):
+        at_points = np.where(
+            needy[None], np.minimum(requests[None], np.maximum(0.0, points[:, None] * need[None] - position[None])), 0.0
+        )
+    totals = np.cumsum(at_points, axis=1)[:, -1]
+    fits = np.isfinite(points) & (totals <= available)
+    level = np.max(np.where(fits, points, 0.0), axis=0)  # the highest breakpoint whose total fits (0: none)
     # on the segment above that breakpoint, camps that receive but are not full grow with slope n_i
     growing = needy & (starts <= level) & (fulls > level)
     slope = total_requested(np.where(growing, need, 0.0))
