@@ -345,7 +345,7 @@ def test_the_two_network_engines_agree_bit_for_bit(data, replications):
 
 
 @pytest.mark.slow
-@settings(max_examples=300, deadline=None)
+@settings(deadline=None)  # max_examples: the profile's (ci 200, thorough 5000)
 @given(networks(), st.integers(2, 3))
 def test_the_two_network_engines_agree_bit_for_bit_on_many_networks(data, replications):
     check_engines(data, replications)
@@ -366,7 +366,7 @@ def test_generated_networks_balance_their_books_and_keep_their_population_rules(
 
 
 @pytest.mark.slow
-@settings(max_examples=300, deadline=None)
+@settings(deadline=None)  # max_examples: the profile's (ci 200, thorough 5000)
 @given(networks())
 def test_many_generated_networks_balance_their_books_and_keep_their_population_rules(data):
     check_books_and_people(data)
@@ -391,7 +391,7 @@ def test_the_same_seed_gives_the_same_network_summaries(data):
 
 
 @pytest.mark.slow
-@settings(max_examples=100, deadline=None)
+@settings(deadline=None)  # max_examples: the profile's (ci 200, thorough 5000)
 @given(networks())
 def test_the_same_seed_gives_the_same_network_summaries_on_many_networks(data):
     check_reproducible(data)
