@@ -227,3 +227,21 @@ def test_the_readme_network_table_is_what_the_anbar_runs_give():
                 f" from {got['first_shortage_date']}" if got["first_shortage_date"] else ""
             )
             assert cell.strip() == words, (camp, item, label)
+
+
+def test_a_network_daily_hxl_has_one_row_per_day_and_camp_with_the_camp_tagged(tmp_path):
+    import pandas as pd
+
+    from campsim.load.hxl import read_table
+
+    assert main(["run", str(NETWORK), "--out", str(tmp_path / "n"), "-q"]) == 0
+    table = read_table(tmp_path / "n" / "daily.hxl.csv", "daily columns")
+    assert table.hxl and table.find("#loc+name").header == "camp"
+    assert table.find("#reached+food").header == "distributed_food"
+    wide = pd.read_csv(tmp_path / "n" / "daily.hxl.csv", skiprows=[1])
+    daily = pd.read_csv(tmp_path / "n" / "daily.csv")
+    assert len(wide) == 182 * 3 and wide["camp"].tolist()[:3] == ["kilo18", "htc", "aaf"]
+    # every camp's food figures round-trip
+    food = daily[daily["commodity"] == "food"].reset_index(drop=True)
+    assert wide["distributed_food"].tolist() == food["distributed"].tolist()
+    assert wide["population"].tolist() == food["population"].tolist()

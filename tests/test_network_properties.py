@@ -28,6 +28,9 @@ START = date(2017, 10, 1)
 ITEMS = ("food", "water", "soap")
 CAMPS = ("kilo18", "htc", "aaf", "bzebiz", "amriyat", "habbaniyah")
 WAREHOUSES = ("baghdad", "erbil", "ramadi-hub")
+# initial stocks: a camp's small beside a month of need (so that it asks), a warehouse's larger
+CAMP_STOCK = st.sampled_from([0.0, 10.0, 1000.0]) | st.floats(0, 2e4)
+WAREHOUSE_STOCK = st.sampled_from([0.0, 5000.0, 50000.0]) | st.floats(0, 1e5)
 
 
 # --- the strategy -------------------------------------------------------------------------
@@ -65,7 +68,7 @@ def donations(draw, days: int):
 
 
 @st.composite
-def stock(draw, days: int, initial=st.sampled_from([0.0, 10.0, 1000.0]) | st.floats(0, 2e4)):
+def stock(draw, days: int, initial=CAMP_STOCK):
     """initial_stock, sometimes a capacity (at least the initial stock, sometimes tight), sometimes donations."""
     spec: dict = {"initial_stock": draw(initial)}
     if draw(st.booleans()):
@@ -146,7 +149,7 @@ def networks(draw):
         held = draw(st.lists(st.sampled_from(names), min_size=least, max_size=len(names), unique=True))
         site = {}
         for item in held:
-            spec = draw(stock(days, st.sampled_from([0.0, 5000.0, 50000.0]) | st.floats(0, 1e5)))
+            spec = draw(stock(days, WAREHOUSE_STOCK))
             if draw(st.booleans()):
                 spec["ordering"] = draw(ordering())
             site[item] = spec

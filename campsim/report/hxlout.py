@@ -172,3 +172,35 @@ def _with_tags(headers: list[str], tags: list[str], frame: pd.DataFrame) -> str:
     writer.writerow(tags)
     frame.to_csv(out, header=False, index=False, na_rep="", lineterminator="\n")
     return out.getvalue()
+
+
+def network_daily_hxl(scenario: Scenario, daily: pd.DataFrame) -> str:
+    """A network's daily.hxl.csv: one row per day and camp (camps in file order), the camp tagged
+    #loc+name, then each commodity's columns side by side (empty where the camp lacks it)."""
+    import pandas as pd
+
+    names = list(scenario.commodities)
+    attributes = commodity_attributes(names)
+    keys = daily[["day", "camp"]].drop_duplicates()  # day-major, camps in file order, as daily.csv
+    first = daily.drop_duplicates(["day", "camp"]).set_index(["day", "camp"]).loc[list(keys.itertuples(index=False))]
+    headers, tags, values = (
+        ["day", "date", "camp"],
+        [DAILY_DAY_TAGS["day"][1], DAILY_DAY_TAGS["date"][1], "#loc+name"],
+        [],
+    )
+    values += [keys["day"].to_numpy(), first["date"].to_numpy(), keys["camp"].to_numpy()]
+    for column, (header, tag) in DAILY_DAY_TAGS.items():
+        if column in ("day", "date"):
+            continue
+        headers.append(header)
+        tags.append(tag)
+        values.append(first[column].to_numpy())
+    known = {"commodity", "camp", *DAILY_DAY_TAGS}
+    per_commodity = {c: DAILY_COMMODITY_TAGS.get(c, (c, "")) for c in daily.columns if c not in known}
+    indexed = daily.set_index(["day", "camp", "commodity"])
+    for name in names:
+        for column, (stem, tag) in per_commodity.items():
+            headers.append(f"{stem}_{name}")
+            tags.append(f"{tag}+{attributes[name]}" if tag else "")
+            values.append(indexed[column].reindex([(d, c, name) for d, c in keys.itertuples(index=False)]).to_numpy())
+    return _with_tags(headers, tags, pd.DataFrame(dict(enumerate(values))))

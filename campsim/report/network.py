@@ -1,4 +1,4 @@
-"""A camp network's report folder: summary.json, summary.md, daily.csv, warehouses.csv, events.csv.
+"""A camp network's report folder: summary.json, summary.md, daily.csv, daily.hxl.csv, warehouses.csv, events.csv.
 
 The network's charts and HTML page (map, per-camp cover, warehouse and route use) are not
 built yet; the folder holds the tables and the words, and says so.
@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from campsim.report.folders import write_folder
+from campsim.report.hxlout import network_daily_hxl
 from campsim.report.text import _count, _num, _table
 from campsim.results.run import NetworkResult
 
@@ -89,6 +90,7 @@ def write_network_report(result: NetworkResult, out_dir: str | Path, force: bool
         (folder / "summary.md").write_text(network_markdown(result.summary))
         result.daily.to_csv(folder / "daily.csv", index=False, na_rep="", lineterminator="\n")
         result.warehouses.to_csv(folder / "warehouses.csv", index=False, na_rep="", lineterminator="\n")
+        (folder / "daily.hxl.csv").write_text(network_daily_hxl(result.scenario, result.daily))
         result.events.to_csv(folder / "events.csv", index=False, na_rep="", lineterminator="\n")
         if result.daily_quantiles is not None:  # replications
             result.daily_quantiles.to_csv(folder / "daily_quantiles.csv", index=False, na_rep="", lineterminator="\n")
