@@ -113,7 +113,9 @@ def _network_commodity(plan: Plan, arrays: NetworkArrays, c: int, camps: dict, d
         breaks |= arrays.daily["stockout"][:, i, r] > 0
         cut |= arrays.daily["ration_level"][:, i, r] < 1
         if plan.kits[i]:
-            people_short += arrays.daily["shortfall"][:, i, r] / plan.per_new_household[i] * net.camps.household_size[k]
+            kits = plan.per_new_household[i]  # 0 kits a household: nobody waits for one (as for a single camp)
+            if kits:
+                people_short += arrays.daily["shortfall"][:, i, r] / kits * net.camps.household_size[k]
         else:
             people_short += np.where(mask, people, 0.0)
             person_days += float(people.sum())
