@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from campsim.engines.batch import BatchModel
-from campsim.engines.network import WAREHOUSE_FIELDS
+from campsim.engines.network import WAREHOUSE_FIELDS, loads_by_route
 from campsim.model import rules, standards
 from campsim.model.outputs import NetworkArrays
 from campsim.plan.arrays import Plan
@@ -200,10 +200,7 @@ class BatchNetwork(BatchModel):
 
     def _load_trucks(self, day: int, w: int, share: dict, kg: np.ndarray, routes) -> None:
         sites = self.net.sites
-        by_route: dict[int, list] = {}  # each route's loads, in wline then camp order
-        for j, (lines, _) in share.items():
-            for n, i in enumerate(lines):
-                by_route.setdefault(int(sites.line_route[i]), []).append((j, n, i))
+        by_route = loads_by_route(share, sites.line_route)
         for route in np.flatnonzero(routes.origin == w).tolist():
             loads = by_route.get(route)
             if not loads:

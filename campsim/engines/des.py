@@ -297,13 +297,17 @@ class CampModel:
                     continue
                 q, usd = float(quantity[i]), float(paid[i])
                 self.balance[i] -= usd
-                self.pipeline[i] += q
-                self.open_orders[i] += 1
-                self.sparse["ordered"][day, i] += q
-                self.sparse["spent"][day, i] += usd
-                lead = self.lead_times[day][i]
-                self.log(day, "order", i, q, usd, note=f"lead time {lead} days")
-                self.ship(i, day + lead, q, day)
+                self.place_order(day, i, q, usd)
+
+    def place_order(self, day: int, i: int, quantity: float, paid_usd: float) -> None:
+        """An order of line i, paid: into the pipeline, the record and the log, and on its way."""
+        self.pipeline[i] += quantity
+        self.open_orders[i] += 1
+        self.sparse["ordered"][day, i] += quantity
+        self.sparse["spent"][day, i] += paid_usd
+        lead = self.lead_times[day][i]
+        self.log(day, "order", i, quantity, paid_usd, note=f"lead time {lead} days")
+        self.ship(i, day + lead, quantity, day)
 
     def dispatch(self, tick: int):
         """A single camp has no warehouse to dispatch from (see engines/network.py)."""

@@ -22,6 +22,15 @@ WAREHOUSE_FIELDS = ("stock", "pipeline", "received", "overflow", "requested", "d
                     "balance", "short")  # fmt: skip
 
 
+def loads_by_route(share: dict, line_route) -> dict[int, list[tuple[int, int, int]]]:
+    """Each route's loads (warehouse line, its camp's place, camp line), in warehouse-line then camp order."""
+    by_route: dict[int, list] = {}
+    for j, (lines, _) in share.items():
+        for n, i in enumerate(lines):
+            by_route.setdefault(int(line_route[i]), []).append((j, n, i))
+    return by_route
+
+
 class NetworkModel(CampModel):
     """A network over one horizon: the camp lines of CampModel, plus warehouses and routes."""
 
@@ -204,15 +213,9 @@ class NetworkModel(CampModel):
                 for n, i in enumerate(lines):
                     if not place[n]:
                         continue
-                    q, usd, c = float(quantity[n]), float(paid[n]), self.commodity_of[i]
-                    self.money[c] -= usd
-                    self.pipeline[i] += q
-                    self.open_orders[i] += 1
-                    self.sparse["ordered"][day, i] += q
-                    self.sparse["spent"][day, i] += usd
-                    lead = self.lead_times[day][i]
-                    self.log(day, "order", i, q, usd, note=f"lead time {lead} days")
-                    self.ship(i, day + lead, q, day)
+                    q, usd = float(quantity[n]), float(paid[n])
+                    self.money[self.commodity_of[i]] -= usd
+                    self.place_order(day, i, q, usd)
             self.balance = self.money[sites.line_commodity]
 
     def kit_window(self, day: int, due: list[int]):
@@ -266,10 +269,7 @@ class NetworkModel(CampModel):
     def load_trucks(self, day: int, w: int, share: dict, kg: np.ndarray, routes) -> None:
         """Scale each route's load to its capacity, then send the shipments (camps in file order)."""
         sites = self.net.sites
-        by_route: dict[int, list] = {}  # each route's loads, in wline then camp order
-        for j, (lines, _) in share.items():
-            for n, i in enumerate(lines):
-                by_route.setdefault(int(sites.line_route[i]), []).append((j, n, i))
+        by_route = loads_by_route(share, sites.line_route)
         for route in np.flatnonzero(routes.origin == w).tolist():
             loads = by_route.get(route)
             if not loads:
