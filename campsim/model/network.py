@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import AfterValidator, BeforeValidator, Field, model_validator
+from pydantic import AfterValidator, BeforeValidator, Field, field_validator, model_validator
 
 from campsim.model import standards
 from campsim.model.schema import (
@@ -115,3 +115,15 @@ class Route(Model):
     )
     capacity_kg_per_day: NonNegFloat | None = Field(default=None, description="absent: unlimited")
     cost_usd_per_kg: NonNegFloat = 0.0
+
+    @field_validator("capacity_kg_per_day")
+    @classmethod
+    def _a_real_load(cls, value: float | None) -> float | None:
+        # below a gram a day the truck scaling (capacity / kg) loses precision in subnormal floats and a
+        # road could carry a hair above its capacity; no road carries so little: 0 closes it
+        if value is not None and 0 < value < standards.MIN_TRUCK_CAPACITY_KG_PER_DAY:
+            raise ValueError(
+                f"expected 0 (nothing gets through) or at least {standards.MIN_TRUCK_CAPACITY_KG_PER_DAY:g} kg a day, "
+                f"got {value:g}"
+            )
+        return value

@@ -64,3 +64,4 @@ STANDARDS_CITED: tuple[tuple[str, str, str], ...] = (
     ("Winter household kit (Iraq)", "6 blankets, 6 mattresses, 1 carpet, 1 plastic sheet; heater and fuel can",
      "Iraq SNFI winterization strategy 2014"),
 )  # fmt: skip
+MIN_TRUCK_CAPACITY_KG_PER_DAY = 0.001  # a road's capacity: 0 (closed) or at least a gram a day [U]
