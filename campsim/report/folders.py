@@ -163,6 +163,11 @@ def _write_text(path: Path, text: str) -> None:
     path.write_text(text, encoding="utf-8", newline="")
 
 
+def totals(table):
+    """A sweep table's rows for the whole scenario: a network's totals, not its camps' rows."""
+    return table[table["camp"] == ""] if "camp" in table.columns else table
+
+
 def write_sweep_report(result, scenario_name: str, out_dir: str | Path, charts: bool = True,
                        force: bool = False) -> Path:  # fmt: skip
     """Write the report folder of a sweep: sweep.csv, the curve and report.html."""
@@ -174,7 +179,7 @@ def write_sweep_report(result, scenario_name: str, out_dir: str | Path, charts: 
             from campsim.report import chartfiles
             from campsim.report import charts as ch
 
-            pngs["sweep"] = chartfiles.save(ch.sweep_chart(result.table, result.keys), folder, "sweep")[0]
+            pngs["sweep"] = chartfiles.save(ch.sweep_chart(totals(result.table), result.keys), folder, "sweep")[0]
         (folder / "report.html").write_text(htmlreport.render_sweep(result, scenario_name, pngs), encoding="utf-8")
 
     return write_folder(out_dir, fill, force)

@@ -240,6 +240,8 @@ def render_sweep(result, scenario_name: str, charts: dict[str, Path]) -> str:
     from campsim.report.text import curve_ends, show
 
     table = result.table
+    if "camp" in table.columns:  # a network: the headline speaks of the network's totals
+        table = table[table["camp"] == ""]
     x_key = result.keys[0]
     (low, first_total), (high, last_total) = curve_ends(table, x_key)
     verb = "falls" if first_total >= last_total else "goes"

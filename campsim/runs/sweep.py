@@ -18,22 +18,13 @@ from campsim.load.loader import ScenarioFile
 from campsim.model.errors import ScenarioError
 from campsim.model.scenario import Scenario
 from campsim.plan.compile import compile
-from campsim.results.aggregate import aggregate
+from campsim.results.aggregate import aggregate, aggregate_network
 from campsim.results.summary import COMPARE_METRICS
 from campsim.runs.compare import grid
 from campsim.runs.executors import DEFAULT_EXECUTION, Execution, run_grid, shared_pool
 
 STAT_COLUMNS = ("p10", "p50", "p90")
 OPERATORS = {"<=": operator.le, "<": operator.lt, ">=": operator.ge, ">": operator.gt}
-
-
-def refuse_network(scenario: Scenario, command: str) -> None:
-    """Sweeps and solves of a camp network need their per-camp tables and targets, not built yet."""
-    if scenario.is_network:
-        raise ScenarioError(
-            f"{scenario.source or scenario.name}: {command} does not take a camp network yet (its per-camp table and "
-            "targets are not built); `campsim run -n N` runs a network's replications"
-        )
 
 
 def shadowed(scenario: Scenario, key: str) -> list[tuple[str, str]]:
@@ -81,7 +72,6 @@ def sweep(
         raise ScenarioError("sweep needs at least one --vary KEY=lo:hi:step or KEY=a,b,c")
     points = grid(path, overrides, vary) if points is None else points
     base = points[0][2]
-    refuse_network(base, "sweep")
     n = base.replications if replications is None else replications
     root = base.seed if seed is None else seed
     keys = list(points[0][0])
@@ -89,32 +79,39 @@ def sweep(
     all_samples = run_grid([(plan, root, 0, n) for plan in plans], execution, progress, keep_daily=False)
     rows, summaries = [], []
     for (values, _, _), plan, samples in zip(points, plans, all_samples, strict=True):
-        summary = aggregate(plan, [sample.summary for sample in samples])
+        network = plan.network is not None
+        summary = (aggregate_network if network else aggregate)(plan, [sample.summary for sample in samples])
         summaries.append(summary)
-        for name, c in summary["commodities"].items():
-            spread = summary["uncertainty"][name]
-            row: dict[str, Any] = {**values, "commodity": name, "replications": n, "seed": root,
-                                   "p_shortage": spread["p_shortage"]}  # fmt: skip
-            for metric, value in c.items():
-                if metric in spread and isinstance(spread[metric], dict):
-                    row[metric] = value
-                    row.update({f"{metric}_{q}": spread[metric][q] for q in STAT_COLUMNS})
-            row["first_shortage_date"] = c["first_shortage_date"]
-            rows.append(row)
+        blocks = [("", summary["commodities"], summary["uncertainty"])]  # the network's totals first
+        if network:
+            blocks += [(camp, site["commodities"], summary["uncertainty"]["camps"][camp]["commodities"])
+                       for camp, site in summary["camps"].items()]  # fmt: skip
+        for camp, commodities, uncertainty in blocks:
+            for name, c in commodities.items():
+                spread = uncertainty[name]
+                row: dict[str, Any] = {**values, **({"camp": camp} if network else {}), "commodity": name,
+                                       "replications": n, "seed": root, "p_shortage": spread["p_shortage"]}  # fmt: skip
+                for metric, value in c.items():
+                    if metric in spread and isinstance(spread[metric], dict):
+                        row[metric] = value
+                        row.update({f"{metric}_{q}": spread[metric][q] for q in STAT_COLUMNS})
+                row["first_shortage_date"] = c["first_shortage_date"]
+                rows.append(row)
     return SweepResult(keys, pd.DataFrame(rows), summaries, shadow_warnings(base, keys))
 
 
 # --- the solver ------------------------------------------------------------------------
 
 TARGET = re.compile(
-    r"^\s*(?P<commodity>[^.\s]+)\.(?P<metric>[A-Za-z_]+)(?:\.(?P<stat>p10|p50|p90|mean))?\s*"
-    r"(?P<op><=|>=|<|>)\s*(?P<value>[-+0-9.eE]+)\s*$"
+    r"^\s*(?:camps\.(?P<camp>[^.\s]+)\.commodities\.)?(?P<commodity>[^.\s]+)\.(?P<metric>[A-Za-z_]+)"
+    r"(?:\.(?P<stat>p10|p50|p90|mean))?\s*(?P<op><=|>=|<|>)\s*(?P<value>[-+0-9.eE]+)\s*$"
 )
 
 
 @dataclass(frozen=True)
 class Target:
-    """``water.p_shortage<=0.05`` or ``food.shortfall_person_days.p90<=1000``."""
+    """``water.p_shortage<=0.05``, ``food.shortfall_person_days.p90<=1000``, or a network camp's
+    ``camps.kilo18.commodities.food.shortfall_person_days<=50000``."""
 
     text: str
     commodity: str
@@ -122,13 +119,18 @@ class Target:
     stat: str | None
     op: str
     value: float
+    camp: str | None = None
 
     def measure(self, summary: dict[str, Any]) -> float:
+        figures, spread = summary["commodities"], summary["uncertainty"]
+        if self.camp is not None:
+            figures = summary["camps"][self.camp]["commodities"]
+            spread = summary["uncertainty"]["camps"][self.camp]["commodities"]
         if self.metric == "p_shortage":
-            return summary["uncertainty"][self.commodity]["p_shortage"]
+            return spread[self.commodity]["p_shortage"]
         if self.stat in (None, "mean"):
-            return summary["commodities"][self.commodity][self.metric]
-        return summary["uncertainty"][self.commodity][self.metric][self.stat]
+            return figures[self.commodity][self.metric]
+        return spread[self.commodity][self.metric][self.stat]
 
     def met(self, summary: dict[str, Any]) -> bool:
         return OPERATORS[self.op](self.measure(summary), self.value)
@@ -142,7 +144,18 @@ def parse_target(text: str, scenario: Scenario) -> Target:
             f"--target {text!r}: expected COMMODITY.METRIC[.p10|.p50|.p90] OP NUMBER, "
             "e.g. water.p_shortage<=0.05 or food.shortfall_person_days.p90<=1000"
         )
-    commodity, metric, stat = match["commodity"], match["metric"], match["stat"]
+    commodity, metric, stat, camp = match["commodity"], match["metric"], match["stat"], match["camp"]
+    if camp is not None:
+        if not scenario.is_network or camp not in scenario.camps:
+            have = (
+                f"the scenario's camps are {', '.join(scenario.camps)}"
+                if scenario.is_network
+                else "no camps: not a network"
+            )
+            raise ScenarioError(f"--target {text!r}: unknown camp {camp!r}; {have}")
+        if commodity not in scenario.camps[camp].commodities:
+            raise ScenarioError(f"--target {text!r}: camp {camp!r} does not take {commodity!r}; it takes "
+                                f"{', '.join(scenario.camps[camp].commodities)}")  # fmt: skip
     if commodity not in scenario.commodities:
         raise ScenarioError(f"--target {text!r}: unknown commodity {commodity!r}; the scenario has "
                             f"{', '.join(scenario.commodities)}")  # fmt: skip
@@ -156,7 +169,7 @@ def parse_target(text: str, scenario: Scenario) -> Target:
         value = float(match["value"])
     except ValueError:
         raise ScenarioError(f"--target {text!r}: {match['value']!r} is not a number") from None
-    return Target(text.strip(), commodity, metric, stat, match["op"], value)
+    return Target(text.strip(), commodity, metric, stat, match["op"], value, camp)
 
 
 @dataclass
@@ -189,7 +202,10 @@ def extra_cost_usd(base: Scenario, key: str, value: float) -> float | None:
     if not moved:
         return None
     plan = compile(base)
-    requirements = dict(zip(plan.lines, plan.requirement_usd.tolist(), strict=True))
+    if plan.network is not None:  # one budget per commodity
+        requirements = dict(zip(plan.network.sites.commodities, plan.network.requirement_usd.tolist(), strict=True))
+    else:
+        requirements = dict(zip(plan.lines, plan.requirement_usd.tolist(), strict=True))
     return sum((value - base.funded_fraction(n)) * requirements[n] for n in moved)
 
 
@@ -213,7 +229,6 @@ def solve(
     """
     source = ScenarioFile(path)  # read once: every evaluation varies it in memory
     base = source.load(overrides)
-    refuse_network(base, "solve")
     if not targets:
         raise ScenarioError("solve needs at least one --target, e.g. --target 'water.p_shortage<=0.05'")
     parsed = [parse_target(t, base) for t in targets]
@@ -232,7 +247,7 @@ def solve(
     def evaluate(x: float) -> bool:
         plan = compile(source.load((*overrides, f"{key}={x!r}")))
         samples = run_grid([(plan, root, 0, n)], execution, keep_daily=False, pool=pool)[0]
-        summary = aggregate(plan, [sample.summary for sample in samples])
+        summary = (aggregate_network if plan.network is not None else aggregate)(plan, [x.summary for x in samples])
         ok = all(t.met(summary) for t in parsed)
         rows.append({key: x, "meets_targets": ok, **{t.text: t.measure(summary) for t in parsed}})
         return ok
