@@ -164,12 +164,19 @@ def test_replicated_networks_are_the_same_whatever_the_jobs_and_engine(tmp_path)
     assert head.startswith("day,date,camp,commodity,stock_p10") and "population" not in head
 
 
-def test_compare_refuses_a_network_in_one_line_and_writes_nothing(tmp_path, capsys):
+def test_a_network_compare_has_a_row_per_camp_and_refuses_a_mix(tmp_path, capsys):
+    import pandas as pd
+
     argv = ["compare", str(ROOT / "scenarios" / "anbar.yaml"), str(ROOT / "scenarios" / "anbar-bridge.yaml")]
-    assert main([*argv, "--out", str(tmp_path / "out"), "-q"]) == 2
-    err = capsys.readouterr().err.strip()
-    assert "camp network" in err and "\n" not in err
-    assert not (tmp_path / "out").exists()
+    assert main([*argv, "--out", str(tmp_path / "c"), "-q"]) == 0
+    table = pd.read_csv(tmp_path / "c" / "compare.csv", keep_default_na=False)
+    assert len(table) == 2 * (1 + 3) * 4  # two scenarios x (totals + 3 camps) x 4 commodities
+    assert (tmp_path / "c" / "compare.hxl.csv").read_text().splitlines()[1].split(",")[4] == "#loc+name"
+    assert "networks' totals" in (tmp_path / "c" / "compare.md").read_text()
+    mix = ["compare", str(ROOT / "scenarios" / "ramadi.yaml"), str(ROOT / "scenarios" / "anbar.yaml")]
+    assert main([*mix, "--out", str(tmp_path / "m"), "-q"]) == 2
+    assert "not a mix" in capsys.readouterr().err
+    assert not (tmp_path / "m").exists()
 
 
 def test_a_network_sweep_has_a_row_per_camp_after_the_totals(tmp_path):

@@ -161,7 +161,8 @@ def daily_hxl(scenario: Scenario, daily: pd.DataFrame) -> str:
 def compare_hxl(table: pd.DataFrame) -> str:
     """compare.hxl.csv: the compare table (one row per scenario and commodity) with a hashtag row."""
     columns = [str(c) for c in table.columns]
-    return _with_tags(columns, [COMPARE_TAGS.get(c, "") for c in columns], table)
+    tags = {**COMPARE_TAGS, "camp": "#loc+name"}  # a camp network's rows name their camp
+    return _with_tags(columns, [tags.get(c, "") for c in columns], table)
 
 
 def _with_tags(headers: list[str], tags: list[str], frame: pd.DataFrame) -> str:

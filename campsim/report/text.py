@@ -321,6 +321,9 @@ def compare_markdown(runs: list[tuple[str, SimulationResult]]) -> str:
         "Charts: *.png, *.svg; all of it: report.html.",
         "",
     ]
+    if any("camps" in r.summary for _, r in runs):  # camp networks: the figures above are the networks' totals
+        lines[-2:] = ["These are the networks' totals; compare.csv has a row per camp too. The network charts and "
+                      "report.html are not built yet.", ""]  # fmt: skip
     return "\n".join(lines)
 
 

@@ -133,12 +133,9 @@ def run_variants(
 ) -> list[tuple[str, SimulationResult]]:
     """Simulate each variant (with ``seed`` or each scenario's own); with replications > 1,
     all variants' replications share one pool and the same seed (common random numbers)."""
-    networks = [s.name for _, s in variants if s.is_network]
-    if networks:
-        raise ScenarioError(
-            f"compare does not take camp networks yet ({'; '.join(networks)}): their comparison tables and charts "
-            "are not built; run each with `campsim run`"
-        )
+    kinds = {s.is_network for _, s in variants}
+    if len(kinds) > 1:
+        raise ScenarioError("compare takes single camps or camp networks, not a mix: their tables differ")
     if replications <= 1:
         return [(label, simulate(s, seed=seed)) for label, s in variants]
     from campsim.runs.executors import Execution, run_grid
@@ -155,20 +152,28 @@ def run_variants(
 
 
 def compare_table(runs: list[tuple[str, SimulationResult]]) -> pd.DataFrame:
-    """One row per scenario and commodity (union of commodities) with the summary metrics."""
+    """One row per scenario and commodity (union of commodities) with the summary metrics; for
+    camp networks a ``camp`` column, the network totals (camp empty) first, then each camp."""
     names = commodities_of(runs)
+    network = any("camps" in r.summary for _, r in runs)
     rows = []
     for label, r in runs:
         source = r.scenario.source
-        for name in names:
-            c = r.summary["commodities"].get(name)
-            rows.append({
-                "scenario": label,
-                "name": r.scenario.name,
-                "file": "" if source is None else str(source),
-                "seed": r.seed,
-                "commodity": name,
-                "present": c is not None,
-                **{m: (None if c is None else c[m]) for m in METRICS},
-            })  # fmt: skip
-    return pd.DataFrame(rows, columns=["scenario", "name", "file", "seed", "commodity", "present", *METRICS])
+        blocks = [("", r.summary["commodities"])]
+        if network:
+            blocks += [(camp, site["commodities"]) for camp, site in r.summary["camps"].items()]
+        for camp, commodities in blocks:
+            for name in names:
+                c = commodities.get(name)
+                rows.append({
+                    "scenario": label,
+                    "name": r.scenario.name,
+                    "file": "" if source is None else str(source),
+                    "seed": r.seed,
+                    **({"camp": camp} if network else {}),
+                    "commodity": name,
+                    "present": c is not None,
+                    **{m: (None if c is None else c.get(m)) for m in METRICS},
+                })  # fmt: skip
+    head = ["scenario", "name", "file", "seed", *(["camp"] if network else []), "commodity", "present"]
+    return pd.DataFrame(rows, columns=[*head, *METRICS])
