@@ -75,3 +75,25 @@ def test_report_opens_in_chromium_with_every_image_decoded(browser, command, tmp
     # what a printer gets: the page lays out at A4 width without horizontal overflow
     browser.set_window_size(794, 1123)
     assert browser.execute_script("return document.documentElement.scrollWidth") <= 800
+
+
+@pytest.mark.parametrize("command", ["run", "compare"])
+def test_a_network_report_opens_in_chromium_with_every_image_decoded(browser, command, tmp_path):
+    out = tmp_path / command
+    network = str(ROOT / "tests" / "data" / "network_small.yaml")
+    scenarios = [network] if command == "run" else [str(ROOT / "scenarios" / "anbar.yaml"), network]
+    assert main([command, *scenarios, "--out", str(out), "--quiet"]) == 0
+    browser.get((out / "report.html").as_uri())
+    images = browser.execute_script(
+        "return Array.from(document.images).map(i => [i.complete, i.naturalWidth, i.naturalHeight]);"
+    )
+    assert len(images) == (4 if command == "run" else 3)  # map, cover, warehouses, roads; or a map each + camps
+    assert all(done and width > 0 and height > 0 for done, width, height in images), images
+    headline = browser.find_element("id", "headline")
+    assert headline.is_displayed() and "First short:" in headline.text and "Worst:" in headline.text
+    assert [e for e in browser.get_log("browser") if e["level"] == "SEVERE"] == []
+    shot = tmp_path / f"network-{command}.png"
+    assert browser.save_screenshot(str(shot)) and shot.stat().st_size > 10_000
+    browser.set_window_size(794, 1123)  # A4 width: the tables fit without horizontal overflow
+    assert browser.execute_script("return document.documentElement.scrollWidth") <= 800
+    browser.set_window_size(1200, 1600)

@@ -84,10 +84,10 @@ def run(scenario: str, out: Path | None, seed: int | None, overrides: tuple[str,
 
         with progress_bar(n, quiet, "replications") as bar:
             result = run_replications(loaded, n, seed, jobs, executor, address, bar.update, engine)
-    if loaded.is_network:  # a camp network: its tables and words (its charts are not built yet)
+    if loaded.is_network:  # a camp network: its tables, words, charts and page
         from campsim.report.network import network_table, write_network_report
 
-        write_network_report(result, folder, force=force)
+        write_network_report(result, folder, force=force, charts=not no_charts, chart_workers=jobs)
         if not quiet:
             click.echo(network_table(result.summary))
             click.echo(f"report: {folder}/ ({time.perf_counter() - started:.1f} s)")

@@ -116,7 +116,7 @@ class BatchModel:
         self.open_orders = np.zeros((width, reps), dtype=np.int64)
         self.landing = np.zeros((days, width, reps))  # orders landing on a day, summed as placed
         self.landing_count = np.zeros((days, width, reps), dtype=np.int64)
-        self.landing_lines: list[set[int]] = [set() for _ in range(days)]  # lines with orders landing that day
+        self.landing_lines = np.zeros((days, width), dtype=bool)  # lines with orders landing that day
         self.funds: dict[int, list[tuple[int, float]]] = {}
         for day, line, amount in plan.tranches:
             self.funds.setdefault(day, []).append((line, amount))
@@ -173,7 +173,7 @@ class BatchModel:
 
     def receipts(self, day: int) -> None:
         # only the lines that receive something today: the others would add 0.0 (exact, and wasted)
-        landing = sorted(self.landing_lines[day])
+        landing = np.flatnonzero(self.landing_lines[day]).tolist()
         if landing:
             count = self.landing_count[day, landing]
             quantity = self.landing[day, landing]
@@ -261,8 +261,7 @@ class BatchModel:
             # one order per line and replication per day: no (day, replication) pair repeats here
             self.landing[lands[rows], i, rows] += quantity[k, rows]
             self.landing_count[lands[rows], i, rows] += 1
-            for landing_day in np.unique(lands[rows]).tolist():
-                self.landing_lines[landing_day].add(i)
+            self.landing_lines[lands[rows], i] = True
 
     def dispatch(self, day: int) -> None:
         """A single camp has no warehouse to dispatch from."""

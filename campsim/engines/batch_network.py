@@ -24,18 +24,9 @@ class BatchNetwork(BatchModel):
         super().__init__(plan, draws)
         net = self.net = plan.network
         sites, days, reps = net.sites, plan.days, self.reps
-        self.paths = {
-            name: np.stack([getattr(p, name) for p in draws.paths], axis=2)
-            for name in (
-                "own_arrivals",
-                "accepted",
-                "departures",
-                "overflow_in",
-                "overflow_out",
-                "turned_away",
-                "population",
-            )
-        }  # fmt: skip  [day, camp, rep]
+        # [day, camp, rep]
+        self.review_every = [int(x) for x in plan.review_every_days.tolist()]  # 0: a line that never reviews
+        self.paths = {name: array for name, array in draws.path.__dict__.items() if name != "incoming"}
         width_w = len(sites.wline_warehouse)
         self.w_total = np.repeat(sites.w_initial_stock[:, None], reps, axis=1).astype(float)
         self.w_pipeline = np.zeros((width_w, reps))
@@ -120,8 +111,7 @@ class BatchNetwork(BatchModel):
     def review(self, day: int) -> None:
         plan, net, sites = self.plan, self.net, self.net.sites
         self.requests = np.zeros_like(self.requests)
-        every = plan.review_every_days
-        due = [i for i in range(len(every)) if every[i] and day % every[i] == 0]
+        due = [i for i, every in enumerate(self.review_every) if every and day % every == 0]
         if not due:
             return
         window_sum, window_days = 0.0, 0
@@ -134,10 +124,10 @@ class BatchNetwork(BatchModel):
         target = rules.order_target(self.kits, self.order_up_to_days, need, window_sum, window_days, self.backlog)
         position = self.total + self.pipeline
         asked, _, place = rules.order_quantity(target, position, self.capacity, np.inf, np.inf, 0.0)
-        for i in due:
-            if sites.supplied[i] and not net.route_closed[day, sites.line_route[i]]:
-                self.requests[i] = np.where(place[i], asked[i], 0.0)
-                self.daily["ordered"][day, i] += self.requests[i]
+        asking = [i for i in due if sites.supplied[i] and not net.route_closed[day, sites.line_route[i]]]
+        if asking:
+            self.requests[asking] = np.where(place[asking], asked[asking], 0.0)
+            self.daily["ordered"][day, asking] += self.requests[asking]
         by_camp: dict[int, list[int]] = {}  # the direct lines due today, camp by camp in file order
         for i in due:
             if plan.ordered[i]:
@@ -149,25 +139,32 @@ class BatchNetwork(BatchModel):
                                                       self.max_order[lines], self.money[commodity],
                                                       self.unit_cost[lines])  # fmt: skip
             quantity, paid = np.where(ok, quantity, 0.0), np.where(ok, paid, 0.0)
-            for n, i in enumerate(lines):
-                c = sites.line_commodity[i]
-                self.money[c] = self.money[c] - paid[n]
-                self.pipeline[i] = self.pipeline[i] + quantity[n]
-                self.open_orders[i] = self.open_orders[i] + ok[n]
-                self.daily["ordered"][day, i] += quantity[n]
-                self.daily["spent"][day, i] += paid[n]
-                self._land(day, i, self.draws.lead_times_days[day, i], quantity[n], ok[n], plan.land_day[i])
+            # a camp lists a commodity once: its lines' commodities (and balances) are distinct
+            self.money[commodity] = self.money[commodity] - paid
+            self.pipeline[lines] = self.pipeline[lines] + quantity
+            self.open_orders[lines] = self.open_orders[lines] + ok
+            self.daily["ordered"][day, lines] += quantity
+            self.daily["spent"][day, lines] += paid
+            self._land(day, lines, self.draws.lead_times_days[day, lines], quantity, ok, plan.land_day[lines])
         self._sync_balance()
 
-    def _land(self, day: int, i: int, lead: np.ndarray, quantity: np.ndarray, placed: np.ndarray, land) -> None:
-        """Book arrivals at camp line i on their landing days (on or after the horizon: never)."""
+    def _land(self, day: int, lines, lead: np.ndarray, quantity: np.ndarray, placed: np.ndarray, land) -> tuple:
+        """Book arrivals at distinct camp lines on their landing days (on or after the horizon: never).
+
+        ``lines`` [n]; ``lead``, ``quantity``, ``placed`` [n, rep]; ``land`` [n, day] each
+        line's landing day for a due day. A line and replication places at most one order a
+        day, so no landing cell is booked twice here. Returns the cells (day, line, rep) booked
+        and their quantities.
+        """
         days = self.plan.days
-        lands = land[np.minimum(day + lead, days)]
-        rows = np.flatnonzero(placed & (lands < days))
-        self.landing[lands[rows], i, rows] += quantity[rows]
-        self.landing_count[lands[rows], i, rows] += 1
-        for landing_day in np.unique(lands[rows]).tolist():
-            self.landing_lines[landing_day].add(i)
+        lands = np.take_along_axis(land, np.minimum(day + lead, days), axis=1)
+        at, rows = np.nonzero(placed & (lands < days))
+        cells = (lands[at, rows], np.asarray(lines)[at], rows)
+        booked = quantity[at, rows]
+        self.landing[cells] += booked
+        self.landing_count[cells] += 1
+        self.landing_lines[cells[:2]] = True
+        return cells, booked
 
     def dispatch(self, day: int) -> None:
         net, sites, routes = self.net, self.net.sites, self.net.routes
@@ -218,19 +215,16 @@ class BatchNetwork(BatchModel):
             cap = routes.capacity_kg_per_day[route]
             self.route_full[day, route] = (shipped > 0) & (shipped >= cap * (1 - standards.SHORTAGE_RTOL))
         for j, (lines, sent) in share.items():
-            for n, i in enumerate(lines):
-                quantity = sent[n]
-                moving = quantity > 0
-                self.w_total[j] = np.where(moving, np.maximum(self.w_total[j] - quantity, 0.0), self.w_total[j])
-                self.w_daily["dispatched"][day, j] += np.where(moving, quantity, 0.0)
-                route = int(sites.line_route[i])
-                lead = self.draws.transit_days[day, route]
-                self.pipeline[i] = np.where(moving, self.pipeline[i] + quantity, self.pipeline[i])
-                self.open_orders[i] = self.open_orders[i] + moving
-                lands = self.net.route_land_day[route, np.minimum(day + lead, self.plan.days)]
-                rows = np.flatnonzero(moving & (lands < self.plan.days))
-                self.shipped_in[lands[rows], i, rows] += quantity[rows]
-                self._land(day, i, lead, quantity, moving, self.net.route_land_day[route])
+            moving = sent > 0  # [line, rep]
+            for n in range(len(lines)):  # the stock falls line by line, as the SimPy engine takes it
+                self.w_total[j] = np.where(moving[n], np.maximum(self.w_total[j] - sent[n], 0.0), self.w_total[j])
+                self.w_daily["dispatched"][day, j] += np.where(moving[n], sent[n], 0.0)
+            self.pipeline[lines] = np.where(moving, self.pipeline[lines] + sent, self.pipeline[lines])
+            self.open_orders[lines] = self.open_orders[lines] + moving
+            route = sites.line_route[lines]
+            cells, booked = self._land(day, lines, self.draws.transit_days[day, route], sent, moving,
+                                       self.net.route_land_day[route])  # fmt: skip
+            self.shipped_in[cells] += booked
 
     def restock(self, day: int) -> None:
         net, sites = self.net, self.net.sites

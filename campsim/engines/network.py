@@ -37,7 +37,7 @@ class NetworkModel(CampModel):
     def __init__(self, plan: Plan, draws: NetworkDraws, replication: int = 0) -> None:
         net = self.net = plan.network
         r = replication - draws.first
-        self.path = draws.paths[r]
+        self.path = draws.path_of(replication)
         self.w_lead = draws.w_lead_times_days[:, :, r].tolist()
         self.transit = draws.transit_days[:, :, r].tolist()
         sites = net.sites

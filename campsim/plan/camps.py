@@ -69,43 +69,61 @@ def overflow_order(names: list[str], overflow_to: list[str | None]) -> tuple[int
 def population_path(camps: CampsPlan, own_arrivals: np.ndarray, leave) -> PopulationPath:
     """Step the population phase over the horizon for given arrivals, camps in overflow order.
 
+    ``own_arrivals`` is [day, camp] (one path) or [day, camp, replication] (many, stepped
+    together: the loop runs over days and limited camps, never over replications).
     ``leave(day, before, scheduled)`` gives each camp's departures from P(d-1) (``before``,
-    [camp]) and its scheduled departures ([camp]): expected values, or draws. The arithmetic
-    is rules.admit and rules.population_today, as the engines step it.
+    [camp, replication]) and its scheduled departures ([camp]): expected values, or draws.
+    The arithmetic is rules.admit and rules.population_today, as the engines step it.
     """
-    days, width = own_arrivals.shape
-    out = {k: np.zeros((days, width)) for k in ("departures", "incoming", "accepted", "overflow_in", "overflow_out",
-                                                 "turned_away", "population")}  # fmt: skip
-    before = camps.initial_people.astype(float)
+    one = own_arrivals.ndim == 2
+    own = own_arrivals.astype(float)[:, :, None] if one else own_arrivals.astype(float)
+    days, width, reps = own.shape
+    out = {k: np.zeros((days, width, reps)) for k in ("departures", "incoming", "accepted", "overflow_in",
+                                                       "overflow_out", "turned_away", "population")}  # fmt: skip
+    # Only a camp with a max_population turns anyone away (min(incoming, inf) keeps all, the
+    # rest is exactly 0), so only those step one by one, in overflow order: whoever sends to
+    # a camp comes before it. The others take everyone, all at once.
+    limited = [c for c in camps.order if np.isfinite(camps.max_population[c])]
+    sends = [(c, int(camps.overflow_to[c])) for c in limited]
+    cap = camps.max_population[:, None]
+    before = np.repeat(camps.initial_people.astype(float)[:, None], reps, axis=1)
     for day in range(days):
         departures = leave(day, before, camps.scheduled_departures[day])
-        incoming = own_arrivals[day].astype(float)
-        sent = np.zeros(width)
-        accepted = np.zeros(width)
-        for c in camps.order:
-            incoming[c] = incoming[c] + sent[c]
-            accepted[c] = rules.admit(before[c], departures[c], incoming[c], camps.max_population[c])
-            rest = incoming[c] - accepted[c]
-            target = camps.overflow_to[c]
-            if target >= 0:
-                sent[target] = sent[target] + rest
-                out["overflow_out"][day, c] = rest
-            else:
-                out["turned_away"][day, c] = rest
-        out["overflow_in"][day] = sent
+        incoming = own[day].copy()
+        accepted = incoming  # the unlimited camps' (limited rows are replaced below)
+        if sends:
+            sent = np.zeros((width, reps))
+            accepted = incoming.copy()
+            for c, target in sends:
+                incoming[c] = incoming[c] + sent[c]
+                accepted[c] = rules.admit(before[c], departures[c], incoming[c], cap[c])
+                rest = incoming[c] - accepted[c]
+                if target >= 0:
+                    sent[target] = sent[target] + rest
+                    out["overflow_out"][day, c] = rest
+                else:
+                    out["turned_away"][day, c] = rest
+            # a limited camp's target that is unlimited takes what it was sent
+            unlimited = ~np.isfinite(camps.max_population)
+            incoming[unlimited] = incoming[unlimited] + sent[unlimited]
+            accepted[unlimited] = incoming[unlimited]
+            out["overflow_in"][day] = sent
         before = rules.population_today(before, accepted, departures)
         out["departures"][day], out["incoming"][day], out["accepted"][day] = departures, incoming, accepted
         out["population"][day] = before
-    return PopulationPath(own_arrivals=own_arrivals.astype(float), **out)
+    if one:
+        out = {k: v[:, :, 0] for k, v in out.items()}
+    return PopulationPath(own_arrivals=own[:, :, 0] if one else own, **out)
 
 
 def expected_leave(camps: CampsPlan):
     """Expected departures: departures_per_day x P(d-1), plus the scheduled ones capped by the people left."""
+    rate = camps.departures_per_day[:, None]
 
     def leave(day: int, before: np.ndarray, scheduled: np.ndarray) -> np.ndarray:
-        leaving = camps.departures_per_day * before
+        leaving = rate * before
         # the sum can round above P(d-1); capped, P(d) never falls below 0 (as for the single camp)
-        return np.minimum(leaving + np.minimum(scheduled, before - leaving), before)
+        return np.minimum(leaving + np.minimum(scheduled[:, None], before - leaving), before)
 
     return leave
 
@@ -155,28 +173,38 @@ def compile_camps(s: Scenario) -> CampsPlan:
     )
 
 
-def drawn_population(camps: CampsPlan, seed: int, replication: int) -> PopulationPath:
-    """One replication's population path, drawn from named streams.
+def drawn_population(camps: CampsPlan, seed: int, first: int, stop: int) -> PopulationPath:
+    """Replications first..stop-1's population paths ([day, camp, replication]), drawn from named streams.
 
     Each camp's own arrivals are one Poisson draw a day of its summed mean (stream
     ``arrivals/<camp>``), and its scheduled departures one Poisson draw a day (stream
     ``departures/data/<camp>``). Departures from P(d-1) are one Binomial call a day for all
     camps together (stream ``departures``): each depends on the path so far, so they are
-    the one input drawn day by day, and one call a day keeps that cost flat in camps.
+    the one input drawn day by day, and one call a day per replication is their whole cost
+    (the rest of the day is stepped for all replications at once).
     """
-    own = np.stack(
-        [stream(seed, replication, f"arrivals/{name}").poisson(camps.arrival_means[:, k]) for k, name in
-         enumerate(camps.names)], axis=1,
-    ).astype(float)  # fmt: skip
-    extra = np.stack(
-        [stream(seed, replication, f"departures/data/{name}").poisson(camps.scheduled_departures[:, k]) for k, name
-         in enumerate(camps.names)], axis=1,
-    ).astype(float)  # fmt: skip
-    binomial = stream(seed, replication, "departures").binomial
+    reps = range(first, stop)
+    own = np.stack([np.stack([stream(seed, r, f"arrivals/{name}").poisson(camps.arrival_means[:, k])
+                              for k, name in enumerate(camps.names)], axis=1) for r in reps], axis=2)  # fmt: skip
+    scheduled = camps.scheduled_departures.any()
+    extra = np.stack([np.stack([stream(seed, r, f"departures/data/{name}").poisson(camps.scheduled_departures[:, k])
+                                for k, name in enumerate(camps.names)], axis=1) for r in reps],
+                     axis=2).astype(float) if scheduled else None  # fmt: skip
     rates = camps.departures_per_day
+    rate_list = rates.tolist()
+    # with nobody leaving on their own, the departures stream is never read (its draws would all be 0)
+    binomials = [stream(seed, r, "departures").binomial for r in reps] if rates.any() else []
 
     def leave(day: int, before: np.ndarray, _scheduled: np.ndarray) -> np.ndarray:
-        gone = binomial(before.astype(np.int64), rates).astype(float)
+        gone = np.zeros(before.shape)
+        if binomials:
+            # scalar calls: a third cheaper than one array call (numpy checks an array's bounds in Python)
+            # and the same draws in the same order
+            people = before.astype(np.int64).T.tolist()  # [rep][camp]
+            gone = np.array([[draw(n, p) for n, p in zip(row, rate_list, strict=True)]
+                             for draw, row in zip(binomials, people, strict=True)], dtype=float).T  # fmt: skip
+        if extra is None:
+            return gone
         return gone + np.minimum(extra[day], before - gone)
 
-    return population_path(camps, own, leave)
+    return population_path(camps, own.astype(float), leave)

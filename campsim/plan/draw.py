@@ -186,9 +186,14 @@ class NetworkDraws(Draws):
     camp lines' (direct orders).
     """
 
-    paths: tuple = ()  # one plan.camps.PopulationPath per replication
+    path: object = None  # plan.camps.PopulationPath, every array [day, camp, rep]
     w_lead_times_days: np.ndarray | None = None  # [day, warehouse line, rep]
     transit_days: np.ndarray | None = None  # [day, route, rep]
+
+    def path_of(self, replication: int):
+        """One replication's PopulationPath ([day, camp] views)."""
+        r = replication - self.first
+        return type(self.path)(**{name: array[:, :, r] for name, array in self.path.__dict__.items()})
 
 
 def draw_network(plan: Plan, seed: int | None = None, first: int = 0, stop: int = 1) -> NetworkDraws:
@@ -220,18 +225,23 @@ def draw_network(plan: Plan, seed: int | None = None, first: int = 0, stop: int 
                 out[:, i] = draw_lead_times(lead, stream(seed, replication, names[i]), plan.days)
         return out
 
-    paths, lines, wlines, transit = [], [], [], []
+    if plan.deterministic:  # the expected path, shared by every replication (read-only views)
+        n = stop - first
+        path = type(net.expected)(**{name: np.broadcast_to(array[:, :, None], (*array.shape, n))
+                                     for name, array in net.expected.__dict__.items()})  # fmt: skip
+    else:
+        path = drawn_population(net.camps, seed, first, stop)
+    lines, wlines, transit = [], [], []
     for r in range(first, stop):
-        paths.append(net.expected if plan.deterministic else drawn_population(net.camps, seed, r))
         lines.append(times(plan.lead_times, [f"lead_time/{n}" for n in line_names], r))
         wlines.append(times(sites.w_lead_times, [f"lead_time/{n}" for n in w_names], r))
         transit.append(times(routes.transit, [f"transit/{n}" for n in routes.names], r))
     return NetworkDraws(
         first=first,
-        arrivals=np.stack([p.accepted.sum(axis=1) for p in paths], axis=1),
-        departures=np.stack([p.departures.sum(axis=1) for p in paths], axis=1),
+        arrivals=path.accepted.sum(axis=1),
+        departures=path.departures.sum(axis=1),
         lead_times_days=np.stack(lines, axis=2),
-        paths=tuple(paths),
+        path=path,
         w_lead_times_days=np.stack(wlines, axis=2),
         transit_days=np.stack(transit, axis=2),
     )

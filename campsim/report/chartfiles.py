@@ -14,7 +14,7 @@ import sys
 import threading
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import matplotlib
 
@@ -26,9 +26,13 @@ from campsim.report import charts  # noqa: E402
 from campsim.runs.signals import held_signals, leave_signals_to_the_parent  # noqa: E402
 
 if TYPE_CHECKING:  # noqa: E402 (after the backend is chosen)
+    from collections.abc import Callable
+
     from matplotlib.figure import Figure
 
     from campsim.report.charts import Run
+
+    Registry = dict[str, Callable[[list[Run]], Figure | None]]
 
 
 def save(fig: Figure, folder: Path, stem: str, dpi: int = 150) -> list[Path]:
@@ -45,18 +49,19 @@ def save(fig: Figure, folder: Path, stem: str, dpi: int = 150) -> list[Path]:
     return paths
 
 
-def _render(runs: list[Run], folder: Path, name: str) -> list[Path] | None:
+def _render(runs: list[Run], folder: Path, name: str, registry: Registry) -> list[Path] | None:
     """Build and save one chart; None when it does not apply to these runs."""
-    fig = charts.CHARTS[name](runs)
+    fig = registry[name](runs)
     return None if fig is None else save(fig, folder, name)
 
 
-_FORKED: tuple[list[Run], Path] | None = None  # what forked chart workers render (set just before the fork)
+# what forked chart workers render: (runs, folder, registry), set just before the fork
+_FORKED: tuple[Any, ...] | None = None
 
 
 def _render_forked(name: str) -> list[Path] | None:
-    runs, folder = _FORKED
-    return _render(runs, folder, name)
+    runs, folder, registry = _FORKED
+    return _render(runs, folder, name, registry)
 
 
 def chart_workers() -> int:
@@ -71,21 +76,27 @@ def chart_workers() -> int:
     return len(os.sched_getaffinity(0))
 
 
-def write_charts(runs: list[Run], folder: Path, workers: int | None = None) -> dict[str, list[Path]]:
+def write_charts(
+    runs: list[Run], folder: Path, workers: int | None = None, registry: Registry | None = None
+) -> dict[str, list[Path]]:
     """Render every chart that applies to these runs into folder; return {chart name: [png, svg]}.
+
+    ``registry`` maps chart names to functions of the runs (default: charts.CHARTS, the single
+    camp's); its order is the order of rendering, costliest first.
 
     Charts are most of a run's wall time (about 0.2-0.7 s each), so they are rendered in
     ``workers`` processes (default, and at most: chart_workers(), so a --jobs of 4 never
     forks where fork is unsafe); the files are the same either way.
     """
     global _FORKED
-    names = list(charts.CHARTS)
+    registry = charts.CHARTS if registry is None else registry
+    names = list(registry)
     safe = chart_workers()
     workers = min(safe if workers is None else workers, safe, len(names))
     if workers <= 1:
-        paths = [_render(runs, folder, name) for name in names]
+        paths = [_render(runs, folder, name, registry) for name in names]
     else:
-        _FORKED = (runs, folder)
+        _FORKED = (runs, folder, registry)
         # Ctrl-C and SIGTERM are held off while the pool lives (a second or two): a signal in
         # the middle of forking or of shutting the pool down could leave a worker behind or
         # hang the exit. Held off, it arrives when the charts are done and unwinds as usual.

@@ -154,8 +154,16 @@ def _write_compare(
     table.to_csv(folder / "compare.csv", index=False, na_rep="", lineterminator="\n")
     _write_text(folder / "compare.hxl.csv", hxlout.compare_hxl(table))
     (folder / "compare.md").write_text(compare_markdown(runs))
-    if "camp" in table.columns:
-        return  # camp networks: their compare charts and page are not built yet (compare.md says so)
+    if "camp" in table.columns:  # camp networks: their own page and charts (short per camp, a map each)
+        from campsim.report import network_page
+
+        pngs = {}
+        if charts:
+            from campsim.report.network_charts import compare_charts
+
+            pngs = _charts(runs, folder, workers, compare_charts(runs))
+        (folder / "report.html").write_text(network_page.render_compare(runs, table, pngs), encoding="utf-8")
+        return
     pngs = _charts(runs, folder, workers) if charts else {}
     (folder / "report.html").write_text(htmlreport.render_compare(runs, pngs), encoding="utf-8")
 
@@ -228,7 +236,9 @@ def find_solve(path: str | Path, overrides: tuple[str, ...] | list[str] = ()) ->
     return record
 
 
-def _charts(runs: list[tuple[str, SimulationResult]], folder: Path, workers: int | None = None) -> dict[str, Path]:
+def _charts(
+    runs: list[tuple[str, SimulationResult]], folder: Path, workers: int | None = None, registry: dict | None = None
+) -> dict[str, Path]:
     from campsim.report import chartfiles  # matplotlib only when charts are wanted
 
-    return {name: paths[0] for name, paths in chartfiles.write_charts(runs, folder, workers).items()}
+    return {name: paths[0] for name, paths in chartfiles.write_charts(runs, folder, workers, registry).items()}

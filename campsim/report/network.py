@@ -1,7 +1,5 @@
-"""A camp network's report folder: summary.json, summary.md, daily.csv, daily.hxl.csv, warehouses.csv, events.csv.
-
-The network's charts and HTML page (map, per-camp cover, warehouse and route use) are not
-built yet; the folder holds the tables and the words, and says so.
+"""A camp network's report folder: summary.json, summary.md, daily.csv, daily.hxl.csv, warehouses.csv,
+events.csv, the charts (map, days of cover per camp, warehouse stock, route use) and report.html.
 """
 
 from __future__ import annotations
@@ -12,6 +10,7 @@ from typing import Any
 
 from campsim.report.folders import write_folder
 from campsim.report.hxlout import network_daily_hxl
+from campsim.report.network_page import render_run, shortage_headline
 from campsim.report.text import _count, _num, _table
 from campsim.results.run import NetworkResult
 
@@ -39,26 +38,15 @@ def network_table(summary: dict[str, Any]) -> str:
     ])  # fmt: skip
 
 
-def network_markdown(summary: dict[str, Any]) -> str:
-    """summary.md: the network's shortages in words and tables, camp by camp."""
+def network_markdown(summary: dict[str, Any], headline: list[str] | None = None) -> str:
+    """summary.md: the network's shortages in words and tables, camp by camp (``headline``: shortage_headline's)."""
     lines = [
         f"# {summary['scenario']}",
         "",
         f"{summary['days']} days from {summary['start']}; seed {summary['seed']}.",
         "",
     ]
-    # camps and commodities in file order, so that ties go to the first listed
-    short = [(c["shortfall_person_days"], camp, name, c, n) for n, (camp, name, c) in enumerate(
-        (camp, name, c) for camp, site in summary["camps"].items() for name, c in site["commodities"].items())
-        if c["shortage_days"]]  # fmt: skip
-    worst = sorted(short, key=lambda row: (-row[0], row[4]))
-    if worst:
-        first = min(worst, key=lambda row: (row[3]["first_shortage_day"], row[4]))
-        lines.append(f"First short: {first[1]}, {first[2]}, from {first[3]['first_shortage_date']} "
-                     f"({first[3]['first_shortage_cause']}).")  # fmt: skip
-        lines.append(f"Worst: {worst[0][1]}, {worst[0][2]}: {_num(worst[0][0])} person-days short.")
-    else:
-        lines.append("No camp went short of anything.")
+    lines += shortage_headline(summary) if headline is None else headline
     names = list(summary["commodities"])
     lines += ["", "## Person-days short, camps x commodities", "", "| camp | " + " | ".join(names) + " |",
               "|---|" + "---:|" * len(names)]  # fmt: skip
@@ -77,17 +65,25 @@ def network_markdown(summary: dict[str, Any]) -> str:
     for name, r in summary["routes"].items():
         lines.append(f"| {name} | {_num(r['shipped_kg'])} | {_num(r['transport_usd'])} | {r['days_at_capacity']} "
                      f"| {r['closed_days']} |")  # fmt: skip
-    lines += ["", "The network's charts and HTML page are not built yet: this folder holds its tables "
-              "(daily.csv, warehouses.csv, events.csv) and summary.json."]  # fmt: skip
     return "\n".join(lines) + "\n"
 
 
-def write_network_report(result: NetworkResult, out_dir: str | Path, force: bool = False) -> Path:
-    """Write a network run's report folder atomically, like every report."""
+def write_network_report(
+    result: NetworkResult,
+    out_dir: str | Path,
+    force: bool = False,
+    charts: bool = True,
+    chart_workers: int | None = None,
+) -> Path:
+    """Write a network run's report folder atomically, like every report.
+
+    ``chart_workers`` caps the processes that render charts (default: chartfiles.chart_workers()).
+    """
 
     def fill(folder: Path) -> None:
+        headline = shortage_headline(result.summary)  # one wording for summary.md and report.html
         (folder / "summary.json").write_text(json.dumps(result.summary, indent=2, allow_nan=False) + "\n")
-        (folder / "summary.md").write_text(network_markdown(result.summary))
+        (folder / "summary.md").write_text(network_markdown(result.summary, headline))
         result.daily.to_csv(folder / "daily.csv", index=False, na_rep="", lineterminator="\n")
         result.warehouses.to_csv(folder / "warehouses.csv", index=False, na_rep="", lineterminator="\n")
         (folder / "daily.hxl.csv").write_text(network_daily_hxl(result.scenario, result.daily))
@@ -95,5 +91,13 @@ def write_network_report(result: NetworkResult, out_dir: str | Path, force: bool
         if result.daily_quantiles is not None:  # replications
             result.daily_quantiles.to_csv(folder / "daily_quantiles.csv", index=False, na_rep="", lineterminator="\n")
             result.p_shortage_by_date.to_csv(folder / "p_shortage_by_date.csv", index=False, lineterminator="\n")
+        pngs = {}
+        if charts:  # matplotlib only when charts are wanted
+            from campsim.report import chartfiles, network_charts
+
+            written = chartfiles.write_charts([(result.scenario.name, result)], folder, chart_workers,
+                                              network_charts.RUN_CHARTS)  # fmt: skip
+            pngs = {name: paths[0] for name, paths in written.items()}
+        (folder / "report.html").write_text(render_run(result, pngs, headline), encoding="utf-8")
 
     return write_folder(out_dir, fill, force)

@@ -322,8 +322,8 @@ def compare_markdown(runs: list[tuple[str, SimulationResult]]) -> str:
         "",
     ]
     if any("camps" in r.summary for _, r in runs):  # camp networks: the figures above are the networks' totals
-        lines[-2:] = ["These are the networks' totals; compare.csv has a row per camp too. The network charts and "
-                      "report.html are not built yet.", ""]  # fmt: skip
+        lines[-2:] = ["These are the networks' totals; compare.csv has a row per camp too. Charts (each network's "
+                      "map, person-days short per camp): *.png, *.svg; all of it: report.html.", ""]  # fmt: skip
     return "\n".join(lines)
 
 

@@ -38,6 +38,11 @@ def _camp_lines(plan: Plan, k: int) -> list[int]:
     return [i for i, camp in enumerate(plan.network.sites.line_camp.tolist()) if camp == k]
 
 
+def _columns(values) -> list:
+    """A [replication] array as Python floats (fast to index, JSON-ready)."""
+    return np.asarray(values, dtype=float).tolist()
+
+
 def line_metrics(plan: Plan, arrays: NetworkArrays, dates: np.ndarray) -> dict[int, list[dict[str, Any]]]:
     """Every camp line's single-camp metrics, for all replications at once, with its camp's people."""
     net = plan.network
@@ -45,205 +50,237 @@ def line_metrics(plan: Plan, arrays: NetworkArrays, dates: np.ndarray) -> dict[i
     for i, k in enumerate(net.sites.line_camp.tolist()):
         people = arrays.camp_population["population"][:, k, :]
         metrics = commodity_metrics(plan, i, arrays, dates, people, float(net.camps.household_size[k]))
-        received, ordered = day_sums(arrays.line("received", i)), day_sums(arrays.line("ordered", i))
-        spent = day_sums(arrays.line("spent", i))
+        sums = {key: _columns(day_sums(arrays.line(field, i))) for key, field in
+                (("_received", "received"), ("_ordered", "ordered"), ("_spent", "spent"))}  # fmt: skip
         for r, m in enumerate(metrics):
-            m["_received"], m["_ordered"], m["_spent"] = float(received[r]), float(ordered[r]), float(spent[r])
+            for key, column in sums.items():
+                m[key] = column[r]
         out[i] = metrics
     return out
 
 
-def camp_summaries(plan: Plan, arrays: NetworkArrays, lines: dict, r: int) -> dict[str, Any]:
-    """camps.NAME of one replication: population and the single camp's keys per commodity (money kept out)."""
-    net = plan.network
+def camp_summaries(plan: Plan, arrays: NetworkArrays, lines: dict) -> list[dict[str, Any]]:
+    """camps.NAME of every replication: population and the single camp's keys per commodity (money kept out)."""
+    net, sites = plan.network, plan.network.sites
     pop = arrays.camp_population
-    out = {}
-    for k, name in enumerate(net.camps.names):
-        people = pop["population"][:, k, :]
-        commodities = {}
-        for i in _camp_lines(plan, k):
-            c = net.sites.commodities[net.sites.line_commodity[i]]
-            got = lines[i][r]
-            keys = {key: got[key] for key in METRIC_KEYS if key not in MONEY_KEYS}
-            keys["received"] = got["_received"]
-            keys["requested"] = got["_ordered"] if net.sites.supplied[i] else 0.0
-            transit = float(arrays.end_pipeline[i, r]) if net.sites.supplied[i] else 0.0
-            keys["end_pipeline"] = 0.0 if net.sites.supplied[i] else float(arrays.end_pipeline[i, r])
-            keys["end_in_transit"] = transit
-            if plan.ordered[i]:
-                keys["spent_usd"] = got["_spent"]
-            commodities[c] = keys
-        out[name] = {
-            "population": {
-                "initial": float(net.camps.initial_people[k]),
-                "final": float(people[-1, r]),
-                "arrivals": float(day_sums(pop["accepted"][:, k, :])[r]),
-                "departures": float(day_sums(pop["departures"][:, k, :])[r]),
-                "peak": float(np.max(people[:, r])),
-                "turned_away": float(day_sums(pop["turned_away"][:, k, :])[r]),
-                "overflow_in": float(day_sums(pop["overflow_in"][:, k, :])[r]),
-                "overflow_out": float(day_sums(pop["overflow_out"][:, k, :])[r]),
-            },
-            "commodities": commodities,
-        }
+    people = pop["population"]
+    population = {
+        "final": _columns(people[-1]),  # [camp][rep]
+        "peak": _columns(np.max(people, axis=0)),
+        **{key: [_columns(day_sums(pop[field][:, k, :])) for k in range(len(net.camps.names))]
+           for key, field in (("arrivals", "accepted"), ("departures", "departures"), ("turned_away", "turned_away"),
+                              ("overflow_in", "overflow_in"), ("overflow_out", "overflow_out"))},
+    }  # fmt: skip
+    end_pipeline = arrays.end_pipeline.tolist()  # [line][rep]
+    out = []
+    for r in range(arrays.replications):
+        camps = {}
+        for k, name in enumerate(net.camps.names):
+            commodities = {}
+            for i in _camp_lines(plan, k):
+                got = lines[i][r]
+                keys = {key: got[key] for key in METRIC_KEYS if key not in MONEY_KEYS}
+                keys["received"] = got["_received"]
+                keys["requested"] = got["_ordered"] if sites.supplied[i] else 0.0
+                keys["end_pipeline"] = 0.0 if sites.supplied[i] else float(end_pipeline[i][r])
+                keys["end_in_transit"] = float(end_pipeline[i][r]) if sites.supplied[i] else 0.0
+                if plan.ordered[i]:
+                    keys["spent_usd"] = got["_spent"]
+                commodities[sites.commodities[sites.line_commodity[i]]] = keys
+            camps[name] = {
+                "population": {
+                    "initial": float(net.camps.initial_people[k]),
+                    "final": population["final"][k][r],
+                    "arrivals": population["arrivals"][k][r],
+                    "departures": population["departures"][k][r],
+                    "peak": population["peak"][k][r],
+                    "turned_away": population["turned_away"][k][r],
+                    "overflow_in": population["overflow_in"][k][r],
+                    "overflow_out": population["overflow_out"][k][r],
+                },
+                "commodities": commodities,
+            }
+        out.append(camps)
     return out
 
 
-def _network_commodity(plan: Plan, arrays: NetworkArrays, c: int, camps: dict, dates, r: int) -> dict[str, Any]:
-    """commodities.X of one replication: network totals over the camps that take it."""
+def _network_commodity(plan: Plan, arrays: NetworkArrays, c: int, camps: list, dates) -> list[dict[str, Any]]:
+    """commodities.X of every replication: network totals over the camps that take it."""
     net = plan.network
-    name, spec_line = net.sites.commodities[c], None
+    name = net.sites.commodities[c]
     lines = [i for i, cc in enumerate(net.sites.line_commodity.tolist()) if cc == c]
     wlines = [j for j, cc in enumerate(net.sites.wline_commodity.tolist()) if cc == c]
-    per_camp = [camps[net.camps.names[net.sites.line_camp[i]]]["commodities"][name] for i in lines]
-    out: dict[str, Any] = {key: float(sum(m[key] for m in per_camp)) for key in SUMMED}
-    days = len(dates)
-    short = np.zeros(days, dtype=bool)
-    breaks = np.zeros(days, dtype=bool)
-    cut = np.zeros(days, dtype=bool)
-    people_short = np.zeros(days)
-    at_standard = below = person_days = 0.0
+    camp_of = [net.camps.names[net.sites.line_camp[i]] for i in lines]
+    reps = arrays.replications
+    shape = (len(dates), reps)
+    short, breaks, cut = np.zeros(shape, dtype=bool), np.zeros(shape, dtype=bool), np.zeros(shape, dtype=bool)
+    people_short = np.zeros(shape)
+    at_standard, below, person_days = np.zeros(reps), np.zeros(reps), np.zeros(reps)
+    received, spent, overflow = np.zeros(reps), np.zeros(reps), np.zeros(reps)
     for i in lines:
-        spec_line = i
         k = int(net.sites.line_camp[i])
-        people = arrays.camp_population["population"][:, k, r]
-        need, given = arrays.daily["need"][:, i, r], arrays.daily["distributed"][:, i, r]
+        people = arrays.camp_population["population"][:, k, :]
+        need, given = arrays.line("need", i), arrays.line("distributed", i)
         mask = shortage_mask(need, given)
         short |= mask
-        breaks |= arrays.daily["stockout"][:, i, r] > 0
-        cut |= arrays.daily["ration_level"][:, i, r] < 1
+        breaks |= arrays.line("stockout", i) > 0
+        cut |= arrays.line("ration_level", i) < 1
+        received = received + (day_sums(arrays.line("received", i)) - day_sums(arrays.shipped_in[:, i, :]))
+        spent = spent + day_sums(arrays.line("spent", i))
         if plan.kits[i]:
             kits = plan.per_new_household[i]  # 0 kits a household: nobody waits for one (as for a single camp)
             if kits:
-                people_short += arrays.daily["shortfall"][:, i, r] / kits * net.camps.household_size[k]
+                people_short += arrays.line("shortfall", i) / kits * net.camps.household_size[k]
         else:
             people_short += np.where(mask, people, 0.0)
-            person_days += float(people.sum())
-            at_standard += float(np.where(mask, 0.0, people).sum())
-            below += float(np.where(critical_mask(plan.critical_per_person_day[i], need, given, people), people,
-                                    0.0).sum())  # fmt: skip
-    first = first_days(short[:, None])[0]
-    first_cut = first_days(cut[:, None])[0]
-    causes = [(m["first_shortage_day"], n, m["first_shortage_cause"]) for n, m in enumerate(per_camp)
-              if m["first_shortage_day"] is not None]  # fmt: skip
-    kits = bool(spec_line is not None and plan.kits[spec_line])
-    out.update(
-        unit=plan.units[spec_line] if spec_line is not None else "",
-        kind="per_new_household" if kits else "per_person_day",
-        coverage=out["distributed"] / out["need"] if out["need"] > 0 else 1.0,
-        shortage_days=int(short.sum()),
-        first_shortage_day=first,
-        first_shortage_date=None if first is None else dates[first],
-        longest_shortage_days=int(longest_runs(short[:, None])[0]),
-        min_ration=float(min((m["min_ration"] for m in per_camp), default=1.0)),
-        initial_stock=float(plan.initial_stock[lines].sum() + net.sites.w_initial_stock[wlines].sum()),
-        received=float(
-            sum(day_sums(arrays.line("received", i))[r] - day_sums(arrays.shipped_in[:, i, :])[r] for i in lines)
-            + sum(day_sums(arrays.warehouses["received"][:, j, :])[r] for j in wlines)
-        ),  # fmt: skip
-        spoiled=float(sum(m["spoiled"] for m in per_camp)),
-        overflow=float(
-            sum(m["overflow"] for m in per_camp)
-            + sum(day_sums(arrays.warehouses["overflow"][:, j, :])[r] for j in wlines)
-        ),  # fmt: skip
-        end_stock=float(
-            sum(m["end_stock"] for m in per_camp) + sum(arrays.warehouses["stock"][-1, j, r] for j in wlines)
-        ),  # fmt: skip
-        end_pipeline=float(
-            sum(m["end_pipeline"] for m in per_camp) + sum(arrays.end_warehouse_pipeline[j, r] for j in wlines)
-        ),  # fmt: skip
-        end_in_transit=float(sum(m["end_in_transit"] for m in per_camp)),
-        ration_cut_days=int(cut.sum()),
-        first_ration_cut_date=None if first_cut is None else dates[first_cut],
-        first_shortage_cause=min(causes)[2] if causes else None,
-        peak_people_short=float(people_short.max()) if short.any() else 0.0,
-        share_person_days_at_standard=None if kits else (at_standard / person_days if person_days else 1.0),
-        share_person_days_below_critical=(
-            None
-            if kits or np.isnan(plan.critical_per_person_day[lines]).all()
-            else (below / person_days if person_days else 0.0)
-        ),  # fmt: skip
-        pipeline_break_days=int(breaks.sum()),
-        pipeline_breaks=[
-            {"start": dates[a], "end": dates[a + n - 1], "days": n} for a, n in runs_by_column(breaks[:, None])[0]
-        ],  # fmt: skip
-        requirement_usd=float(net.requirement_usd[c]),
-        received_usd=float(day_sums(arrays.funds[:, c, :])[r]),
-        spent_usd=float(
-            sum(day_sums(arrays.line("spent", i))[r] for i in lines)
-            + sum(day_sums(arrays.warehouses["spent"][:, j, :])[r] for j in wlines)
-        ),  # fmt: skip
-        balance_usd=float(arrays.money[-1, c, r]),
-    )
-    order = [*METRIC_KEYS, "end_in_transit"]
-    return {key: out[key] for key in order}
+            person_days = person_days + day_sums(people)
+            at_standard = at_standard + day_sums(np.where(mask, 0.0, people))
+            critical = critical_mask(plan.critical_per_person_day[i], need, given, people)
+            below = below + day_sums(np.where(critical, people, 0.0))
+    w = arrays.warehouses
+    for j in wlines:
+        received = received + day_sums(w["received"][:, j, :])
+        spent = spent + day_sums(w["spent"][:, j, :])
+        overflow = overflow + day_sums(w["overflow"][:, j, :])
+    w_end_stock = w["stock"][-1][wlines].sum(axis=0) if wlines else np.zeros(reps)
+    w_pipeline = arrays.end_warehouse_pipeline[wlines].sum(axis=0) if wlines else np.zeros(reps)
+    kits = bool(lines and plan.kits[lines[0]])
+    no_critical = kits or np.isnan(plan.critical_per_person_day[lines]).all()
+    columns = {
+        "received": _columns(received), "spent_usd": _columns(spent), "w_overflow": _columns(overflow),
+        "w_end_stock": _columns(w_end_stock), "w_pipeline": _columns(w_pipeline),
+        "shortage_days": short.sum(axis=0).tolist(), "longest": longest_runs(short).tolist(),
+        "ration_cut_days": cut.sum(axis=0).tolist(), "pipeline_break_days": breaks.sum(axis=0).tolist(),
+        "peak": _columns(np.where(short.any(axis=0), people_short.max(axis=0, initial=0.0), 0.0)),
+        "at_standard": _columns(at_standard), "below": _columns(below), "person_days": _columns(person_days),
+        "received_usd": _columns(day_sums(arrays.funds[:, c, :])), "balance_usd": _columns(arrays.money[-1, c, :]),
+    }  # fmt: skip
+    first, first_cut, break_runs = first_days(short), first_days(cut), runs_by_column(breaks)
+    initial_stock = float(plan.initial_stock[lines].sum() + net.sites.w_initial_stock[wlines].sum())
+    out = []
+    for r in range(reps):
+        per_camp = [camps[r][camp]["commodities"][name] for camp in camp_of]
+        got = {key: float(sum(m[key] for m in per_camp)) for key in SUMMED}
+        col = {key: values[r] for key, values in columns.items()}
+        causes = [(m["first_shortage_day"], n, m["first_shortage_cause"]) for n, m in enumerate(per_camp)
+                  if m["first_shortage_day"] is not None]  # fmt: skip
+        person_days_r = col["person_days"]
+        got.update(
+            unit=plan.units[lines[0]] if lines else "",
+            kind="per_new_household" if kits else "per_person_day",
+            coverage=got["distributed"] / got["need"] if got["need"] > 0 else 1.0,
+            shortage_days=int(col["shortage_days"]),
+            first_shortage_day=first[r],
+            first_shortage_date=None if first[r] is None else dates[first[r]],
+            longest_shortage_days=int(col["longest"]),
+            min_ration=float(min((m["min_ration"] for m in per_camp), default=1.0)),
+            initial_stock=initial_stock,
+            received=col["received"],
+            spoiled=float(sum(m["spoiled"] for m in per_camp)),
+            overflow=float(sum(m["overflow"] for m in per_camp) + col["w_overflow"]),
+            end_stock=float(sum(m["end_stock"] for m in per_camp) + col["w_end_stock"]),
+            end_pipeline=float(sum(m["end_pipeline"] for m in per_camp) + col["w_pipeline"]),
+            end_in_transit=float(sum(m["end_in_transit"] for m in per_camp)),
+            ration_cut_days=int(col["ration_cut_days"]),
+            first_ration_cut_date=None if first_cut[r] is None else dates[first_cut[r]],
+            first_shortage_cause=min(causes)[2] if causes else None,
+            peak_people_short=col["peak"],
+            share_person_days_at_standard=None
+            if kits
+            else (col["at_standard"] / person_days_r if person_days_r else 1.0),  # fmt: skip
+            share_person_days_below_critical=None
+            if no_critical
+            else (col["below"] / person_days_r if person_days_r else 0.0),  # fmt: skip
+            pipeline_break_days=int(col["pipeline_break_days"]),
+            pipeline_breaks=[{"start": dates[a], "end": dates[a + n - 1], "days": n} for a, n in break_runs[r]],
+            requirement_usd=float(net.requirement_usd[c]),
+            received_usd=col["received_usd"],
+            spent_usd=col["spent_usd"],
+            balance_usd=col["balance_usd"],
+        )
+        out.append({key: got[key] for key in (*METRIC_KEYS, "end_in_transit")})
+    return out
 
 
 def summarize_network(plan: Plan, arrays: NetworkArrays, seed: int) -> list[dict[str, Any]]:
-    """The summary.json of each replication of a network run."""
+    """The summary.json of each replication of a network run.
+
+    Every figure is computed for all replications at once (columns over replications); only
+    the assembly of each replication's dict is a loop, so the cost per replication is a few
+    hundred dict entries, not a pass over its days.
+    """
     net = plan.network
     dates = day_dates(plan.start, plan.days)
-    lines = line_metrics(plan, arrays, dates)
+    camps = camp_summaries(plan, arrays, line_metrics(plan, arrays, dates))
+    commodities = {name: _network_commodity(plan, arrays, c, camps, dates)
+                   for c, name in enumerate(net.sites.commodities)}  # fmt: skip
+    warehouses, routes = warehouse_summaries(plan, arrays), route_summaries(plan, arrays)
+    total = arrays.camp_population["population"].sum(axis=1)  # [day, rep]
+    final, peak = _columns(total[-1]), _columns(total.max(axis=0))
+    head = dict(zip(HEAD_KEYS, (plan.name, plan.start.isoformat(), dates[-1], plan.days, seed, plan.deterministic, 1),
+                    strict=True))  # fmt: skip
     out = []
     for r in range(arrays.replications):
-        camps = camp_summaries(plan, arrays, lines, r)
-        commodities = {name: _network_commodity(plan, arrays, c, camps, dates, r)
-                       for c, name in enumerate(net.sites.commodities)}  # fmt: skip
-        total = arrays.camp_population["population"][:, :, r].sum(axis=1)
-        head = dict(zip(HEAD_KEYS, (plan.name, plan.start.isoformat(), dates[-1], plan.days, seed, plan.deterministic,
-                                    1), strict=True))  # fmt: skip
+        sites = camps[r].values()
+        by_commodity = {name: values[r] for name, values in commodities.items()}
         out.append({
             **head,
             "population": {
                 "initial": float(net.camps.initial_people.sum()),
-                "final": float(total[-1]),
-                "arrivals": float(sum(c["population"]["arrivals"] for c in camps.values())),
-                "departures": float(sum(c["population"]["departures"] for c in camps.values())),
-                "peak": float(total.max()),
-                "turned_away": float(sum(c["population"]["turned_away"] for c in camps.values())),
+                "final": final[r],
+                "arrivals": float(sum(c["population"]["arrivals"] for c in sites)),
+                "departures": float(sum(c["population"]["departures"] for c in sites)),
+                "peak": peak[r],
+                "turned_away": float(sum(c["population"]["turned_away"] for c in sites)),
             },
-            "commodities": commodities,
-            "funding": {key: funding_totals(commodities)[key] for key in FUNDING_KEYS},
-            "camps": camps,
-            "warehouses": warehouse_summaries(plan, arrays, r),
-            "routes": route_summaries(plan, arrays, r),
+            "commodities": by_commodity,
+            "funding": {key: funding_totals(by_commodity)[key] for key in FUNDING_KEYS},
+            "camps": camps[r],
+            "warehouses": warehouses[r],
+            "routes": routes[r],
         })  # fmt: skip
     return out
 
 
-def warehouse_summaries(plan: Plan, arrays: NetworkArrays, r: int) -> dict[str, Any]:
-    """warehouses.NAME.commodities.X of one replication."""
+def warehouse_summaries(plan: Plan, arrays: NetworkArrays) -> list[dict[str, Any]]:
+    """warehouses.NAME.commodities.X of every replication."""
     sites = plan.network.sites
     w = arrays.warehouses
-    out: dict[str, Any] = {name: {"commodities": {}} for name in sites.warehouses}
-    for j, (k, c) in enumerate(zip(sites.wline_warehouse, sites.wline_commodity, strict=True)):
-        out[sites.warehouses[k]]["commodities"][sites.commodities[c]] = {
-            "initial_stock": float(sites.w_initial_stock[j]),
-            "received": float(day_sums(w["received"][:, j, :])[r]),
-            "requested": float(day_sums(w["requested"][:, j, :])[r]),
-            "dispatched": float(day_sums(w["dispatched"][:, j, :])[r]),
-            "overflow": float(day_sums(w["overflow"][:, j, :])[r]),
-            "end_stock": float(w["stock"][-1, j, r]),
-            "end_pipeline": float(arrays.end_warehouse_pipeline[j, r]),
-            "spent_usd": float(day_sums(w["spent"][:, j, :])[r]),
-            "short_days": int(w["short"][:, j, r].sum()),
-        }
+    summed = {key: [_columns(day_sums(w[key][:, j, :])) for j in range(len(sites.wline_warehouse))]
+              for key in ("received", "requested", "dispatched", "overflow", "spent")}  # fmt: skip
+    end_stock, end_pipeline = w["stock"][-1].tolist(), arrays.end_warehouse_pipeline.tolist()
+    short_days = w["short"].sum(axis=0).tolist()  # [wline][rep]
+    out = []
+    for r in range(arrays.replications):
+        got: dict[str, Any] = {name: {"commodities": {}} for name in sites.warehouses}
+        for j, (k, c) in enumerate(zip(sites.wline_warehouse, sites.wline_commodity, strict=True)):
+            got[sites.warehouses[k]]["commodities"][sites.commodities[c]] = {
+                "initial_stock": float(sites.w_initial_stock[j]),
+                "received": summed["received"][j][r],
+                "requested": summed["requested"][j][r],
+                "dispatched": summed["dispatched"][j][r],
+                "overflow": summed["overflow"][j][r],
+                "end_stock": float(end_stock[j][r]),
+                "end_pipeline": float(end_pipeline[j][r]),
+                "spent_usd": summed["spent"][j][r],
+                "short_days": int(short_days[j][r]),
+            }
+        out.append(got)
     return out
 
 
-def route_summaries(plan: Plan, arrays: NetworkArrays, r: int) -> dict[str, Any]:
-    """routes.NAME of one replication."""
+def route_summaries(plan: Plan, arrays: NetworkArrays) -> list[dict[str, Any]]:
+    """routes.NAME of every replication."""
     routes, net = plan.network.routes, plan.network
-    out = {}
-    for i, name in enumerate(routes.names):
-        kg = float(day_sums(arrays.route_kg[:, i, :])[r])
-        out[name] = {
-            "shipped_kg": kg,
-            "transport_usd": kg * float(routes.cost_usd_per_kg[i]),
-            "days_at_capacity": int(arrays.route_at_capacity[:, i, r].sum()),
-            "closed_days": int((net.route_closed[:, i] > 0).sum()),
-        }
-    return out
+    kg = [_columns(day_sums(arrays.route_kg[:, i, :])) for i in range(len(routes.names))]
+    at_capacity = arrays.route_at_capacity.sum(axis=0).tolist()  # [route][rep]
+    closed = [int((net.route_closed[:, i] > 0).sum()) for i in range(len(routes.names))]
+    return [
+        {name: {"shipped_kg": kg[i][r], "transport_usd": kg[i][r] * float(routes.cost_usd_per_kg[i]),
+                "days_at_capacity": int(at_capacity[i][r]), "closed_days": closed[i]}
+         for i, name in enumerate(routes.names)}
+        for r in range(arrays.replications)
+    ]  # fmt: skip
 
 
 def network_daily_frame(plan: Plan, arrays: NetworkArrays, replication: int = 0) -> pd.DataFrame:

@@ -24,7 +24,9 @@ from campsim.runs.signals import leave_signals_to_the_parent, submit_all
 MAX_CHUNK = 250  # SimPy engine: replications per task
 MAX_BATCH_CHUNK = 5000  # batch engine: replications stepped together
 CHUNK_BYTES = 50_000_000  # daily series a chunk carries back (float32)
-BATCH_BYTES = 200_000_000  # the batch engine's working arrays per chunk (float64)
+# the batch engine's working arrays per chunk (float64): its per-day cost is mostly numpy calls
+# whose count does not grow with replications, so bigger chunks are cheaper per replication
+BATCH_BYTES = 400_000_000
 
 
 def chunks(n: int, workers: int, cap: int = MAX_CHUNK, per_worker: int = 4, first: int = 0) -> list[tuple[int, int]]:
@@ -37,12 +39,17 @@ def _chunk_cap(plan: Plan, keep_daily: bool, engine: str = "des") -> int:
     """Replications per chunk: bounded by what a chunk holds in memory.
 
     The SimPy engine sends back about 50 MB of daily series per chunk at most; the batch
-    engine also holds every daily field of every replication while it steps (about 200 MB).
+    engine also holds every daily field of every replication while it steps (about 400 MB).
     """
     cap = MAX_CHUNK
     if engine == "batch":
         fields = len(DAILY_FIELDS) + 3  # the daily record, plus orders landing, their count and stock by day
-        cap = max(1, min(MAX_BATCH_CHUNK, BATCH_BYTES // (plan.days * (len(plan.lines) * fields + 3) * 8)))
+        per_day = len(plan.lines) * fields + 3
+        if plan.network is not None:  # camps' people, warehouse lines (record, landings), shipments, routes, money
+            net = plan.network
+            per_day += (len(net.camps.names) * 8 + len(net.sites.wline_warehouse) * 12 + len(plan.lines)
+                        + len(net.routes.names) * 2 + len(net.sites.commodities) * 2)  # fmt: skip
+        cap = max(1, min(MAX_BATCH_CHUNK, BATCH_BYTES // (plan.days * per_day * 8)))
     if keep_daily:
         per_replication = plan.days * (len(plan.lines) * 3 + 1) * 4
         cap = min(cap, CHUNK_BYTES // per_replication)
