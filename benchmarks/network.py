@@ -1,8 +1,10 @@
 """A camp network's speed: `python benchmarks/network.py [--quick]`.
 
 - PostDisasterSimulation's example size (7 camps x 2 items x 1,080 days, 939,232 people,
-  one warehouse): one SimPy network run through the public API, and the batch network
-  engine per replication (drawing, stepping and summaries timed apart);
+  one warehouse): one SimPy network run through the public API, against the plain scalar
+  network day loop doing the same job (benchmarks/network_loop.py; the two timed turn about,
+  on the same seeds), and the batch network engine per replication (drawing, stepping and
+  summaries timed apart);
 - cost against the number of camps (1 to 100, 2 items, one year): linear in camps x items
   x days, flat in population.
 
@@ -26,6 +28,7 @@ from campsim.engines.batch_network import simulate_network_batch  # noqa: E402
 from campsim.plan.compile import compile  # noqa: E402
 from campsim.plan.draw import draw_network  # noqa: E402
 from campsim.results.network import summarize_network  # noqa: E402
+from benchmarks.network_loop import run_network  # noqa: E402
 
 
 def network(camps: int, days: int, people: int, seed: int = 1) -> campsim.Scenario:
@@ -67,6 +70,19 @@ def median_s(fn, repeats: int) -> float:
     return statistics.median(out)
 
 
+def paired_medians_s(fns, repeats: int) -> list[float]:
+    """The median time of each fn(seed), the fns run turn about on the same seeds (after one warm-up each)."""
+    for fn in fns:
+        fn(0)
+    times: list[list[float]] = [[] for _ in fns]
+    for seed in range(1, repeats + 1):
+        for fn, out in zip(fns, times, strict=True):
+            started = time.perf_counter()
+            fn(seed)
+            out.append(time.perf_counter() - started)
+    return [statistics.median(out) for out in times]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true")
@@ -74,8 +90,11 @@ def main() -> None:
     repeats = 3 if args.quick else 5
     report: dict = {}
     s = network(7, 1080, 939_232)
-    seeds = iter(range(10**6))
-    report["pds_size_des_api_s"] = median_s(lambda: campsim.simulate(s, seed=next(seeds)), repeats)
+    des, loop = paired_medians_s([lambda seed: campsim.simulate(s, seed=seed), lambda seed: run_network(s, seed)],
+                                 repeats)  # fmt: skip
+    report["pds_size_des_api_s"] = des
+    report["pds_size_plain_loop_s"] = loop
+    report["pds_size_des_over_loop"] = des / loop
     plan = compile(s)
     reps = 200
     t0 = time.perf_counter()

@@ -137,7 +137,7 @@ def test_the_hub_orders_up_to_its_camps_demand():
 
 
 def test_a_network_run_writes_its_tables(tmp_path, capsys):
-    assert main(["run", str(NETWORK), "--out", str(tmp_path / "n"), "-q"]) == 0
+    assert main(["run", str(NETWORK), "--out", str(tmp_path / "n"), "-q", "--no-charts"]) == 0
     summary = json.loads((tmp_path / "n" / "summary.json").read_text())
     assert set(summary) >= {"camps", "warehouses", "routes", "commodities", "funding", "population"}
     head = (tmp_path / "n" / "daily.csv").read_text().splitlines()[0]
@@ -153,7 +153,7 @@ def test_a_network_run_writes_its_tables(tmp_path, capsys):
 def test_replicated_networks_are_the_same_whatever_the_jobs_and_engine(tmp_path):
     outs = {}
     for label, extra in (("j1", ["-j", "1"]), ("j2", ["-j", "2"]), ("des", ["-j", "1", "--engine", "des"])):
-        assert main(["run", str(NETWORK), "-n", "5", *extra, "--out", str(tmp_path / label), "-q"]) == 0
+        assert main(["run", str(NETWORK), "-n", "5", *extra, "--out", str(tmp_path / label), "-q", "--no-charts"]) == 0
         outs[label] = json.loads((tmp_path / label / "summary.json").read_text())
     assert outs["j1"] == outs["j2"] == outs["des"]
     summary = outs["j1"]
@@ -168,7 +168,7 @@ def test_a_network_compare_has_a_row_per_camp_and_refuses_a_mix(tmp_path, capsys
     import pandas as pd
 
     argv = ["compare", str(ROOT / "scenarios" / "anbar.yaml"), str(ROOT / "scenarios" / "anbar-bridge.yaml")]
-    assert main([*argv, "--out", str(tmp_path / "c"), "-q"]) == 0
+    assert main([*argv, "--out", str(tmp_path / "c"), "-q", "--no-charts"]) == 0
     table = pd.read_csv(tmp_path / "c" / "compare.csv", keep_default_na=False)
     assert len(table) == 2 * (1 + 3) * 4  # two scenarios x (totals + 3 camps) x 4 commodities
     assert (tmp_path / "c" / "compare.hxl.csv").read_text().splitlines()[1].split(",")[4] == "#loc+name"
@@ -260,7 +260,7 @@ def test_a_network_daily_hxl_has_one_row_per_day_and_camp_with_the_camp_tagged(t
 
     from campsim.load.hxl import read_table
 
-    assert main(["run", str(NETWORK), "--out", str(tmp_path / "n"), "-q"]) == 0
+    assert main(["run", str(NETWORK), "--out", str(tmp_path / "n"), "-q", "--no-charts"]) == 0
     table = read_table(tmp_path / "n" / "daily.hxl.csv", "daily columns")
     assert table.hxl and table.find("#loc+name").header == "camp"
     assert table.find("#reached+food").header == "distributed_food"
