@@ -161,7 +161,23 @@ def test_replicated_networks_are_the_same_whatever_the_jobs_and_engine(tmp_path)
     assert set(summary["uncertainty"]["camps"]) == {"kilo18", "htc", "aaf"}
     assert "p_shortage" in summary["uncertainty"]["camps"]["aaf"]["commodities"]["food"]
     head = (tmp_path / "j1" / "daily_quantiles.csv").read_text().splitlines()[0]
-    assert head.startswith("day,date,camp,commodity,stock_p10") and "population" not in head
+    assert head.startswith("day,date,camp,commodity,stock_p10")
+    assert head.endswith("population_p10,population_p50,population_p90")
+
+
+def test_network_daily_quantiles_give_each_camps_own_population():
+    """population_pXX of a camp is the quantile of that camp's people over replications (not the network's)."""
+    s = campsim.load_scenario(NETWORK)
+    result = campsim.run_replications(s, 5, jobs=1)
+    finals = {camp: [campsim.simulate(s, replication=i).summary["camps"][camp]["population"]["final"]
+                     for i in range(5)] for camp in s.camps}  # fmt: skip
+    q = result.daily_quantiles
+    last = q[q["day"] == q["day"].max()]
+    for camp, values in finals.items():
+        rows = last[last["camp"] == camp]
+        assert set(rows["population_p50"]) == {float(np.quantile(values, 0.5))}
+        assert set(rows["population_p10"]) == {float(np.quantile(values, 0.1))}
+    assert len({float(v) for v in last.groupby("camp")["population_p50"].first()}) > 1  # camps differ
 
 
 def test_a_network_compare_has_a_row_per_camp_and_refuses_a_mix(tmp_path, capsys):

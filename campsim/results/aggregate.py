@@ -135,9 +135,10 @@ QUANTILE_BLOCK_DAYS = 64  # days per quantile pass: bounds the temporaries of na
 
 
 def daily_quantiles(plan: Plan, samples: list) -> dict[str, np.ndarray]:
-    """P10/P50/P90 by day: '<metric>_pXX' -> [days, commodities] (population: [days]).
+    """P10/P50/P90 by day: '<metric>_pXX' -> [days, lines] (population: [days], a network's [days, lines]).
 
-    ``samples`` have ``index``, ``daily`` [day, line, DAILY_METRICS] and ``population`` [day].
+    ``samples`` have ``index``, ``daily`` [day, line, DAILY_METRICS] and ``population`` [day]
+    (a network's: [day, line], each line's camp).
     Each sample's daily series moves into one float32 cube (and is released from the
     sample), and quantiles are taken a block of days at a time, so memory stays near the
     cube itself: 4 bytes x replications x days x commodities x 3.
@@ -145,12 +146,12 @@ def daily_quantiles(plan: Plan, samples: list) -> dict[str, np.ndarray]:
     ordered = sorted(samples, key=lambda s: s.index)
     n, days, width = len(ordered), plan.days, len(plan.lines)
     cube = np.empty((n, days, width, len(DAILY_METRICS)), dtype=DAILY_DTYPE)
-    people = np.empty((n, days), dtype=DAILY_DTYPE)
+    people = np.empty((n, *np.shape(ordered[0].population)), dtype=DAILY_DTYPE)  # [n, days] or [n, days, lines]
     for i, sample in enumerate(ordered):
         cube[i], people[i] = sample.daily, sample.population
         sample.daily = sample.population = None  # the cube holds it now
     out = {f"{m}_{q}": np.empty((days, width)) for m in DAILY_METRICS for q in STAT_LABELS}
-    out.update({f"population_{q}": np.empty(days) for q in STAT_LABELS})
+    out.update({f"population_{q}": np.empty(people.shape[1:]) for q in STAT_LABELS})
     for first in range(0, days, QUANTILE_BLOCK_DAYS):
         block = slice(first, min(first + QUANTILE_BLOCK_DAYS, days))
         for m, metric in enumerate(DAILY_METRICS):

@@ -51,7 +51,8 @@ def _chunk_cap(plan: Plan, keep_daily: bool, engine: str = "des") -> int:
                         + len(net.routes.names) * 2 + len(net.sites.commodities) * 2)  # fmt: skip
         cap = max(1, min(MAX_BATCH_CHUNK, BATCH_BYTES // (plan.days * per_day * 8)))
     if keep_daily:
-        per_replication = plan.days * (len(plan.lines) * 3 + 1) * 4
+        people = len(plan.lines) if plan.network is not None else 1  # a network's: each camp line's
+        per_replication = plan.days * (len(plan.lines) * 3 + people) * 4
         cap = min(cap, CHUNK_BYTES // per_replication)
     return max(1, cap)
 

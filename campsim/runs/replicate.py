@@ -29,7 +29,7 @@ class Sample:
     index: int
     summary: Summary
     daily: np.ndarray | None  # [days, lines, len(DAILY_METRICS)]
-    population: np.ndarray | None  # [days]
+    population: np.ndarray | None  # [days]; a network's: [days, lines], each line's camp
 
 
 def samples_of(plan: Plan, arrays: RunArrays, seed: int, keep_daily: bool = True) -> list[Sample]:
@@ -51,7 +51,11 @@ def samples_of(plan: Plan, arrays: RunArrays, seed: int, keep_daily: bool = True
     # [days, lines, replications, metrics] -> one [days, lines, metrics] block per replication
     cube = np.stack([arrays.daily[m] for m in DAILY_METRICS], axis=-1).astype(DAILY_DTYPE)
     cube = np.ascontiguousarray(cube.transpose(2, 0, 1, 3))
-    people = np.ascontiguousarray(arrays.population.T.astype(DAILY_DTYPE))
+    if plan.network is not None:  # each camp line's own camp: [replications, days, lines]
+        per_line = arrays.camp_population["population"][:, plan.network.sites.line_camp, :]
+        people = np.ascontiguousarray(per_line.transpose(2, 0, 1).astype(DAILY_DTYPE))
+    else:
+        people = np.ascontiguousarray(arrays.population.T.astype(DAILY_DTYPE))
     return [
         Sample(i, summary, cube[k], people[k]) for k, (i, summary) in enumerate(zip(indices, summaries, strict=True))
     ]

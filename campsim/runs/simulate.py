@@ -149,8 +149,7 @@ def replicated_network_result(first: NetworkResult, samples: list[Sample]) -> Ne
     def per_camp(frame):
         frame.insert(2, "camp", frame["commodity"].map(lambda line: where[line][0]))
         frame["commodity"] = frame["commodity"].map(lambda line: where[line][1])
-        # the samples carry the network's total population, not each camp's: leave it out rather than mislabel it
-        return frame.drop(columns=[c for c in frame.columns if c.startswith("population_")])
+        return frame  # population_pXX: the camp's own people
 
     quantiles = quantile_frame(plan, daily_quantiles(plan, samples), DAILY_ORDER)
     return NetworkResult(
