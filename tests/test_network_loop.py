@@ -2,7 +2,8 @@
 
 Same summary.json dict (1e-9 relative), same daily, warehouses and events tables, on the
 shipped networks, the test network under every allocation rule, the benchmark generator's
-network and Hypothesis-made networks (tests/test_network_properties.networks), each in
+networks, a network whose camp counts come from a file (scheduled departures, overflow, trucks
+that bind) and Hypothesis-made networks (tests/test_network_properties.networks), in
 deterministic and stochastic mode: the loop draws its own inputs from the named streams
 and reads the scenario itself, so agreement checks both the engine and the plan's reading.
 """
@@ -100,6 +101,55 @@ def test_run_network_matches_another_replication():
     want = campsim.simulate(s, seed=5, replication=3)
     assert_same_run(run_network(s, 5, replication=3), want)
     assert want.summary != campsim.simulate(s, seed=5).summary  # its own draws
+
+
+@pytest.mark.parametrize(("mode", "seed"), MODES, ids=[f"{m}-{s}" for m, s in MODES])
+def test_run_network_matches_with_camp_counts_from_a_file(tmp_path, mode, seed):
+    """A camp whose people follow a DTM-style count: rises as arrivals, falls as scheduled departures
+    (the departures/data/<camp> stream), overflowing into a camp with a rate."""
+    (tmp_path / "counts.csv").write_text(
+        "date,population\n#date,#affected+idps+ind\n2017-10-01,900\n2017-10-08,2500\n2017-10-15,1700\n2017-10-30,2600\n"
+    )
+    (tmp_path / "net.yaml").write_text(f"""
+name: counted camps
+start: 2017-10-01
+days: 40
+deterministic: {str(mode == "deterministic").lower()}
+funding: {{funded_fraction: 0.6, disbursement: monthly}}
+commodities:
+  food: {{per_person_day: 1, unit_cost_usd: 0.5, kg_per_unit: 0.6, rationing: [{{below_days_of_cover: 5, ration: 0.7}}]}}
+  kits: {{per_new_household: 1, unit_cost_usd: 30, kg_per_unit: 20}}
+warehouses:
+  hub:
+    commodities:
+      food: {{initial_stock: 20000, ordering: {{order_up_to_days: 20, lead_time_days: {{uniform: [3, 9]}}}}}}
+      kits: {{initial_stock: 100, ordering: {{review_every_days: 3, order_up_to_days: 10, lead_time_days: 4}}}}
+camps:
+  counted:
+    population:
+      initial: 900
+      household_size: 5
+      departures_per_day: 0.002
+      max_population: 2200
+      overflow_to: spare
+      arrivals: [{{csv: counts.csv, kind: population}}]
+    commodities:
+      food: {{initial_stock: 3000, supply: {{from: hub, order_up_to_days: 6}}}}
+      kits: {{initial_stock: 20, supply: {{from: hub, order_up_to_days: 5}}}}
+  spare:
+    population: {{initial: 300, household_size: 6, arrivals: [{{rate: {{2017-10-01: 20}}}}]}}
+    commodities:
+      food: {{initial_stock: 1000, supply: {{from: hub, review_every_days: 2, order_up_to_days: 8}}}}
+      kits: {{supply: {{from: hub, order_up_to_days: 5}}}}
+routes:
+  hub-counted: {{from: hub, to: counted, transit_days: {{triangular: [1, 2, 4]}}, capacity_kg_per_day: 3000}}
+  hub-spare: {{from: hub, to: spare, capacity_kg_per_day: 1500}}
+allocation: equal_cover
+""")
+    want = check(campsim.load_scenario(tmp_path / "net.yaml"), seed)
+    assert want.summary["camps"]["counted"]["population"]["departures"] > 0
+    assert want.summary["camps"]["spare"]["population"]["overflow_in"] > 0
+    assert all(route["days_at_capacity"] for route in want.summary["routes"].values())  # trucks that bind
 
 
 def overflowing_hub() -> campsim.Scenario:

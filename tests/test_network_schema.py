@@ -246,3 +246,29 @@ def test_a_network_document_is_not_changed_by_validation() -> None:
     campsim.scenario_from_dict(data)
     campsim.scenario_from_dict(data)
     assert data["camps"] == before["camps"] and data["routes"] == before["routes"]
+
+
+@pytest.mark.parametrize(
+    ("key", "message"),
+    [
+        ("camps.kilo81.population.max_population=5", "camps has no 'kilo81' (it has: kilo18, htc, aaf)"),
+        ("routes.baghdad-kilo81.capacity_kg_per_day=1", "it does not add a route"),
+        ("warehouses.hub.commodities.food.initial_stock=1", "it does not add a warehouse"),
+        ("camps.kilo18.commodities.fuel.initial_stock=1", "camps.kilo18.commodities has no 'fuel'"),
+        ("commodities.fod.unit_cost_usd=1", "it does not add a commodity"),
+    ],
+)
+def test_set_refuses_to_add_a_camp_route_warehouse_or_commodity_by_a_typo(key, message, capsys):
+    """--set names an existing entry: a misspelt camp would otherwise quietly become a new one."""
+    assert main(["validate", str(ROOT / "scenarios" / "anbar.yaml"), "--set", key]) == 2
+    err = capsys.readouterr().err
+    assert message in err and "--set changes values" in err and len(err.strip().splitlines()) == 1
+
+
+def test_set_reaches_a_named_camp_route_and_warehouse():
+    s = campsim.load_scenario(ROOT / "scenarios" / "anbar.yaml", [
+        "camps.kilo18.population.max_population=40000", "routes.baghdad-kilo18.capacity_kg_per_day=5000",
+        "warehouses.baghdad-hub.commodities.food.ordering.lead_time_days=60"])  # fmt: skip
+    assert s.camps["kilo18"].population.max_population == 40000
+    assert s.routes["baghdad-kilo18"].capacity_kg_per_day == 5000
+    assert s.warehouses["baghdad-hub"].commodities["food"].ordering.lead_time_days.fixed == 60

@@ -246,6 +246,13 @@ def apply_overrides(doc: YamlDocument, overrides: list[str]) -> None:
                 step = int(part)
             elif isinstance(target, dict):
                 step = _existing_key(target, part)
+                if step not in target and _names_entries(path):
+                    # a typo in a camp's name must not quietly add a camp with one value set
+                    what = ENTRY_NAMES.get(path[-1], "a commodity")
+                    raise ScenarioError(
+                        f"--set {option!r}: {format_path(path)} has no {part!r} (it has: "
+                        f"{', '.join(map(str, target)) or 'none'}); --set changes values, it does not add {what}"
+                    )
             else:
                 raise ScenarioError(f"--set {option!r}: {format_path(path)} is a single value, not a mapping")
             path += (step,)
@@ -256,6 +263,16 @@ def apply_overrides(doc: YamlDocument, overrides: list[str]) -> None:
                     target[step] = {}
                 target = target[step]
         doc.overridden[path] = option
+
+
+ENTRY_NAMES = {"camps": "a camp", "warehouses": "a warehouse", "routes": "a route"}
+
+
+def _names_entries(path: PathKey) -> bool:
+    """Whether the mapping at ``path`` is a collection of named entries (camps, routes, commodities ...)."""
+    if len(path) == 1:
+        return path[0] in ("camps", "warehouses", "routes", "commodities")
+    return len(path) == 3 and path[0] in ("camps", "warehouses") and path[2] == "commodities"
 
 
 def _existing_key(mapping: dict, part: str) -> Any:
