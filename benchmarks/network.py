@@ -24,11 +24,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import campsim  # noqa: E402
+from benchmarks.network_loop import run_network  # noqa: E402
 from campsim.engines.batch_network import simulate_network_batch  # noqa: E402
 from campsim.plan.compile import compile  # noqa: E402
 from campsim.plan.draw import draw_network  # noqa: E402
 from campsim.results.network import summarize_network  # noqa: E402
-from benchmarks.network_loop import run_network  # noqa: E402
 
 
 def network(camps: int, days: int, people: int, seed: int = 1) -> campsim.Scenario:
