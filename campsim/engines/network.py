@@ -156,7 +156,8 @@ class NetworkModel(CampModel):
             if not (self.w_gate[j] or self.w_donated[j]):
                 continue
             site, c = sites.warehouses[sites.wline_warehouse[j]], int(sites.wline_commodity[j])
-            for kind, arrived in (("delivery", sorted(self.w_gate[j])), ("donation", sorted(self.w_donated[j]))):
+            for kind, plural, arrived in (("delivery", "deliveries", sorted(self.w_gate[j])),
+                                          ("donation", "donations", sorted(self.w_donated[j]))):  # fmt: skip
                 if not arrived:
                     continue
                 quantity = 0.0
@@ -173,7 +174,7 @@ class NetworkModel(CampModel):
                     note = f"ordered on day {when}" if kind == "delivery" else ""
                     self.site_log(day, kind, site, c, q, note=note)
                 if overflow > 0:
-                    self.site_log(day, "overflow", site, c, float(overflow), note=f"{kind}s above capacity")
+                    self.site_log(day, "overflow", site, c, float(overflow), note=f"{plural} above capacity")
             self.w_gate[j], self.w_donated[j] = [], []
 
     def review(self, tick: int):
