@@ -25,6 +25,8 @@ SMALL = ROOT / "tests" / "data" / "network_small.yaml"
 PATHS = [SMALL, *NETWORK_SCENARIOS]
 MODES = [("deterministic", 0), ("stochastic", 0), ("stochastic", 1)]
 EVENT_KEYS = ["day", "date", "kind", "site", "commodity", "note"]
+
+
 # The SimPy network engine writes its warehouses' delivery overflow as f"{kind}s above capacity", i.e.
 # "deliverys above capacity"; the camps' (and the single camp's) say "deliveries above capacity", as the
 # loop does. Until the engine is fixed its text is read as meant (test_warehouse_overflow_note flags the fix).
