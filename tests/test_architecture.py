@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 import campsim
-from campsim.engines import batch, des
+from campsim.engines import batch, batch_network, des, network
 from campsim.model import day, rules
 from campsim.plan.compile import compile
 from campsim.plan.draw import draw_fresh
@@ -117,6 +117,14 @@ def test_both_engines_use_the_one_rules_module_and_no_threshold_of_their_own():
     assert {"distribute", "ration_level", "order_quantity", "order_target", "shelve", "new_need"} <= used_des
     assert used_des <= shared
     for module in (des, batch):
+        text = Path(module.__file__).read_text()
+        assert "SHORTAGE_RTOL" not in text and "1e-9" not in text, module.__name__
+    # the network engines too: the same rules (sharing, trucks, days at capacity), no tolerance of their own
+    used_network, used_batch_network = rules_used(network), rules_used(batch_network)
+    assert used_network == used_batch_network
+    assert {"share_proportional", "share_by_priority", "share_equal_cover", "truck_scale", "at_capacity",
+            "order_quantity", "admit"} - {"admit"} <= used_network <= shared  # fmt: skip
+    for module in (network, batch_network):
         text = Path(module.__file__).read_text()
         assert "SHORTAGE_RTOL" not in text and "1e-9" not in text, module.__name__
 

@@ -128,19 +128,22 @@ class BatchNetwork(BatchModel):
         if asking:
             self.requests[asking] = np.where(place[asking], asked[asking], 0.0)
             self.daily["ordered"][day, asking] += self.requests[asking]
-        by_camp: dict[int, list[int]] = {}  # the direct lines due today, camp by camp in file order
-        for i in due:
-            if plan.ordered[i]:
-                by_camp.setdefault(int(sites.line_camp[i]), []).append(i)
-        for k in sorted(by_camp):
-            lines = by_camp[k]
-            commodity = sites.line_commodity[lines]
+        # direct orders, camps in file order: each pays from the balance the camps before it left
+        lines = sorted((i for i in due if plan.ordered[i]), key=lambda i: (int(sites.line_camp[i]), i))
+        if lines:
+            # all at once as if money were no limit; a line whose cost reaches what is left is redone
+            # with that balance (below it, an order does not depend on the balance)
             quantity, paid, ok = rules.order_quantity(target[lines], position[lines], self.capacity[lines],
-                                                      self.max_order[lines], self.money[commodity],
-                                                      self.unit_cost[lines])  # fmt: skip
-            quantity, paid = np.where(ok, quantity, 0.0), np.where(ok, paid, 0.0)
-            # a camp lists a commodity once: its lines' commodities (and balances) are distinct
-            self.money[commodity] = self.money[commodity] - paid
+                                                      self.max_order[lines], np.inf, self.unit_cost[lines])  # fmt: skip
+            for n, i in enumerate(lines):
+                c = sites.line_commodity[i]
+                if rules.balance_binds(paid[n], self.money[c], self.unit_cost[i]).any():
+                    quantity[n], paid[n], ok[n] = rules.order_quantity(target[i], position[i], self.capacity[i],
+                                                                       self.max_order[i], self.money[c],
+                                                                       self.unit_cost[i])  # fmt: skip
+                paid[n] = np.where(ok[n], paid[n], 0.0)
+                self.money[c] = self.money[c] - paid[n]
+            quantity = np.where(ok, quantity, 0.0)
             self.pipeline[lines] = self.pipeline[lines] + quantity
             self.open_orders[lines] = self.open_orders[lines] + ok
             self.daily["ordered"][day, lines] += quantity
@@ -213,7 +216,7 @@ class BatchNetwork(BatchModel):
                 shipped = shipped + share[j][1][n] * kg[sites.line_commodity[i]]
             self.route_kg[day, route] = shipped
             cap = routes.capacity_kg_per_day[route]
-            self.route_full[day, route] = (shipped > 0) & (shipped >= cap * (1 - standards.SHORTAGE_RTOL))
+            self.route_full[day, route] = rules.at_capacity(shipped, cap)
         for j, (lines, sent) in share.items():
             moving = sent > 0  # [line, rep]
             for n in range(len(lines)):  # the stock falls line by line, as the SimPy engine takes it

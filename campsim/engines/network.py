@@ -42,6 +42,7 @@ class NetworkModel(CampModel):
         self.transit = draws.transit_days[:, :, r].tolist()
         sites = net.sites
         self.camp_of = sites.line_camp.tolist()
+        self.camp_names, self.commodity_names = net.camps.names, sites.commodities
         self.commodity_of = sites.line_commodity.tolist()
         width_w, width_c = len(sites.wline_warehouse), len(sites.commodities)
         self.w_total = sites.w_initial_stock.astype(float)
@@ -68,12 +69,12 @@ class NetworkModel(CampModel):
     # --- helpers ---------------------------------------------------------------------------
 
     def site_log(self, day: int, kind: str, site: str, commodity: int, quantity=None, cost_usd=None, note="") -> None:
-        self.events.append(EventRow(day, kind, self.net.sites.commodities[commodity], quantity, cost_usd, note, site))
+        self.events.append(EventRow(day, kind, self.commodity_names[commodity], quantity, cost_usd, note, site))
 
     def log(self, day: int, kind: str, line: int, quantity=None, cost_usd=None, note="") -> None:
         """A camp line's event, named by its camp and commodity."""
-        self.site_log(day, kind, self.net.camps.names[self.camp_of[line]], self.commodity_of[line], quantity,
-                      cost_usd, note)  # fmt: skip
+        self.site_log(day, kind, self.camp_names[self.camp_of[line]], self.commodity_of[line], quantity, cost_usd,
+                      note)  # fmt: skip
 
     def arrival_words(self, line: int) -> tuple[str, str]:
         return ("shipment", "dispatched on day") if self.net.sites.supplied[line] else ("delivery", "ordered on day")
@@ -200,23 +201,23 @@ class NetworkModel(CampModel):
                 if supplied[i] and place[i] and not net.route_closed[day, route[i]]:
                     self.requests[i] = asked[i]
                     self.sparse["ordered"][day, i] += float(asked[i])
-            # direct orders, a camp at a time: each pays from the balance the camps before it left
-            by_camp: dict[int, list[int]] = {}  # the direct lines due today, camp by camp in file order
-            for i in due:
-                if direct[i]:
-                    by_camp.setdefault(self.camp_of[i], []).append(i)
-            for k in sorted(by_camp):
-                lines = by_camp[k]
-                quantity, paid, place = rules.order_quantity(
-                    target[lines], position[lines], plan.capacity[lines], plan.max_order[lines],
-                    self.money[sites.line_commodity[lines]], plan.unit_cost_usd[lines],
-                )  # fmt: skip
+            # direct orders, camps in file order: each pays from the balance the camps before it left
+            lines = sorted((i for i in due if direct[i]), key=lambda i: (self.camp_of[i], i))
+            if lines:
+                # all at once as if money were no limit; a line whose cost reaches what is left is redone
+                # with that balance (below it, an order does not depend on the balance)
+                quantity, paid, place = rules.order_quantity(target[lines], position[lines], plan.capacity[lines],
+                                                             plan.max_order[lines], np.inf, plan.unit_cost_usd[lines])
                 for n, i in enumerate(lines):
-                    if not place[n]:
-                        continue
-                    q, usd = float(quantity[n]), float(paid[n])
-                    self.money[self.commodity_of[i]] -= usd
-                    self.place_order(day, i, q, usd)
+                    c = self.commodity_of[i]
+                    if rules.balance_binds(paid[n], self.money[c], plan.unit_cost_usd[i]):
+                        q, usd, ok = rules.order_quantity(target[i], position[i], plan.capacity[i], plan.max_order[i],
+                                                          self.money[c], plan.unit_cost_usd[i])  # fmt: skip
+                    else:
+                        q, usd, ok = quantity[n], paid[n], place[n]
+                    if ok:
+                        self.money[c] -= float(usd)
+                        self.place_order(day, i, float(q), float(usd))
             self.balance = self.money[sites.line_commodity]
 
     def kit_window(self, day: int, due: list[int]):
@@ -233,24 +234,28 @@ class NetworkModel(CampModel):
         """Warehouses in file order share each commodity's stock among the requests; trucks carry what fits."""
         net, sites, routes = self.net, self.net.sites, self.net.routes
         kg = net.kg_per_unit
+        held = [np.flatnonzero(sites.wline_warehouse == w).tolist() for w in range(len(sites.warehouses))]
+        supplies = [list(lines) for lines in sites.w_supplies]
         for day in range(self.days):
             yield self.clock(day, tick)
             if not self.requests.any():
                 continue
-            for w in range(len(sites.warehouses)):
+            for w, wlines in enumerate(held):
                 share = {}
-                for j in np.flatnonzero(sites.wline_warehouse == w).tolist():
-                    lines = list(sites.w_supplies[j])
+                for j in wlines:
+                    lines = supplies[j]
                     asked = self.requests[lines]
                     if not asked.any():
                         continue
                     available = self.w_total[j]
-                    self.w_daily["requested"][day, j] = float(rules.total_requested(asked))
-                    self.w_daily["short"][day, j] = float(rules.total_requested(asked) > available)
-                    if self.w_daily["short"][day, j] and not (day and self.w_daily["short"][day - 1, j]):
+                    total = float(rules.total_requested(asked))
+                    self.w_daily["requested"][day, j] = total
+                    self.w_daily["short"][day, j] = float(total > available)
+                    if total > available and not (day and self.w_daily["short"][day - 1, j]):
                         self.site_log(day, "warehouse_short", sites.warehouses[w], int(sites.wline_commodity[j]),
-                                      float(rules.total_requested(asked) - available))  # fmt: skip
-                    share[j] = (lines, self.allocate(available, asked, lines))
+                                      total - available)  # fmt: skip
+                    # every rule gives each camp its request when all fit (asked is a fresh copy)
+                    share[j] = (lines, asked if total <= available else self.allocate(available, asked, lines))
                 self.load_trucks(day, w, share, kg, routes)
 
     def allocate(self, available: float, asked: np.ndarray, lines: list[int]) -> np.ndarray:
@@ -286,7 +291,7 @@ class NetworkModel(CampModel):
                 shipped_kg += share[j][1][n] * kg[self.commodity_of[i]]
             self.route_kg[day, route] = shipped_kg
             cap = routes.capacity_kg_per_day[route]
-            self.route_full[day, route] = float(shipped_kg > 0 and shipped_kg >= cap * (1 - standards.SHORTAGE_RTOL))
+            self.route_full[day, route] = float(rules.at_capacity(shipped_kg, cap))
         for j, (lines, sent) in share.items():
             for n, i in enumerate(lines):
                 quantity = float(sent[n])

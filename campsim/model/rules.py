@@ -7,6 +7,10 @@ uses only ``+ - * /``, comparisons and min/max, so IEEE-754 rounds each operatio
 same way whatever the shape, and the two engines agree to the last bit, and so do their
 threshold decisions (a ration cut, a shortage, an order too small to place).
 
+Divisions by zero and inf x 0 happen by design where a value is then masked out (no need,
+no request): callers run the rules under ``np.errstate(divide="ignore", invalid="ignore")``,
+as both engines do once for a whole run (a context per call would cost more than the rule).
+
 Where a rule adds a term that is 0 for some lines (a kit line's per-person need, a
 per-person line's kit backlog), adding an exact 0.0 leaves the other term unchanged.
 """
@@ -104,6 +108,11 @@ def order_target(kits, order_up_to_days, need, window_sum, window_days: int, bac
     return np.where(kits, kit_order_target(order_up_to_days, window_sum, window_days, backlog), per_person)
 
 
+def balance_binds(paid, balance, unit_cost):
+    """Whether an order's cost reaches the balance, which then caps it (a free item is never capped)."""
+    return (paid >= balance) & (unit_cost > 0)
+
+
 def order_quantity(target, position, capacity, max_order, balance, unit_cost):
     """(quantity, paid, place) of an order-up-to review.
 
@@ -115,7 +124,7 @@ def order_quantity(target, position, capacity, max_order, balance, unit_cost):
     # rounding is monotonic, so the smaller difference is the difference of the smaller
     quantity = np.minimum(np.minimum(target, capacity) - position, max_order)
     paid = quantity * unit_cost
-    capped = (paid >= balance) & (unit_cost > 0)
+    capped = balance_binds(paid, balance, unit_cost)
     if capped.any():
         quantity = np.where(capped, balance / np.where(capped, unit_cost, 1.0), quantity)
         paid = np.where(capped, balance, paid)
@@ -142,8 +151,7 @@ def total_requested(requests):
 def share_proportional(available, requests):
     """Each camp gets its request if all fit, else available x r_i / sum r (requests [camp, ...])."""
     total = total_requested(requests)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(total <= available, requests, available * requests / total)
+    return np.where(total <= available, requests, available * requests / total)
 
 
 def share_by_priority(available, requests, order):
@@ -177,35 +185,35 @@ def share_equal_cover(available, requests, need, position):
     # candidate levels: every breakpoint; the level lies between the last one whose total <= available
     points = np.sort(np.concatenate([starts, fulls], axis=0), axis=0)  # [2 x camp, replication]
 
-    def shared(level):
-        with np.errstate(invalid="ignore"):  # an infinite level times no need: that camp is masked out anyway
-            return total_requested(np.where(needy, np.minimum(requests, np.maximum(0.0, level * need - position)), 0.0))
+    def shared(level):  # an infinite level times no need is NaN: that camp is masked out anyway
+        return total_requested(np.where(needy, np.minimum(requests, np.maximum(0.0, level * need - position)), 0.0))
 
     # the shared total at every breakpoint at once, [point, camp, replication], added camp by camp
     # (a running sum: the same additions, in the same order, as total_requested)
-    with np.errstate(invalid="ignore"):
-        at_points = np.where(
-            needy[None], np.minimum(requests[None], np.maximum(0.0, points[:, None] * need[None] - position[None])), 0.0
-        )
+    at_points = np.where(
+        needy[None], np.minimum(requests[None], np.maximum(0.0, points[:, None] * need[None] - position[None])), 0.0
+    )
     totals = np.cumsum(at_points, axis=1)[:, -1]
     fits = np.isfinite(points) & (totals <= available)
     level = np.max(np.where(fits, points, 0.0), axis=0)  # the highest breakpoint whose total fits (0: none)
     # on the segment above that breakpoint, camps that receive but are not full grow with slope n_i
     growing = needy & (starts <= level) & (fulls > level)
     slope = total_requested(np.where(growing, need, 0.0))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        level = np.where(slope > 0, level + (available - shared(level)) / slope, level)
+    level = np.where(slope > 0, level + (available - shared(level)) / slope, level)
     to_needy = np.where(needy, np.minimum(requests, np.maximum(0.0, level * need - position)), 0.0)
     left = available - total_requested(to_needy)
     idle_requests = np.where(needy, 0.0, requests)
     idle_total = total_requested(idle_requests)
     served = total_requested(needy_requests) <= available
-    with np.errstate(divide="ignore", invalid="ignore"):
-        to_idle = np.where(served & (idle_total > 0), np.minimum(idle_requests, left * idle_requests / idle_total), 0.0)
+    to_idle = np.where(served & (idle_total > 0), np.minimum(idle_requests, left * idle_requests / idle_total), 0.0)
     return np.where(total <= available, requests, to_needy + to_idle)
+
+
+def at_capacity(shipped_kg, capacity_kg):
+    """A route's day at capacity: it carried something, and at least capacity x (1 - 1e-9)."""
+    return (shipped_kg > 0) & (shipped_kg >= capacity_kg * (1 - SHORTAGE_RTOL))
 
 
 def truck_scale(kg, capacity_kg):
     """The factor every weighed quantity on a route is multiplied by: capacity / kg where the load is over it."""
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(kg > capacity_kg, capacity_kg / kg, 1.0)
+    return np.where(kg > capacity_kg, capacity_kg / kg, 1.0)
