@@ -2,7 +2,7 @@
 
 - PostDisasterSimulation's example size (7 camps x 2 items x 1,080 days, 939,232 people,
   one warehouse): one SimPy network run through the public API, against the plain scalar
-  network day loop doing the same job (benchmarks/network_loop.py; the two timed turn about,
+  network day loop doing the same job (benchmarks/network_loop/; the two timed turn about,
   on the same seeds), and the batch network engine per replication (drawing, stepping and
   summaries timed apart);
 - cost against the number of camps (1 to 100, 2 items, one year): linear in camps x items
