@@ -307,7 +307,7 @@ def first_shortage_chart(runs: list[Run]) -> Figure | None:
                     label=tag)  # fmt: skip
             p = float(rows["p_first_shortage_by_date"].iloc[-1])
             if p > worst[0]:
-                worst = (p, tag, rows["date"].iloc[-1])
+                worst = (p, tag, f"{rows['date'].iloc[-1]:%Y-%m-%d}")
     ax.set_ylim(-0.02, 1.02)
     ax.set_ylabel("P(first shortage by date)")
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:.0%}"))

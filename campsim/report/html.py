@@ -108,7 +108,7 @@ def _event_rows(result: SimulationResult) -> tuple[list[dict[str, str]], int]:
 
     rows = [
         {
-            "date": e.date,
+            "date": f"{e.date:%Y-%m-%d}",
             "kind": e.kind,
             "commodity": e.commodity,
             "quantity": fmt(e.quantity, 2 if e.kind == "ration_change" else 0),

@@ -130,7 +130,7 @@ def _events(result: NetworkResult) -> tuple[list[dict[str, str]], int]:
     def fmt(x: float, digits: int) -> str:
         return "" if x != x else f"{x:,.{digits}f}"  # NaN -> empty
 
-    rows = [{"date": e.date, "kind": e.kind, "site": e.site if e.site == e.site else "",
+    rows = [{"date": f"{e.date:%Y-%m-%d}", "kind": e.kind, "site": e.site if e.site == e.site else "",
              "commodity": e.commodity if e.commodity == e.commodity else "",
              "quantity": fmt(e.quantity, 2 if e.kind == "ration_change" else 0), "cost_usd": fmt(e.cost_usd, 0),
              "note": e.note if e.note == e.note else ""} for e in shown.itertuples()]  # fmt: skip

@@ -26,7 +26,7 @@ from campsim.results.metrics import (
     shortage_mask,
 )
 from campsim.results.summary import FUNDING_KEYS, HEAD_KEYS, METRIC_KEYS, funding_totals
-from campsim.results.tables import DAILY_COLUMNS, DAILY_EXTRA_COLUMNS, EVENT_COLUMNS
+from campsim.results.tables import DAILY_COLUMNS, DAILY_EXTRA_COLUMNS, EVENT_COLUMNS, day_stamps
 
 MONEY_KEYS = ("requirement_usd", "received_usd", "spent_usd", "balance_usd")
 SUMMED = ("need", "distributed", "shortfall", "shortfall_person_days", "unmet_cost_usd")
@@ -309,7 +309,7 @@ def warehouses_frame(plan: Plan, arrays: NetworkArrays, replication: int = 0) ->
     r = replication - arrays.first
     frame = pd.DataFrame({
         "day": np.repeat(np.arange(plan.days), width),
-        "date": np.repeat(day_dates(plan.start, plan.days), width),
+        "date": np.repeat(day_stamps(plan.start, plan.days), width),
         "warehouse": np.tile(np.array([sites.warehouses[w] for w in sites.wline_warehouse], dtype=object), plan.days),
         "commodity": np.tile(np.array([sites.commodities[c] for c in sites.wline_commodity], dtype=object), plan.days),
         **{f: arrays.warehouses[f][:, :, r].reshape(-1) for f in WAREHOUSE_COLUMNS[4:]},
@@ -319,7 +319,8 @@ def warehouses_frame(plan: Plan, arrays: NetworkArrays, replication: int = 0) ->
 
 def network_events_frame(plan: Plan, arrays: NetworkArrays) -> pd.DataFrame:
     """events.csv of a network: the single camp's columns and the site."""
-    dates = day_dates(plan.start, plan.days + 1)
-    rows = [(e.day, dates[e.day], e.kind, e.site, e.commodity, e.quantity, e.cost_usd, e.note) for e in arrays.events]
+    rows = [(e.day, None, e.kind, e.site, e.commodity, e.quantity, e.cost_usd, e.note) for e in arrays.events]
     columns = [*EVENT_COLUMNS[:3], "site", *EVENT_COLUMNS[3:]]
-    return pd.DataFrame(rows, columns=columns).astype({"quantity": float, "cost_usd": float})
+    frame = pd.DataFrame(rows, columns=columns).astype({"day": int, "quantity": float, "cost_usd": float})
+    frame["date"] = day_stamps(plan.start, frame["day"].to_numpy())
+    return frame
