@@ -5,14 +5,19 @@ Public API::
     import campsim
     scenario = campsim.load_scenario("scenarios/ramadi.yaml")
     result = campsim.simulate(scenario, seed=1)
-    result.summary            # the summary.json dict
-    result.daily, result.events   # pandas DataFrames
+    result.summary                # the summary.json dict
+    result.daily, result.events   # pandas DataFrames, dates as datetime64
+    result.plot()                 # a matplotlib Figure: days of cover per commodity
+    campsim.compare(["scenarios/ramadi.yaml", "scenarios/ramadi-funded.yaml"]).table
+    campsim.sweep("scenarios/ramadi.yaml", vary={"funding.funded_fraction": "0.5:1:0.25"}, replications=20)
+    campsim.write_report(result, "reports/mine")
+
+``dir(campsim)`` lists these names; see campsim/api.py for the calls.
 """
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+import typing
 
 from campsim.model.errors import ScenarioError
 
@@ -20,35 +25,66 @@ from campsim.model.errors import ScenarioError
 _LAZY = {
     "Scenario": "campsim.model.scenario",
     "SimulationResult": "campsim.results.run",
+    "ReplicatedResult": "campsim.results.run",
+    "NetworkResult": "campsim.results.run",
     "load_scenario": "campsim.load.loader",
     "scenario_from_dict": "campsim.load.loader",
-    "simulate": "campsim.runs.simulate",
-    "run_replications": "campsim.runs.simulate",
-    "ReplicatedResult": "campsim.results.run",
+    "simulate": "campsim.api",
+    "run_replications": "campsim.api",
+    "compare": "campsim.api",
+    "sweep": "campsim.api",
+    "write_report": "campsim.api",
+    "plot": "campsim.api",
+    "CompareResult": "campsim.api",
+    "SweepResult": "campsim.api",
 }
 
-if TYPE_CHECKING:
+if typing.TYPE_CHECKING:
+    from campsim.api import (
+        CompareResult,
+        SweepResult,
+        compare,
+        plot,
+        run_replications,
+        simulate,
+        sweep,
+        write_report,
+    )
     from campsim.load.loader import load_scenario, scenario_from_dict
     from campsim.model.scenario import Scenario
-    from campsim.results.run import ReplicatedResult, SimulationResult
-    from campsim.runs.simulate import run_replications, simulate
+    from campsim.results.run import NetworkResult, ReplicatedResult, SimulationResult
 
 __all__ = [
+    "CompareResult",
+    "NetworkResult",
     "ReplicatedResult",
     "Scenario",
     "ScenarioError",
     "SimulationResult",
+    "SweepResult",
+    "compare",
     "load_scenario",
+    "plot",
     "run_replications",
     "scenario_from_dict",
     "simulate",
+    "sweep",
+    "write_report",
 ]
 __version__ = "0.1.0"
 
+del typing, annotations  # helpers of this file, not part of the API (dir(campsim) shows __all__)
 
-def __getattr__(name: str) -> Any:
+
+def __getattr__(name: str) -> object:
     if name in _LAZY:
+        import importlib
+
         value = getattr(importlib.import_module(_LAZY[name]), name)
         globals()[name] = value
         return value
     raise AttributeError(f"module 'campsim' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted([*__all__, "__version__"])

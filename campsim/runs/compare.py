@@ -73,7 +73,11 @@ def load_variants(paths: list[str], overrides: tuple[str, ...] = (), vary: tuple
         return [(label, s) for _, label, s in grid(paths[0], overrides, vary)]
     if len(paths) < 2:
         raise ScenarioError("compare needs two or more scenario files, or one file with --vary KEY=values")
-    scenarios = [(Path(p), load_scenario(p, overrides)) for p in paths]
+    return labelled([(Path(p), load_scenario(p, overrides)) for p in paths])
+
+
+def labelled(scenarios: list[tuple[Path, Scenario]]) -> Labelled:
+    """Each scenario with its label: what tells its name from the others', then its file stem, then a number."""
     labels = distinguishing_labels([s.name for _, s in scenarios])
     for i, (path, s) in enumerate(scenarios):
         if labels.count(s.name) > 1:
