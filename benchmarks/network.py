@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import sys
 import time
@@ -29,6 +30,7 @@ from campsim.engines.batch_network import simulate_network_batch  # noqa: E402
 from campsim.plan.compile import compile  # noqa: E402
 from campsim.plan.draw import draw_network  # noqa: E402
 from campsim.results.network import summarize_network  # noqa: E402
+from campsim.runs.executors import _chunk_cap  # noqa: E402
 
 
 def network(camps: int, days: int, people: int, seed: int = 1) -> campsim.Scenario:
@@ -95,8 +97,14 @@ def main() -> None:
     report["pds_size_des_api_s"] = des
     report["pds_size_plain_loop_s"] = loop
     report["pds_size_des_over_loop"] = des / loop
+    # the batch engine as users run it: 1,000 replications through the public API (drawing, stepping,
+    # summaries, aggregation and daily quantiles), on one core and on every core
+    for jobs in (1, os.cpu_count() or 1):
+        total = median_s(lambda jobs=jobs: campsim.run_replications(s, 1000, jobs=jobs), 1 if args.quick else 3)
+        report[f"pds_size_batch_1000_replications_jobs_{jobs}_ms_per_replication"] = total / 1000 * 1e3
+    # ... and its parts, at one chunk of the size the executor uses on one core
     plan = compile(s)
-    reps = 200
+    reps = _chunk_cap(plan, keep_daily=True, engine="batch")
     t0 = time.perf_counter()
     drawn = draw_network(plan, s.seed, 0, reps)
     t1 = time.perf_counter()
