@@ -13,7 +13,7 @@ import numpy as np
 from campsim.model import rules
 from campsim.model.scenario import Scenario
 from campsim.model.series import arrival_series
-from campsim.plan.arrays import Closure, LeadTimePlan, Plan, land_days, lead_time_plan
+from campsim.plan.arrays import Closure, LeadTimePlan, Plan, land_days, lead_time_plan, requirement_sources
 from campsim.plan.money import tranche_schedule
 
 __all__ = ["Closure", "LeadTimePlan", "Plan", "compile", "land_days", "lead_time_plan", "tranche_schedule"]
@@ -163,6 +163,7 @@ def compile(s: Scenario) -> Plan:  # noqa: A001  (the verb the architecture name
         ),
         lead_times=tuple(None if c.ordering is None else lead_time_plan(c.ordering.lead_time_days) for c in specs),
         requirement_usd=requirements,
+        requirement_source=requirement_sources(specs),
         tranches=tranche_schedule(s, requirements),
         closures=tuple(closures),
         closed=closed,

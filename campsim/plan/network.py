@@ -181,6 +181,7 @@ class NetworkPlan:
     unit_cost_usd: np.ndarray  # [commodity]
     kg_per_unit: np.ndarray  # [commodity]
     requirement_usd: np.ndarray  # [commodity]
+    requirement_source: tuple[str, ...]  # [commodity] (plan/arrays.py)
     tranches: tuple[tuple[int, int, float], ...]  # (day, commodity, USD), in the order they are paid
     closures: tuple[tuple, ...]  # (first day, days, routes, warehouse lines, camp lines, reason)
     route_closed: np.ndarray  # [day, route] closures in force
@@ -228,7 +229,7 @@ def disruption_reach(s: Scenario, sites: SitesPlan) -> tuple[list, np.ndarray, n
 
 def compile_network(s: Scenario):
     """Compile a validated network scenario: its camp lines as a Plan, the rest in ``plan.network``."""
-    from campsim.plan.arrays import Plan, land_days
+    from campsim.plan.arrays import Plan, land_days, requirement_sources
     from campsim.plan.money import tranche_schedule
 
     camps, sites, routes = compile_camps(s), compile_sites(s), compile_routes(s)
@@ -263,6 +264,7 @@ def compile_network(s: Scenario):
         unit_cost_usd=np.array([c.unit_cost_usd for c in items], dtype=float),
         kg_per_unit=np.array([c.kg_per_unit for c in items], dtype=float),
         requirement_usd=requirements,
+        requirement_source=requirement_sources(items),
         tranches=tranche_schedule(s, requirements),
         closures=tuple(closures),
         route_closed=route_closed,
@@ -320,4 +322,5 @@ def compile_network(s: Scenario):
             for index, d in enumerate(st.donations)
         ),  # fmt: skip
         network=network,
+        requirement_source=tuple(network.requirement_source[c] for c in sites.line_commodity),
     )
