@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 
+from campsim.model import standards
 from campsim.model.schema import LeadTime
 
 # where a requirement_usd came from (summary.json's requirement_source): the scenario file gave it,
@@ -20,6 +21,13 @@ REQUIREMENT_FROM_NEED = "expected need"
 def requirement_sources(items) -> tuple[str, ...]:
     """Each commodity's requirement_source, from its spec's requirement_usd."""
     return tuple(REQUIREMENT_FROM_NEED if c.requirement_usd is None else REQUIREMENT_FROM_FILE for c in items)
+
+
+def critical_levels(names, specs) -> np.ndarray:
+    """[line] each item's critical level (standards.critical_per_person_day); NaN for kits."""
+    levels = (standards.critical_per_person_day(n, c.per_person_day, c.critical_per_person_day)
+              for n, c in zip(names, specs, strict=True))  # fmt: skip
+    return np.array([np.nan if level is None else level for level in levels], dtype=float)
 
 
 @dataclass(frozen=True)

@@ -229,7 +229,7 @@ def disruption_reach(s: Scenario, sites: SitesPlan) -> tuple[list, np.ndarray, n
 
 def compile_network(s: Scenario):
     """Compile a validated network scenario: its camp lines as a Plan, the rest in ``plan.network``."""
-    from campsim.plan.arrays import Plan, land_days, requirement_sources
+    from campsim.plan.arrays import Plan, critical_levels, land_days, requirement_sources
     from campsim.plan.money import tranche_schedule
 
     camps, sites, routes = compile_camps(s), compile_sites(s), compile_routes(s)
@@ -294,9 +294,7 @@ def compile_network(s: Scenario):
         kits=np.array([spec.per_household for spec in specs], dtype=bool),
         per_person_day=np.array([spec.per_person_day or 0.0 for spec in specs], dtype=float),
         per_new_household=np.array([spec.per_new_household or 0.0 for spec in specs], dtype=float),
-        critical_per_person_day=np.array(
-            [np.nan if spec.critical_per_person_day is None else spec.critical_per_person_day for spec in specs]
-        ),  # fmt: skip
+        critical_per_person_day=critical_levels([list(s.commodities)[c] for c in sites.line_commodity], specs),
         unit_cost_usd=np.array([spec.unit_cost_usd for spec in specs], dtype=float),
         initial_stock=np.array([st.initial_stock for st in stocks], dtype=float),
         capacity=np.array([np.inf if st.capacity is None else st.capacity for st in stocks]),
