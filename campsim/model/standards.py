@@ -23,8 +23,8 @@ HOUSEHOLD_SIZE_PERSONS = 6.0
 # Water: Sphere's survival sum of 7.5 L. Below it a day counts as critical in the report.
 # Sphere gives no survival figure for food or soap (food: 2,100 kcal is the planning need, not a floor).
 CRITICAL_PER_PERSON_DAY_DEFAULTS: dict[str, float] = {"water": WATER_SURVIVAL_L_PER_PERSON_DAY}
-# Without a scenario's own level or a survival figure: half the item's standard, the ration the
-# Kenya camps were cut to in 2014 (docs/sources.md) and the share below which a day is "critical".
+# Without a scenario's own level or a survival figure: half the item's standard, as the Kenya camps'
+# food ration was halved in WFP's cuts ([Reuters], docs/sources.md); below it a day is "critical".
 CRITICAL_SHARE_OF_STANDARD = 0.5
 
 
