@@ -199,3 +199,18 @@ def test_the_surge_what_if_keeps_the_base_plans_requirement_and_says_where_it_ca
         assert surge[name]["requirement_source"] == "file"
         assert surge[name]["requirement_usd"] == pytest.approx(base[name]["requirement_usd"], abs=0.01)
         assert surge[name]["received_usd"] == pytest.approx(base[name]["received_usd"], abs=0.01)
+
+
+def test_compare_csv_keeps_its_columns_and_appends_the_new_ones():
+    from campsim.results.summary import COMPARE_METRICS, METRIC_KEYS
+
+    before = ["need", "distributed", "coverage", "shortfall", "shortfall_person_days", "shortage_days",
+              "first_shortage_day", "first_shortage_date", "first_shortage_cause", "longest_shortage_days",
+              "min_ration", "peak_people_short", "share_person_days_at_standard", "share_person_days_below_critical",
+              "ration_cut_days", "pipeline_break_days", "unmet_cost_usd", "requirement_usd", "received_usd",
+              "spent_usd", "balance_usd", "initial_stock", "received", "spoiled", "overflow", "end_stock",
+              "end_pipeline"]  # fmt: skip
+    added = ["funds_exhausted_days", "kits_delivered", "households_waited", "mean_wait_days", "longest_wait_days",
+             "on_time_share"]  # fmt: skip
+    assert COMPARE_METRICS == before + added
+    assert METRIC_KEYS[-8:] == ("funds_exhausted_days", "funds_exhausted_first_date", "requirement_source", *added[1:])
