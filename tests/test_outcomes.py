@@ -214,3 +214,25 @@ def test_compare_csv_keeps_its_columns_and_appends_the_new_ones():
              "on_time_share"]  # fmt: skip
     assert COMPARE_METRICS == before + added
     assert METRIC_KEYS[-8:] == ("funds_exhausted_days", "funds_exhausted_first_date", "requirement_source", *added[1:])
+
+
+def test_a_networks_kit_waits_add_up_its_camps():
+    # camp a is the five-day case above (6 kits owed, 5 households waited, 8 kit-days, longest 3);
+    # camp b gets a household a day and has 5 kits: nobody waits. The network: 11 owed, 5 waited, 8 kit-days.
+    def camp(rate, kits):
+        return {"population": {"initial": 10, "household_size": 1, "arrivals": [{"rate": rate}]},
+                "commodities": {"kits": kits}}  # fmt: skip
+
+    s = campsim.scenario_from_dict({
+        "name": "kit network", "start": "2017-10-01", "days": 5, "deterministic": True,
+        "commodities": {"kits": {"per_new_household": 1, "unit": "kit"}},
+        "camps": {"a": camp(ARRIVALS, {k: KITS[k] for k in ("initial_stock", "donations")}), "b": camp({"2017-10-01": 1}, {"initial_stock": 5})},
+    })  # fmt: skip
+    r = campsim.simulate(s)
+    a, b = (r.summary["camps"][k]["commodities"]["kits"] for k in ("a", "b"))
+    assert (a["kits_delivered"], a["households_waited"], a["longest_wait_days"]) == (6, 5, 3)
+    assert (b["kits_delivered"], b["households_waited"], b["on_time_share"]) == (5, 0, 1.0)
+    kits = r.summary["commodities"]["kits"]
+    assert (kits["kits_delivered"], kits["households_waited"], kits["longest_wait_days"]) == (11, 5, 3)
+    assert kits["on_time_share"] == pytest.approx(6 / 11)
+    assert kits["mean_wait_days"] == pytest.approx(8 / 11)
