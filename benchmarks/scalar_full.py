@@ -37,6 +37,8 @@ from campsim.plan.compile import compile
 from campsim.results.summary import summarize
 from campsim.results.tables import daily_frame, events_frame
 
+KEEP = 1 - SHORTAGE_RTOL  # below this share of what was asked, an order fell short
+
 
 class FullLine:
     """One commodity: FIFO stock, pipeline, money, kit backlog, and every daily field."""
@@ -56,6 +58,7 @@ class FullLine:
         self.balance_usd = 0.0
         self.backlog = 0.0  # kits owed to households that arrived earlier
         self.level, self.broken = 1.0, False  # yesterday's ration level and pipeline-break state
+        self.cut = False  # the last review was cut by money
         self.deliveries: dict[int, list[tuple[int, float]]] = {}  # landing day -> (order day, quantity)
         self.donations: dict[int, list[float]] = {}  # landing day -> quantities, in file order
         self.rec: dict[str, list[float]] = {f: [0.0] * days for f in DAILY_FIELDS}
@@ -214,12 +217,25 @@ class FullLine:
         quantity = min(target - position, self.capacity - position)
         if rule.max_order is not None:
             quantity = min(quantity, rule.max_order)
+        asked, balance_usd = quantity, self.balance_usd
         paid_usd = quantity * spec.unit_cost_usd
         if spec.unit_cost_usd > 0 and paid_usd >= self.balance_usd:
             # money caps the order: spend exactly the balance so no rounding dust is left
             quantity, paid_usd = self.balance_usd / spec.unit_cost_usd, self.balance_usd
-        if quantity <= SHORTAGE_RTOL * target or quantity <= 0:
-            return  # nothing to order, or floating-point dust
+        dust = quantity <= SHORTAGE_RTOL * target or quantity <= 0  # nothing to order, or floating-point dust
+        if not dust:
+            self.order(day, quantity, paid_usd, lead_days)
+        # money cut the order: the rule asked for one (more than dust) and got less than it asked
+        bought = 0.0 if dust else quantity
+        cut = asked - bought if asked > max(SHORTAGE_RTOL * target, 0.0) and bought < asked * KEEP else 0.0
+        rec["funds_cut"][day] = cut
+        if cut > 0 and not self.cut:  # the first review of a run of reviews cut by money
+            self.log(day, "funds_exhausted", cut, note=f"balance {balance_usd:.2f} USD before the order")
+        self.cut = cut > 0
+
+    def order(self, day: int, quantity: float, paid_usd: float, lead_days: int) -> None:
+        """Pay an order, put it in the pipeline and on its way."""
+        rec = self.rec
         self.balance_usd -= paid_usd
         self.pipeline += quantity
         self.open_orders += 1

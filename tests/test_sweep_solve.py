@@ -137,7 +137,8 @@ def test_solver_says_so_when_no_value_meets_the_targets(tmp_path, capsys):
 @pytest.mark.parametrize(
     ("target", "words"),
     [("water<=1", "expected COMMODITY.METRIC"), ("fuel.p_shortage<=0.1", "unknown commodity"),
-     ("food.happiness<=1", "unknown metric"), ("food.p_shortage.p90<=0.1", "already a probability")],
+     ("food.happiness<=1", "unknown metric"), ("food.p_shortage.p90<=0.1", "already a probability"),
+     ("food.mean_wait_days<=1", "applies to per_new_household (kit) items only")],
 )  # fmt: skip
 def test_bad_targets_exit_2(tmp_path, capsys, target, words):
     path = tmp_path / "steady.yaml"

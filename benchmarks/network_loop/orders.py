@@ -30,12 +30,27 @@ class Orders:
                 rec["ordered"][day] += quantity
             return
         quantity = min(quantity, line.max_order)
+        asked = quantity
         paid = quantity * line.unit_cost
         balance = self.money[line.c]
         if paid >= balance and line.unit_cost > 0:  # money caps the order: spend exactly the balance
             quantity, paid = balance / line.unit_cost, balance
-        if not quantity > dust:
-            return
+        placed = quantity > dust
+        if placed:
+            self.direct_order(line, day, quantity, paid)
+        self.money_cut(line, line.camp.name, day, asked, dust, quantity if placed else 0.0, balance)
+
+    def money_cut(self, line, site: str, day: int, asked: float, dust: float, bought: float, balance: float) -> None:
+        """Record what money took off a review's order; log the first review of a run of cut ones."""
+        cut = asked - bought if asked > dust and bought < asked * KEEP else 0.0
+        line.rec["funds_cut"][day] = cut
+        if cut > 0 and not line.cut:
+            self.log(day, "funds_exhausted", line.item, site, cut, note=f"balance {balance:.2f} USD before the order")
+        line.cut = cut > 0
+
+    def direct_order(self, line: CampLine, day: int, quantity: float, paid: float) -> None:
+        """A camp's direct order, paid from the commodity's balance, on its way."""
+        rec = line.rec
         self.money[line.c] -= paid
         line.pipeline += quantity
         line.open += 1
@@ -111,14 +126,19 @@ class Orders:
         """Order up to order_up_to_days x the camps' need today, capped by capacity, max_order and the balance."""
         demand = rowsum(line.rec["need"][day] for line in w.supplies)
         target = w.ordering.order_up_to_days * demand
-        quantity = min(min(target, w.capacity) - (w.stock + w.pipeline), w.max_order)
+        quantity = asked = min(min(target, w.capacity) - (w.stock + w.pipeline), w.max_order)
         cost = self.s.commodities[w.item].unit_cost_usd
         paid = quantity * cost
         balance = self.money[w.c]
         if paid >= balance and cost > 0:
             quantity, paid = balance / cost, balance
-        if not quantity > max(SHORTAGE_RTOL * target, 0.0):
-            return
+        dust = max(SHORTAGE_RTOL * target, 0.0)
+        if quantity > dust:
+            self.supplier_order(w, day, quantity, paid)
+        self.money_cut(w, w.name, day, asked, dust, quantity if quantity > dust else 0.0, balance)
+
+    def supplier_order(self, w: WarehouseLine, day: int, quantity: float, paid: float) -> None:
+        """A warehouse's supplier order, paid from the commodity's balance, on its way."""
         self.money[w.c] -= paid
         w.pipeline += quantity
         w.open += 1

@@ -14,7 +14,7 @@ from campsim.model.series import arrival_series
 from campsim.model.standards import MAX_QUANTITY
 
 WAREHOUSE_FIELDS = ("stock", "pipeline", "received", "overflow", "requested", "dispatched", "ordered", "spent",
-                    "balance", "short")  # fmt: skip
+                    "balance", "short", "funds_cut")  # fmt: skip
 POPULATION_FIELDS = ("own_arrivals", "accepted", "departures", "overflow_in", "overflow_out", "turned_away",
                      "population")  # fmt: skip
 INF = math.inf
@@ -186,6 +186,7 @@ class CampLine:
         self.gate: dict[int, list[tuple[int, float]]] = {}  # landing day -> (order or dispatch day, quantity)
         self.donated: dict[int, list[float]] = {}  # landing day -> quantities, in file order
         self.request = 0.0  # today's request to the warehouse
+        self.cut = False  # the last direct order was cut by money
         self.rec = {f: [0.0] * days for f in DAILY_FIELDS}
 
 
@@ -207,6 +208,7 @@ class WarehouseLine:
         self.gate: dict[int, list[tuple[int, float]]] = {}
         self.donated: dict[int, list[float]] = {}
         self.supplies: list[CampLine] = []  # camps in file order
+        self.cut = False  # the last supplier order was cut by money
         self.rec = {f: [0.0] * days for f in WAREHOUSE_FIELDS}
 
 

@@ -240,10 +240,12 @@ class BatchModel:
         # the lines reviewing today, [due, replication]
         target = rules.order_target(self.kits[due], self.order_up_to_days[due], self.daily["need"][day, due],
                                     window_sum, window_days, self.backlog[due])  # fmt: skip
+        position = self.total[due] + self.pipeline[due]
         quantity, paid, place = rules.order_quantity(
-            target, self.total[due] + self.pipeline[due], self.capacity[due], self.max_order[due],
-            self.balance[due], self.unit_cost[due],
+            target, position, self.capacity[due], self.max_order[due], self.balance[due], self.unit_cost[due],
         )  # fmt: skip
+        asked = rules.asked_quantity(target, position, self.capacity[due], self.max_order[due])
+        self.daily["funds_cut"][day, due] = rules.funds_cut(asked, target, np.where(place, quantity, 0.0))
         if not place.any():
             return
         quantity = np.where(place, quantity, 0.0)

@@ -10,9 +10,9 @@ from __future__ import annotations
 import numpy as np
 
 from campsim.engines.batch import BatchModel
-from campsim.engines.network import WAREHOUSE_FIELDS, loads_by_route
+from campsim.engines.network import loads_by_route
 from campsim.model import rules, standards
-from campsim.model.outputs import NetworkArrays
+from campsim.model.outputs import WAREHOUSE_FIELDS, NetworkArrays
 from campsim.plan.arrays import Plan
 from campsim.plan.draw import NetworkDraws
 
@@ -135,6 +135,7 @@ class BatchNetwork(BatchModel):
             # with that balance (below it, an order does not depend on the balance)
             quantity, paid, ok = rules.order_quantity(target[lines], position[lines], self.capacity[lines],
                                                       self.max_order[lines], np.inf, self.unit_cost[lines])  # fmt: skip
+            asked = quantity.copy()  # the orders as if money were no limit: what the rule asked for
             for n, i in enumerate(lines):
                 c = sites.line_commodity[i]
                 if rules.balance_binds(paid[n], self.money[c], self.unit_cost[i]).any():
@@ -144,6 +145,7 @@ class BatchNetwork(BatchModel):
                 paid[n] = np.where(ok[n], paid[n], 0.0)
                 self.money[c] = self.money[c] - paid[n]
             quantity = np.where(ok, quantity, 0.0)
+            self.daily["funds_cut"][day, lines] = rules.funds_cut(asked, target[lines], quantity)
             self.pipeline[lines] = self.pipeline[lines] + quantity
             self.open_orders[lines] = self.open_orders[lines] + ok
             self.daily["ordered"][day, lines] += quantity
@@ -245,6 +247,8 @@ class BatchNetwork(BatchModel):
                 target, position, sites.w_capacity[j], sites.w_max_order[j], self.money[c], net.unit_cost_usd[c]
             )
             quantity, paid = np.where(ok, quantity, 0.0), np.where(ok, paid, 0.0)
+            asked = rules.asked_quantity(target, position, sites.w_capacity[j], sites.w_max_order[j])
+            self.w_daily["funds_cut"][day, j] = rules.funds_cut(asked, target, quantity)
             self.money[c] = self.money[c] - paid
             self.w_pipeline[j] = self.w_pipeline[j] + quantity
             self.w_open[j] = self.w_open[j] + ok

@@ -29,6 +29,11 @@ EVERY_DAY = ("need", "new_need", "distributed", "shortfall", "ration", "ration_l
 SOME_DAYS = tuple(f for f in DAILY_FIELDS if f not in EVERY_DAY)
 
 
+def funds_note(balance_usd: float) -> str:
+    """The note of a funds_exhausted event: what the buying line had before the order."""
+    return f"balance {balance_usd:.2f} USD before the order"
+
+
 class CampModel:
     """One camp over one horizon: a SimPy Environment, its phase processes and its actors."""
 
@@ -59,6 +64,7 @@ class CampModel:
         self.backlog = np.zeros(width)  # kits owed to households that arrived earlier (0 for other lines)
         self.level = [1.0] * width  # yesterday's rationing level
         self.broken = [False] * width  # inside a pipeline break
+        self.cut = [False] * width  # the line's last review was cut by money (funds_exhausted events)
         self.closures = [0] * width  # closures currently in force on each line's route
         self.at_gate: list[list[tuple[int, float]]] = [[] for _ in range(width)]  # (day ordered, quantity)
         self.donated: list[list[tuple[int, float]]] = [[] for _ in range(width)]  # (index in the list, quantity)
@@ -286,18 +292,29 @@ class CampModel:
                 window_days = day - first + 1
             need = self.rows["need"][day]
             target = rules.order_target(plan.kits, plan.order_up_to_days, need, window_sum, window_days, self.backlog)
+            position = self.total + self.pipeline
             quantity, paid, place = rules.order_quantity(
-                target, self.total + self.pipeline, plan.capacity, plan.max_order, self.balance, plan.unit_cost_usd
+                target, position, plan.capacity, plan.max_order, self.balance, plan.unit_cost_usd
             )
+            asked = rules.asked_quantity(target, position, plan.capacity, plan.max_order)
+            cut = rules.funds_cut(asked, target, np.where(place, quantity, 0.0)).tolist()
             place = place.tolist()
             due.sort(key=last.__getitem__)
             for rank, i in enumerate(due):
                 last[i] = (day, rank)
-                if not place[i]:
-                    continue
-                q, usd = float(quantity[i]), float(paid[i])
-                self.balance[i] -= usd
-                self.place_order(day, i, q, usd)
+                balance = float(self.balance[i])
+                if place[i]:
+                    q, usd = float(quantity[i]), float(paid[i])
+                    self.balance[i] -= usd
+                    self.place_order(day, i, q, usd)
+                self.money_cut(day, i, cut[i], balance)
+
+    def money_cut(self, day: int, i: int, cut: float, balance_usd: float) -> None:
+        """Record what money took off line i's order today; log the first review of a run of cut ones."""
+        self.sparse["funds_cut"][day, i] = cut
+        if cut > 0 and not self.cut[i]:
+            self.log(day, "funds_exhausted", i, cut, note=funds_note(balance_usd))
+        self.cut[i] = cut > 0
 
     def place_order(self, day: int, i: int, quantity: float, paid_usd: float) -> None:
         """An order of line i, paid: into the pipeline, the record and the log, and on its way."""

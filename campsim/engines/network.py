@@ -11,15 +11,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from campsim.engines.des import CampModel
+from campsim.engines.des import CampModel, funds_note
 from campsim.model import rules, standards
 from campsim.model.day import GATE_TICK, TICKS_PER_DAY
-from campsim.model.outputs import EventRow, NetworkArrays
+from campsim.model.outputs import POPULATION_FIELDS, WAREHOUSE_FIELDS, EventRow, NetworkArrays
 from campsim.plan.arrays import Plan
 from campsim.plan.draw import NetworkDraws
-
-WAREHOUSE_FIELDS = ("stock", "pipeline", "received", "overflow", "requested", "dispatched", "ordered", "spent",
-                    "balance", "short")  # fmt: skip
 
 
 def loads_by_route(share: dict, line_route) -> dict[int, list[tuple[int, int, int]]]:
@@ -48,6 +45,7 @@ class NetworkModel(CampModel):
         self.w_total = sites.w_initial_stock.astype(float)
         self.w_pipeline = np.zeros(width_w)
         self.w_open = [0] * width_w
+        self.w_cut = [False] * width_w  # the warehouse line's last review was cut by money
         self.w_gate: list[list[tuple[int, float]]] = [[] for _ in range(width_w)]
         self.w_donated: list[list[tuple[int, float]]] = [[] for _ in range(width_w)]
         self.money = np.zeros(width_c)  # one balance per commodity, for the whole network
@@ -94,18 +92,7 @@ class NetworkModel(CampModel):
         reps = (slice(None), slice(None), None)
         return NetworkArrays(
             **base.__dict__,
-            camp_population={
-                name: getattr(self.path, name)[:, :, None]
-                for name in (
-                    "own_arrivals",
-                    "accepted",
-                    "departures",
-                    "overflow_in",
-                    "overflow_out",
-                    "turned_away",
-                    "population",
-                )  # fmt: skip
-            },
+            camp_population={name: getattr(self.path, name)[:, :, None] for name in POPULATION_FIELDS},
             warehouses={f: values[reps] for f, values in self.w_daily.items()},
             route_kg=self.route_kg[reps],
             route_at_capacity=self.route_full[reps],
@@ -206,10 +193,12 @@ class NetworkModel(CampModel):
             if lines:
                 # all at once as if money were no limit; a line whose cost reaches what is left is redone
                 # with that balance (below it, an order does not depend on the balance)
-                quantity, paid, place = rules.order_quantity(target[lines], position[lines], plan.capacity[lines],
-                                                             plan.max_order[lines], np.inf, plan.unit_cost_usd[lines])
+                caps = (plan.capacity[lines], plan.max_order[lines])
+                quantity, paid, place = rules.order_quantity(target[lines], position[lines], *caps, np.inf,
+                                                             plan.unit_cost_usd[lines])  # fmt: skip
                 for n, i in enumerate(lines):
                     c = self.commodity_of[i]
+                    balance = float(self.money[c])
                     if rules.balance_binds(paid[n], self.money[c], plan.unit_cost_usd[i]):
                         q, usd, ok = rules.order_quantity(target[i], position[i], plan.capacity[i], plan.max_order[i],
                                                           self.money[c], plan.unit_cost_usd[i])  # fmt: skip
@@ -218,6 +207,8 @@ class NetworkModel(CampModel):
                     if ok:
                         self.money[c] -= float(usd)
                         self.place_order(day, i, float(q), float(usd))
+                    # the order as if money were no limit is what the rule asked for
+                    self.money_cut(day, i, float(rules.funds_cut(quantity[n], target[i], q if ok else 0.0)), balance)
             self.balance = self.money[sites.line_commodity]
 
     def kit_window(self, day: int, due: list[int]):
@@ -323,23 +314,37 @@ class NetworkModel(CampModel):
                 c = int(sites.wline_commodity[j])
                 demand = rules.total_requested(need[list(sites.w_supplies[j])]) if sites.w_supplies[j] else 0.0
                 target = sites.w_order_up_to_days[j] * demand
-                quantity, paid, place = rules.order_quantity(
-                    np.array([target]), np.array([self.w_total[j] + self.w_pipeline[j]]), sites.w_capacity[j],
-                    sites.w_max_order[j], np.array([self.money[c]]), net.unit_cost_usd[c],
-                )  # fmt: skip
-                if not place[0]:
-                    continue
-                q, usd = float(quantity[0]), float(paid[0])
-                self.money[c] -= usd
-                self.w_pipeline[j] += q
-                self.w_open[j] += 1
-                self.w_daily["ordered"][day, j] += q
-                self.w_daily["spent"][day, j] += usd
-                lead = self.w_lead[day][j]
-                self.site_log(day, "order", sites.warehouses[sites.wline_warehouse[j]], c, q, usd,
-                              note=f"lead time {lead} days")  # fmt: skip
-                self.warehouse_ship(j, day + lead, q, day)
+                position = np.array([self.w_total[j] + self.w_pipeline[j]])
+                balance = float(self.money[c])
+                quantity, paid, place = rules.order_quantity(np.array([target]), position, sites.w_capacity[j],
+                                                             sites.w_max_order[j], np.array([balance]),
+                                                             net.unit_cost_usd[c])  # fmt: skip
+                asked = rules.asked_quantity(target, position, sites.w_capacity[j], sites.w_max_order[j])
+                if place[0]:
+                    self.warehouse_order(day, j, c, float(quantity[0]), float(paid[0]))
+                self.w_money_cut(day, j, float(rules.funds_cut(asked, target, np.where(place, quantity, 0.0))[0]),
+                                 balance)  # fmt: skip
             self.balance = self.money[sites.line_commodity]
+
+    def warehouse_order(self, day: int, j: int, c: int, q: float, usd: float) -> None:
+        """A warehouse line's supplier order, paid from its commodity's balance, on its way."""
+        self.money[c] -= usd
+        self.w_pipeline[j] += q
+        self.w_open[j] += 1
+        self.w_daily["ordered"][day, j] += q
+        self.w_daily["spent"][day, j] += usd
+        lead = self.w_lead[day][j]
+        self.site_log(day, "order", self.net.sites.warehouses[self.net.sites.wline_warehouse[j]], c, q, usd,
+                      note=f"lead time {lead} days")  # fmt: skip
+        self.warehouse_ship(j, day + lead, q, day)
+
+    def w_money_cut(self, day: int, j: int, cut: float, balance_usd: float) -> None:
+        """A warehouse line's money cut, as CampModel.money_cut."""
+        self.w_daily["funds_cut"][day, j] = cut
+        if cut > 0 and not self.w_cut[j]:
+            site, c = self.net.sites.warehouses[self.net.sites.wline_warehouse[j]], self.net.sites.wline_commodity[j]
+            self.site_log(day, "funds_exhausted", site, int(c), cut, note=funds_note(balance_usd))
+        self.w_cut[j] = cut > 0
 
     def record(self, tick: int):
         """End of day: the camp lines as the single camp, the warehouses and the money."""
@@ -377,11 +382,11 @@ class NetworkModel(CampModel):
         yield self.until(first, GATE_TICK - 1)
         sites = self.net.sites
         for r in routes:
-            name = self.net.routes.names[r]
-            self.events.append(EventRow(first, "route_closed", "", note=f"{reason} ({length} days)", site=name))
+            self.events.append(EventRow(first, "route_closed", "", note=f"{reason} ({length} days)",
+                                        site=self.net.routes.names[r]))  # fmt: skip
         for j in wlines:
-            site = sites.warehouses[sites.wline_warehouse[j]]
-            self.site_log(first, "disruption", site, int(sites.wline_commodity[j]), note=reason)
+            self.site_log(first, "disruption", sites.warehouses[sites.wline_warehouse[j]],
+                          int(sites.wline_commodity[j]), note=reason)  # fmt: skip
         for i in lines:
             self.log(first, "disruption", i, note=reason)
 

@@ -28,7 +28,15 @@ DAILY_FIELDS = (
     "funds_received",  # USD tranches today
     "balance",  # USD, end of day
     "stockout",  # 1 on a pipeline-break day: stock < need x ration
+    "funds_cut",  # on a review day: what money took off the order the rule asked for (rules.funds_cut)
 )
+
+# a network's warehouse lines, [day, warehouse line, replication] (engines/network.py)
+WAREHOUSE_FIELDS = ("stock", "pipeline", "received", "overflow", "requested", "dispatched", "ordered", "spent",
+                    "balance", "short", "funds_cut")  # fmt: skip
+# a network's people by camp, [day, camp, replication] (plan/camps.py steps them)
+POPULATION_FIELDS = ("own_arrivals", "accepted", "departures", "overflow_in", "overflow_out", "turned_away",
+                     "population")  # fmt: skip
 
 
 @dataclass(slots=True)

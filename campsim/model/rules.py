@@ -113,6 +113,13 @@ def balance_binds(paid, balance, unit_cost):
     return (paid >= balance) & (unit_cost > 0)
 
 
+def asked_quantity(target, position, capacity, max_order):
+    """What a review's rule asks for before money: target - position, capped by capacity - position and max_order."""
+    # min(target - position, capacity - position) = min(target, capacity) - position to the last bit:
+    # rounding is monotonic, so the smaller difference is the difference of the smaller
+    return np.minimum(np.minimum(target, capacity) - position, max_order)
+
+
 def order_quantity(target, position, capacity, max_order, balance, unit_cost):
     """(quantity, paid, place) of an order-up-to review.
 
@@ -120,9 +127,7 @@ def order_quantity(target, position, capacity, max_order, balance, unit_cost):
     (a money-capped order spends exactly the balance, no rounding dust); an order is placed
     only where q > 1e-9 x target and q > 0.
     """
-    # min(target - position, capacity - position) = min(target, capacity) - position to the last bit:
-    # rounding is monotonic, so the smaller difference is the difference of the smaller
-    quantity = np.minimum(np.minimum(target, capacity) - position, max_order)
+    quantity = asked_quantity(target, position, capacity, max_order)
     paid = quantity * unit_cost
     capped = balance_binds(paid, balance, unit_cost)
     if capped.any():
@@ -130,6 +135,17 @@ def order_quantity(target, position, capacity, max_order, balance, unit_cost):
         paid = np.where(capped, balance, paid)
     # q > max(1e-9 x target, 0) is q > 1e-9 x target and q > 0
     return quantity, paid, quantity > np.maximum(SHORTAGE_RTOL * target, 0.0)
+
+
+def funds_cut(asked, target, bought):
+    """What money took off a review's order: asked - bought where the rule asked for an order
+    (asked > 1e-9 x target and > 0, as an order is placed) and less than asked x (1 - 1e-9) was
+    bought; else 0. ``bought`` is the order placed (0 where none was: money left only dust).
+
+    ``asked`` is already capped by capacity and max_order, so money is the only cap left.
+    """
+    wanted = asked > np.maximum(SHORTAGE_RTOL * target, 0.0)
+    return np.where(wanted & (bought < shortage_threshold(asked)), asked - bought, 0.0)
 
 
 def pipeline_after_receipt(pipeline, delivered, open_orders_left):

@@ -21,7 +21,27 @@ HOUSEHOLD_SIZE_PERSONS = 6.0
 
 # Critical level (the "survival" floor) by commodity name, in the same unit as the need.
 # Water: Sphere's survival sum of 7.5 L. Below it a day counts as critical in the report.
+# Sphere gives no survival figure for food or soap (food: 2,100 kcal is the planning need, not a floor).
 CRITICAL_PER_PERSON_DAY_DEFAULTS: dict[str, float] = {"water": WATER_SURVIVAL_L_PER_PERSON_DAY}
+# Without a scenario's own level or a survival figure: half the item's standard, as the Kenya camps'
+# food ration was halved in WFP's cuts ([Reuters], docs/sources.md); below it a day is "critical".
+CRITICAL_SHARE_OF_STANDARD = 0.5
+
+
+def critical_per_person_day(name: str, per_person_day: float | None, given: float | None) -> float | None:
+    """The critical level of a person-day item, in order: the scenario's ``given`` level; Sphere's
+    survival figure for the item where one exists and is at most its standard; half its standard.
+    None for an item without a per-person-day standard (kits). docs/semantics.md gives the reasons.
+    """
+    if given is not None:
+        return given
+    if not per_person_day:
+        return None
+    survival = CRITICAL_PER_PERSON_DAY_DEFAULTS.get(name)
+    if survival is not None and survival <= per_person_day:
+        return survival
+    return CRITICAL_SHARE_OF_STANDARD * per_person_day
+
 
 # Per-person-day defaults by commodity name, with the unit they are counted in.
 PER_PERSON_DAY_DEFAULTS: dict[str, tuple[float, str]] = {

@@ -9,7 +9,25 @@ from typing import Any
 
 import numpy as np
 
+from campsim.model import standards
 from campsim.model.schema import LeadTime
+
+# where a requirement_usd came from (summary.json's requirement_source): the scenario file gave it,
+# or it was derived from the scenario's own expected need (docs/semantics.md, Requirement)
+REQUIREMENT_FROM_FILE = "file"
+REQUIREMENT_FROM_NEED = "expected need"
+
+
+def requirement_sources(items) -> tuple[str, ...]:
+    """Each commodity's requirement_source, from its spec's requirement_usd."""
+    return tuple(REQUIREMENT_FROM_NEED if c.requirement_usd is None else REQUIREMENT_FROM_FILE for c in items)
+
+
+def critical_levels(names, specs) -> np.ndarray:
+    """[line] each item's critical level (standards.critical_per_person_day); NaN for kits."""
+    levels = (standards.critical_per_person_day(n, c.per_person_day, c.critical_per_person_day)
+              for n, c in zip(names, specs, strict=True))  # fmt: skip
+    return np.array([np.nan if level is None else level for level in levels], dtype=float)
 
 
 @dataclass(frozen=True)
@@ -78,6 +96,7 @@ class Plan:
     land_day: np.ndarray  # [line, due day (0..days)] first open day on or after it; days = never
     donations: tuple[tuple[int, int, int, float], ...]  # (line, index in its list, due day, quantity)
     network: Any = None  # a NetworkPlan (plan/network.py) for a network scenario; None for a single camp
+    requirement_source: tuple[str, ...] = ()  # [line] REQUIREMENT_FROM_FILE or REQUIREMENT_FROM_NEED
 
     @property
     def line_index(self) -> dict[str, int]:

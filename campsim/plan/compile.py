@@ -13,7 +13,15 @@ import numpy as np
 from campsim.model import rules
 from campsim.model.scenario import Scenario
 from campsim.model.series import arrival_series
-from campsim.plan.arrays import Closure, LeadTimePlan, Plan, land_days, lead_time_plan
+from campsim.plan.arrays import (
+    Closure,
+    LeadTimePlan,
+    Plan,
+    critical_levels,
+    land_days,
+    lead_time_plan,
+    requirement_sources,
+)
 from campsim.plan.money import tranche_schedule
 
 __all__ = ["Closure", "LeadTimePlan", "Plan", "compile", "land_days", "lead_time_plan", "tranche_schedule"]
@@ -144,9 +152,7 @@ def compile(s: Scenario) -> Plan:  # noqa: A001  (the verb the architecture name
         kits=np.array([c.per_household for c in specs], dtype=bool),
         per_person_day=np.array([c.per_person_day or 0.0 for c in specs], dtype=float),
         per_new_household=np.array([c.per_new_household or 0.0 for c in specs], dtype=float),
-        critical_per_person_day=np.array(
-            [np.nan if c.critical_per_person_day is None else c.critical_per_person_day for c in specs], dtype=float
-        ),
+        critical_per_person_day=critical_levels(names, specs),
         unit_cost_usd=np.array([c.unit_cost_usd for c in specs], dtype=float),
         initial_stock=np.array([c.initial_stock for c in specs], dtype=float),
         capacity=np.array([np.inf if c.capacity is None else c.capacity for c in specs], dtype=float),
@@ -163,6 +169,7 @@ def compile(s: Scenario) -> Plan:  # noqa: A001  (the verb the architecture name
         ),
         lead_times=tuple(None if c.ordering is None else lead_time_plan(c.ordering.lead_time_days) for c in specs),
         requirement_usd=requirements,
+        requirement_source=requirement_sources(specs),
         tranches=tranche_schedule(s, requirements),
         closures=tuple(closures),
         closed=closed,

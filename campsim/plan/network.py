@@ -181,6 +181,7 @@ class NetworkPlan:
     unit_cost_usd: np.ndarray  # [commodity]
     kg_per_unit: np.ndarray  # [commodity]
     requirement_usd: np.ndarray  # [commodity]
+    requirement_source: tuple[str, ...]  # [commodity] (plan/arrays.py)
     tranches: tuple[tuple[int, int, float], ...]  # (day, commodity, USD), in the order they are paid
     closures: tuple[tuple, ...]  # (first day, days, routes, warehouse lines, camp lines, reason)
     route_closed: np.ndarray  # [day, route] closures in force
@@ -228,7 +229,7 @@ def disruption_reach(s: Scenario, sites: SitesPlan) -> tuple[list, np.ndarray, n
 
 def compile_network(s: Scenario):
     """Compile a validated network scenario: its camp lines as a Plan, the rest in ``plan.network``."""
-    from campsim.plan.arrays import Plan, land_days
+    from campsim.plan.arrays import Plan, critical_levels, land_days, requirement_sources
     from campsim.plan.money import tranche_schedule
 
     camps, sites, routes = compile_camps(s), compile_sites(s), compile_routes(s)
@@ -263,6 +264,7 @@ def compile_network(s: Scenario):
         unit_cost_usd=np.array([c.unit_cost_usd for c in items], dtype=float),
         kg_per_unit=np.array([c.kg_per_unit for c in items], dtype=float),
         requirement_usd=requirements,
+        requirement_source=requirement_sources(items),
         tranches=tranche_schedule(s, requirements),
         closures=tuple(closures),
         route_closed=route_closed,
@@ -292,9 +294,7 @@ def compile_network(s: Scenario):
         kits=np.array([spec.per_household for spec in specs], dtype=bool),
         per_person_day=np.array([spec.per_person_day or 0.0 for spec in specs], dtype=float),
         per_new_household=np.array([spec.per_new_household or 0.0 for spec in specs], dtype=float),
-        critical_per_person_day=np.array(
-            [np.nan if spec.critical_per_person_day is None else spec.critical_per_person_day for spec in specs]
-        ),  # fmt: skip
+        critical_per_person_day=critical_levels([list(s.commodities)[c] for c in sites.line_commodity], specs),
         unit_cost_usd=np.array([spec.unit_cost_usd for spec in specs], dtype=float),
         initial_stock=np.array([st.initial_stock for st in stocks], dtype=float),
         capacity=np.array([np.inf if st.capacity is None else st.capacity for st in stocks]),
@@ -320,4 +320,5 @@ def compile_network(s: Scenario):
             for index, d in enumerate(st.donations)
         ),  # fmt: skip
         network=network,
+        requirement_source=tuple(network.requirement_source[c] for c in sites.line_commodity),
     )

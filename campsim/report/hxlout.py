@@ -90,6 +90,12 @@ COMPARE_TAGS: dict[str, str] = {
     "overflow": "#indicator+overflow+num",
     "end_stock": "#indicator+end_stock+num",
     "end_pipeline": "#indicator+end_pipeline+num",
+    "funds_exhausted_days": "#indicator+funds_exhausted_days+num",
+    "kits_delivered": "#indicator+kits_delivered+num",
+    "households_waited": "#indicator+households_waited+num",
+    "mean_wait_days": "#indicator+mean_wait_days+num",
+    "longest_wait_days": "#indicator+longest_wait_days+num",
+    "on_time_share": "#indicator+on_time_share+num",
 }
 
 

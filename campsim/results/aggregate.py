@@ -77,10 +77,10 @@ def merge_commodity(plan: Plan, per_rep: list[dict[str, Any]]) -> tuple[dict[str
     merged["first_shortage_date"] = None if day is None else (start + timedelta(days=day)).isoformat()
     causes = [c["first_shortage_cause"] for c in per_rep if c["first_shortage_cause"]]
     merged["first_shortage_cause"] = max(set(causes), key=causes.count) if causes else None
-    cuts = [(date.fromisoformat(c["first_ration_cut_date"]) - start).days for c in per_rep
-            if c["first_ration_cut_date"]]  # fmt: skip
-    cut = _lower_median(cuts)
-    merged["first_ration_cut_date"] = None if cut is None else (start + timedelta(days=cut)).isoformat()
+    for key in ("first_ration_cut_date", "funds_exhausted_first_date"):  # lower medians, as first_shortage_day
+        day = _lower_median([(date.fromisoformat(c[key]) - start).days for c in per_rep if c[key]])
+        merged[key] = None if day is None else (start + timedelta(days=day)).isoformat()
+    merged["requirement_source"] = c0.get("requirement_source")  # the plan's (camps have none)
     merged["pipeline_breaks"] = c0["pipeline_breaks"]  # replication 0's, as in daily.csv
     short = np.array([c["shortage_days"] > 0 for c in per_rep])
     spread["p_shortage"] = float(np.mean(short))

@@ -94,19 +94,79 @@ def first_days(mask: np.ndarray) -> list[int | None]:
     return [int(f) if any_ else None for f, any_ in zip(first.tolist(), mask.any(axis=0).tolist(), strict=True)]
 
 
+KIT_KEYS = ("kits_delivered", "households_waited", "mean_wait_days", "longest_wait_days", "on_time_share")
+
+
+def last_review_cut(cut: np.ndarray, every: int) -> np.ndarray:
+    """[day, replication]: whether the buying line's last review before each day was cut by money.
+
+    Reviews run after distribution, so the review that stocks day d is the last one on a day
+    before d: ((d - 1) // every) x every. A line that never reviews (every 0) is never cut.
+    """
+    out = np.zeros(cut.shape, dtype=bool)
+    if every > 0 and cut.shape[0] > 1:
+        out[1:] = cut[(np.arange(1, cut.shape[0]) - 1) // every * every] > 0
+    return out
+
+
+def kit_waits(new_need: np.ndarray, distributed: np.ndarray, shortfall: np.ndarray) -> dict[str, np.ndarray]:
+    """A kit line's backlog as waits, from its daily arrays [day, replication] (docs/semantics.md, Kits).
+
+    The backlog is served oldest first, so the kits left owed at the end of day t are the newest:
+    of today's households' kits, min(new_need, shortfall) wait. Every kit still owed at the end of
+    a day adds one kit-day. The longest wait is its cohort's last kit's: from its arrival day t to
+    the first day the kits handed out so far reach the kits owed by day t (the horizon if never).
+    Returns [replication] arrays: owed, waited (kits not handed out on arrival), kit_days, longest.
+    """
+    waited = np.minimum(new_need, shortfall)
+    owed_by = np.cumsum(new_need, axis=0) * (1 - standards.SHORTAGE_RTOL)  # rounding of the running sums
+    given_by = np.cumsum(distributed, axis=0)
+    days = np.arange(new_need.shape[0])
+    longest = np.zeros(new_need.shape[1], dtype=np.int64)
+    for r in range(new_need.shape[1]):  # a running sum per replication: one search, no loop over days
+        served_on = np.searchsorted(given_by[:, r], owed_by[:, r], side="left")
+        longest[r] = np.max(np.where(waited[:, r] > 0, served_on - days, 0), initial=0)
+    return {"owed": day_sums(new_need), "waited": day_sums(waited), "kit_days": day_sums(shortfall), "longest": longest}
+
+
+def kit_keys(waits: dict[str, np.ndarray], delivered: np.ndarray, per_new_household: float) -> dict[str, np.ndarray]:
+    """summary.json's kit keys from kit_waits' sums (a network adds its camps' sums first)."""
+    owed, waited = waits["owed"], waits["waited"]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return {
+            "kits_delivered": delivered,
+            "households_waited": waited / per_new_household if per_new_household else 0.0 * waited,
+            "mean_wait_days": np.where(owed > 0, waits["kit_days"] / owed, 0.0),
+            "longest_wait_days": waits["longest"],
+            "on_time_share": np.where(owed > 0, (owed - waited) / owed, 1.0),
+        }
+
+
+def shortage_cause(first: int | None, breaks: np.ndarray, funds_out: np.ndarray) -> str | None:
+    """Why the first shortage day fell short: "funds exhausted", "pipeline break" or "ration cut"."""
+    if first is None:
+        return None
+    if not breaks[first]:
+        return "ration cut"
+    return "funds exhausted" if funds_out[first] else "pipeline break"
+
+
 def commodity_metrics(
     plan: Plan, line: int, arrays: RunArrays, dates: np.ndarray, population: np.ndarray | None = None,
-    household_size: float | None = None,
+    household_size: float | None = None, buying: tuple[np.ndarray, int] | None = None,
 ) -> list[dict[str, Any]]:  # fmt: skip
     """The summary.json metrics of one line, one dict per replication (see docs/semantics.md).
 
     Arrays are day-major, [day, replication], whichever engine made them; ``dates`` are
     the ISO dates of the plan's days. Keys come in no particular order (summary.py orders them).
-    A network's camp line passes its camp's ``population`` and ``household_size``.
+    A network's camp line passes its camp's ``population`` and ``household_size``, and
+    ``buying``: the funds_cut [day, replication] and review period of the line whose money
+    buys for it (default: its own).
     """
     d = {name: arrays.line(name, line) for name in arrays.daily}
     population = arrays.population if population is None else population
     household_size = plan.household_size if household_size is None else household_size
+    cut, every = (d["funds_cut"], int(plan.review_every_days[line])) if buying is None else buying
     kits = bool(plan.kits[line])
     unit_cost = float(plan.unit_cost_usd[line])
     critical = float(plan.critical_per_person_day[line])
@@ -130,6 +190,8 @@ def commodity_metrics(
     any_short = short.any(axis=0)
     first_short = first_days(short)
     breaks = d["stockout"] > 0
+    funds_out = breaks & last_review_cut(cut, every)
+    first_cut_by_money = first_days(cut > 0)
     cut = d["ration_level"] < 1
     first_cut = first_days(cut)
     people_total = day_sums(population)
@@ -163,7 +225,12 @@ def commodity_metrics(
         "ration_cut_days": np.sum(cut, axis=0),
         "peak_people_short": np.where(any_short, np.max(people_short, axis=0), 0.0),
         "pipeline_break_days": np.sum(breaks, axis=0),
+        "funds_exhausted_days": np.sum(funds_out, axis=0),
     }
+    if kits:
+        waits = kit_waits(d["new_need"], distributed, d["shortfall"])
+        columns.update(kit_keys(waits, distributed_total, float(plan.per_new_household[line])))
+        columns.update({f"_kit_{key}": value for key, value in waits.items()})  # for a network's totals
     col = {k: v.tolist() for k, v in columns.items()}  # Python ints and floats, fast
     break_runs = runs_by_column(breaks)
     out = []
@@ -179,13 +246,15 @@ def commodity_metrics(
                 "requirement_usd": float(plan.requirement_usd[line]),
                 "initial_stock": float(plan.initial_stock[line]),
                 "first_ration_cut_date": None if first_cut[r] is None else dates[first_cut[r]],
-                "first_shortage_cause": (
-                    None if first is None else "pipeline break" if breaks[first, r] else "ration cut"
-                ),
+                "first_shortage_cause": shortage_cause(first, breaks[:, r], funds_out[:, r]),
+                "funds_exhausted_first_date": None if first_cut_by_money[r] is None else dates[first_cut_by_money[r]],
+                "requirement_source": plan.requirement_source[line],
                 "share_person_days_at_standard": None if at_standard is None else at_standard[r],
                 "share_person_days_below_critical": None if below_critical is None else below_critical[r],
                 "pipeline_breaks": [{"start": dates[a], "end": dates[a + n - 1], "days": n} for a, n in break_runs[r]],
             }
         )
+        if not kits:
+            values.update(dict.fromkeys(KIT_KEYS))
         out.append(values)
     return out

@@ -16,11 +16,15 @@ import pandas as pd
 from campsim.model.outputs import NetworkArrays
 from campsim.plan.arrays import Plan
 from campsim.results.metrics import (
+    KIT_KEYS,
     commodity_metrics,
     critical_mask,
     day_dates,
     day_sums,
     first_days,
+    kit_keys,
+    kit_waits,
+    last_review_cut,
     longest_runs,
     runs_by_column,
     shortage_mask,
@@ -28,7 +32,7 @@ from campsim.results.metrics import (
 from campsim.results.summary import FUNDING_KEYS, HEAD_KEYS, METRIC_KEYS, funding_totals
 from campsim.results.tables import DAILY_COLUMNS, DAILY_EXTRA_COLUMNS, EVENT_COLUMNS, day_stamps
 
-MONEY_KEYS = ("requirement_usd", "received_usd", "spent_usd", "balance_usd")
+MONEY_KEYS = ("requirement_usd", "received_usd", "spent_usd", "balance_usd", "requirement_source")
 SUMMED = ("need", "distributed", "shortfall", "shortfall_person_days", "unmet_cost_usd")
 WAREHOUSE_COLUMNS = ["day", "date", "warehouse", "commodity", "stock", "pipeline", "received", "requested",
                      "dispatched", "ordered", "spent", "balance"]  # fmt: skip
@@ -43,13 +47,26 @@ def _columns(values) -> list:
     return np.asarray(values, dtype=float).tolist()
 
 
+def buying_line(plan: Plan, arrays: NetworkArrays, i: int) -> tuple[np.ndarray, int]:
+    """(funds_cut [day, replication], review period) of the line whose money buys for camp line i:
+    its own direct orders, or the warehouse line that supplies it (a line with neither: never cut)."""
+    sites = plan.network.sites
+    if plan.ordered[i]:
+        return arrays.line("funds_cut", i), int(plan.review_every_days[i])
+    for j, supplied in enumerate(sites.w_supplies):
+        if i in supplied:
+            return arrays.warehouses["funds_cut"][:, j, :], int(sites.w_review_every_days[j])
+    return np.zeros(arrays.line("funds_cut", i).shape), 0
+
+
 def line_metrics(plan: Plan, arrays: NetworkArrays, dates: np.ndarray) -> dict[int, list[dict[str, Any]]]:
     """Every camp line's single-camp metrics, for all replications at once, with its camp's people."""
     net = plan.network
     out = {}
     for i, k in enumerate(net.sites.line_camp.tolist()):
         people = arrays.camp_population["population"][:, k, :]
-        metrics = commodity_metrics(plan, i, arrays, dates, people, float(net.camps.household_size[k]))
+        metrics = commodity_metrics(plan, i, arrays, dates, people, float(net.camps.household_size[k]),
+                                    buying_line(plan, arrays, i))  # fmt: skip
         sums = {key: _columns(day_sums(arrays.line(field, i))) for key, field in
                 (("_received", "received"), ("_ordered", "ordered"), ("_spent", "spent"))}  # fmt: skip
         for r, m in enumerate(metrics):
@@ -114,6 +131,9 @@ def _network_commodity(plan: Plan, arrays: NetworkArrays, c: int, camps: list, d
     reps = arrays.replications
     shape = (len(dates), reps)
     short, breaks, cut = np.zeros(shape, dtype=bool), np.zeros(shape, dtype=bool), np.zeros(shape, dtype=bool)
+    funds_out, money_cut = np.zeros(shape, dtype=bool), np.zeros(shape, dtype=bool)
+    waits = {key: np.zeros(reps) for key in ("owed", "waited", "kit_days")} | {"longest": np.zeros(reps, dtype=int)}
+    delivered = np.zeros(reps)
     people_short = np.zeros(shape)
     at_standard, below, person_days = np.zeros(reps), np.zeros(reps), np.zeros(reps)
     received, spent, overflow = np.zeros(reps), np.zeros(reps), np.zeros(reps)
@@ -125,12 +145,19 @@ def _network_commodity(plan: Plan, arrays: NetworkArrays, c: int, camps: list, d
         short |= mask
         breaks |= arrays.line("stockout", i) > 0
         cut |= arrays.line("ration_level", i) < 1
+        bought, every = buying_line(plan, arrays, i)
+        funds_out |= (arrays.line("stockout", i) > 0) & last_review_cut(bought, every)
+        money_cut |= arrays.line("funds_cut", i) > 0  # a direct order's (0 on a supplied line)
         received = received + (day_sums(arrays.line("received", i)) - day_sums(arrays.shipped_in[:, i, :]))
         spent = spent + day_sums(arrays.line("spent", i))
         if plan.kits[i]:
             kits = plan.per_new_household[i]  # 0 kits a household: nobody waits for one (as for a single camp)
             if kits:
                 people_short += arrays.line("shortfall", i) / kits * net.camps.household_size[k]
+            got = kit_waits(arrays.line("new_need", i), given, arrays.line("shortfall", i))
+            waits = {key: np.maximum(waits[key], got[key]) if key == "longest" else waits[key] + got[key]
+                     for key in waits}  # fmt: skip
+            delivered = delivered + day_sums(given)
         else:
             people_short += np.where(mask, people, 0.0)
             person_days = person_days + day_sums(people)
@@ -139,12 +166,15 @@ def _network_commodity(plan: Plan, arrays: NetworkArrays, c: int, camps: list, d
             below = below + day_sums(np.where(critical, people, 0.0))
     w = arrays.warehouses
     for j in wlines:
+        money_cut |= w["funds_cut"][:, j, :] > 0
         received = received + day_sums(w["received"][:, j, :])
         spent = spent + day_sums(w["spent"][:, j, :])
         overflow = overflow + day_sums(w["overflow"][:, j, :])
     w_end_stock = w["stock"][-1][wlines].sum(axis=0) if wlines else np.zeros(reps)
     w_pipeline = arrays.end_warehouse_pipeline[wlines].sum(axis=0) if wlines else np.zeros(reps)
     kits = bool(lines and plan.kits[lines[0]])
+    per_new_household = float(plan.per_new_household[lines[0]]) if kits else 0.0
+    kit_columns = {key: np.asarray(v).tolist() for key, v in kit_keys(waits, delivered, per_new_household).items()}
     no_critical = kits or np.isnan(plan.critical_per_person_day[lines]).all()
     columns = {
         "received": _columns(received), "spent_usd": _columns(spent), "w_overflow": _columns(overflow),
@@ -154,8 +184,10 @@ def _network_commodity(plan: Plan, arrays: NetworkArrays, c: int, camps: list, d
         "peak": _columns(np.where(short.any(axis=0), people_short.max(axis=0, initial=0.0), 0.0)),
         "at_standard": _columns(at_standard), "below": _columns(below), "person_days": _columns(person_days),
         "received_usd": _columns(day_sums(arrays.funds[:, c, :])), "balance_usd": _columns(arrays.money[-1, c, :]),
+        "funds_exhausted_days": funds_out.sum(axis=0).tolist(),
     }  # fmt: skip
     first, first_cut, break_runs = first_days(short), first_days(cut), runs_by_column(breaks)
+    first_money = first_days(money_cut)
     initial_stock = float(plan.initial_stock[lines].sum() + net.sites.w_initial_stock[wlines].sum())
     out = []
     for r in range(reps):
@@ -192,6 +224,10 @@ def _network_commodity(plan: Plan, arrays: NetworkArrays, c: int, camps: list, d
             if no_critical
             else (col["below"] / person_days_r if person_days_r else 0.0),  # fmt: skip
             pipeline_break_days=int(col["pipeline_break_days"]),
+            funds_exhausted_days=int(col["funds_exhausted_days"]),
+            funds_exhausted_first_date=None if first_money[r] is None else dates[first_money[r]],
+            requirement_source=net.requirement_source[c],
+            **{key: kit_columns[key][r] if kits else None for key in KIT_KEYS},
             pipeline_breaks=[{"start": dates[a], "end": dates[a + n - 1], "days": n} for a, n in break_runs[r]],
             requirement_usd=float(net.requirement_usd[c]),
             received_usd=col["received_usd"],

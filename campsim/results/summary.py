@@ -47,6 +47,10 @@ COMMODITY_KEYS = (
     Key("first_shortage_cause", "text", compare=8), Key("peak_people_short", compare=11),
     Key("share_person_days_at_standard", compare=12), Key("share_person_days_below_critical", compare=13),
     Key("pipeline_break_days", compare=15), Key("pipeline_breaks", "text"),
+    # why money ran out, where the requirement came from, and what a kit backlog means (compare.csv appends)
+    Key("funds_exhausted_days", compare=27), Key("funds_exhausted_first_date", "text"),
+    Key("requirement_source", "text"), Key("kits_delivered", compare=28), Key("households_waited", compare=29),
+    Key("mean_wait_days", compare=30), Key("longest_wait_days", compare=31), Key("on_time_share", compare=32),
 )  # fmt: skip
 METRIC_KEYS = tuple(k.name for k in COMMODITY_KEYS)
 # compare.csv's metric columns, in their contract order

@@ -19,6 +19,7 @@ from campsim.model.errors import ScenarioError
 from campsim.model.scenario import Scenario
 from campsim.plan.compile import compile
 from campsim.results.aggregate import aggregate, aggregate_network
+from campsim.results.metrics import KIT_KEYS
 from campsim.results.summary import COMPARE_METRICS
 from campsim.runs.compare import grid
 from campsim.runs.executors import DEFAULT_EXECUTION, Execution, run_grid, shared_pool
@@ -165,6 +166,10 @@ def parse_target(text: str, scenario: Scenario) -> Target:
                             f"{', '.join(numeric)}")  # fmt: skip
     if metric == "p_shortage" and stat is not None:
         raise ScenarioError(f"--target {text!r}: p_shortage is already a probability; drop .{stat}")
+    kits = scenario.commodities[commodity].per_household
+    if (metric in KIT_KEYS and not kits) or (metric == "share_person_days_at_standard" and kits):
+        kind = "per_new_household (kit)" if metric in KIT_KEYS else "per_person_day"
+        raise ScenarioError(f"--target {text!r}: {metric} applies to {kind} items only; {commodity} is not one")
     try:
         value = float(match["value"])
     except ValueError:
