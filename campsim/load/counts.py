@@ -229,7 +229,9 @@ def dated_counts(
     several = [(day, n) for day, (_, _, n) in by_date.items() if n > 1]
     if several:
         day, n = min(several)
-        notes.append(f"{len(several)} date(s) have several rows, summed (first {day}: {n} rows)")
+        which = "a date has" if len(several) == 1 else f"{len(several)} dates have"
+        notes.append(f"{which} several rows; their counts are summed ({'first ' if len(several) > 1 else ''}"
+                     f"{day}: {n} rows)")  # fmt: skip
     ordered = sorted(by_date.items())
     return DatedCounts([(line, day, total) for day, (line, total, _) in ordered], notes)
 

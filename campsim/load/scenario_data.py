@@ -120,3 +120,18 @@ def _fts_fractions(s: Scenario, doc: YamlDocument, files: DataFiles) -> dict[str
         except DataFileError as exc:
             raise doc.error(("funding", "fts"), _where(s.funding.fts, exc)) from None
     return fractions
+
+
+def data_notes(s: Scenario) -> list[str]:
+    """What reading the scenario's data files did beyond one row per date, one line each:
+    ``<file>: <key path>: <data file>: <note>`` (the command line prints them on stderr)."""
+    populations = [(("population",), s.population)]
+    populations += [(("camps", name, "population"), camp.population) for name, camp in (s.camps or {}).items()]
+    source = shown(s.source) + ": " if s.source is not None else ""
+    lines = []
+    for base, population in populations:
+        for i, comp in enumerate(population.arrivals):
+            for note in comp.data.notes if comp.data is not None else ():
+                key = ".".join((*base, "arrivals", str(i), "csv"))
+                lines.append(f"{source}{key}: {shown(comp.csv)}: {note}")
+    return lines
