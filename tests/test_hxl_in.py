@@ -224,3 +224,13 @@ def test_in_a_network_each_camp_takes_its_rows_by_loc_name(tmp_path):
     # the oracle: libhxl's own row filter on #loc+name
     rows = hxl.data(str(tmp_path / "by_camp.csv"), InputOptions(allow_local=True)).with_rows(f"#loc+name={camps[0]}")
     assert sum(float(r.get("#affected+arrived")) for r in rows) == sum(first.counts)
+
+
+def test_campsim_never_imports_libhxl():
+    import ast
+
+    for module in (ROOT / "campsim").rglob("*.py"):
+        tree = ast.parse(module.read_text())
+        names = [a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names]
+        names += [n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)]
+        assert not [n for n in names if n == "hxl" or n.startswith("hxl.")], module
