@@ -226,6 +226,8 @@ def test_every_hxl_output_is_valid_for_libhxl_and_people_tags_count_people(run_f
 def test_a_table_that_tags_litres_as_people_fails_the_check(tmp_path):
     # the old daily.hxl.csv's tags: the check above would have caught them
     bad = tmp_path / "old.hxl.csv"
-    bad.write_text("date,need_water,distributed_water\n#date,#inneed+water,#reached+water\n2017-10-01,492900.0,492900.0\n")
+    bad.write_text(
+        "date,need_water,distributed_water\n#date,#inneed+water,#reached+water\n2017-10-01,492900.0,492900.0\n"
+    )
     with pytest.raises(AssertionError):
         assert_valid_hxl_counting_people_only(bad)
