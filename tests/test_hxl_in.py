@@ -133,13 +133,13 @@ def test_a_pattern_that_finds_only_split_columns_says_so(tmp_path):
     assert campsim_counts(path, "#affected+idps+f")[1] == {date(2017, 10, 2): 6845}
 
 
-def test_the_hashtag_row_is_found_below_24_title_rows_and_not_below_25(tmp_path):
+def test_the_hashtag_row_is_found_within_the_first_25_rows_and_not_below(tmp_path):
     body = "date,people\n#date,#affected+ind\n2017-10-02,50\n"
     found = tmp_path / "found.csv"
     found.write_text("title\n" * 23 + body)  # hashtag row is row 25
     assert campsim_counts(found)[1] == libhxl_counts(found, "#affected+ind")[1] == {date(2017, 10, 2): 50}
     lost = tmp_path / "lost.csv"
-    lost.write_text("title\n" * 24 + body)  # hashtag row is row 26: neither reader finds it
+    lost.write_text("title\n" * 25 + body)  # header and hashtag rows below row 25: neither reader finds them
     with pytest.raises(hxl.HXLException):
         libhxl_counts(lost, "#affected+ind")
     with pytest.raises(campsim.model.errors.DataFileError, match="not a table"):
@@ -234,3 +234,9 @@ def test_campsim_never_imports_libhxl():
         names = [a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names]
         names += [n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)]
         assert not [n for n in names if n == "hxl" or n.startswith("hxl.")], module
+
+
+def test_title_rows_above_a_plain_header_are_skipped(tmp_path):
+    path = tmp_path / "plain.csv"
+    path.write_text("Camp counts, October 2017\n\ndate,population\n2017-10-02,1200\n")
+    assert campsim_counts(path)[1] == {date(2017, 10, 2): 1200}

@@ -75,7 +75,7 @@ class CountColumns:
 
     @property
     def label(self) -> str:
-        return " + ".join(c.header or str(c.tag) for c in self.columns)
+        return " + ".join(c.name for c in self.columns)
 
     def describe(self) -> str:
         return " + ".join(c.describe() for c in self.columns)
@@ -215,7 +215,7 @@ def dated_counts(
             ) from None
         unordered = unordered or (previous is not None and day < previous)
         previous = day
-        value = sum(nonnegative(Table.cell(row, c), c.header or str(c.tag), line) for c in count.columns) * multiplier
+        value = sum(nonnegative(Table.cell(row, c), c.name, line) for c in count.columns) * multiplier
         if value > standards.MAX_POPULATION_PERSONS:
             raise DataFileError(f"{count.label}: {value:g} is above the limit of {standards.MAX_POPULATION_PERSONS:,}",
                                 line)  # fmt: skip

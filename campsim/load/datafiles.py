@@ -108,7 +108,7 @@ def read_fts(path: Path) -> list[FundingRow]:
 
 
 def _number(row: list[str], line: int, column: Column) -> float:
-    return nonnegative(Table.cell(row, column), column.header or str(column.tag), line)
+    return nonnegative(Table.cell(row, column), column.name, line)
 
 
 def _given(row: list[str], column: Column | None) -> bool:

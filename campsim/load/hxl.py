@@ -36,7 +36,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from campsim.load.files import quote, read_data_text
+from campsim.load.files import MAX_QUOTED_CHARS, quote, read_data_text
 from campsim.model.errors import DataFileError
 
 _TAG = re.compile(r"^\s*#([A-Za-z][A-Za-z0-9_]*)((?:\s*\+\s*[A-Za-z][A-Za-z0-9_]*)*)\s*$")
@@ -122,7 +122,18 @@ class Column:
     tag: Tag | None
 
     def describe(self) -> str:
-        return " ".join(p for p in (quote(self.header) if self.header else "", str(self.tag or "")) if p)
+        """The header (quoted) and the tag, as a message shows them."""
+        return " ".join(p for p in (quote(self.header) if self.header else "", _cut(str(self.tag or ""))) if p)
+
+    @property
+    def name(self) -> str:
+        """The header as written (or the tag) where short and printable, else quoted: for messages."""
+        text = self.header or _cut(str(self.tag or ""))
+        return text if text.isprintable() and len(text) <= MAX_QUOTED_CHARS else quote(text)
+
+
+def _cut(text: str) -> str:
+    return text if len(text) <= MAX_QUOTED_CHARS else text[: MAX_QUOTED_CHARS - 1] + "…"
 
 
 @dataclass
@@ -155,8 +166,9 @@ class Table:
                 return column
         return None
 
-    def describe_columns(self) -> str:
-        return ", ".join(c.describe() for c in self.columns if c.header or c.tag)
+    def describe_columns(self, most: int = 20) -> str:
+        named = [c.describe() for c in self.columns if c.header or c.tag]
+        return ", ".join(named[:most]) + (f", ... ({len(named)} columns)" if len(named) > most else "")
 
     @staticmethod
     def cell(row: list[str], column: Column) -> str:
@@ -229,7 +241,10 @@ def read_table(path: Path, expected: str, anchors: tuple[str, ...] = ()) -> Tabl
         for n, row in head:
             if _is_comment(row):
                 _check_not_a_broken_hashtag_row(row, n)
-        start = next((i for i, (_, row) in enumerate(head) if not _blank(row) and not _is_comment(row)), None)
+        candidates = [i for i, (_, row) in enumerate(head) if not _blank(row) and not _is_comment(row)]
+        # title rows above a plain header are skipped too: the header is the first row naming an anchor
+        start = next((i for i in candidates if {c.strip().lower() for c in head[i][1]} & set(anchors)), None)
+        start = candidates[0] if start is None and candidates else start
         if start is None:
             empty = len(head) < HEADER_SEARCH_ROWS
             raise DataFileError(
