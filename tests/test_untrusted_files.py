@@ -192,3 +192,11 @@ def test_fifos_devices_and_folders_are_refused_before_reading(tmp_path):
         assert status == 2, (name, err)
         assert words in err and len(err.strip().splitlines()) == 1, (name, err)
         assert "hunter2" not in err and "Traceback" not in err, name
+
+
+def test_a_header_with_control_characters_is_escaped_in_messages(tmp_path, capsys):
+    header = "\x1b]0;owned\x07" + "h" * 60
+    (tmp_path / "a.csv").write_text(f"date,{header}\n#date,#affected+arrived+ind\n2017-10-02,many\n")
+    status, err = validate(capsys, scenario(tmp_path, csv="a.csv"))
+    assert status == 2 and "expected a non-negative number" in err
+    assert "\x1b" not in err and "\x07" not in err and "h" * 40 not in err
