@@ -109,13 +109,14 @@ def read_regular(path: str | os.PathLike, limit_bytes: int = MAX_DATA_FILE_BYTES
         os.close(fd)
 
 
-def read_data_text(path: str | os.PathLike, limit_bytes: int = MAX_DATA_FILE_BYTES) -> str:
-    """A data file's text (UTF-8, a byte-order mark dropped); refuses binary data without quoting it."""
+def read_data_bytes(path: str | os.PathLike, limit_bytes: int = MAX_DATA_FILE_BYTES) -> bytes:
+    """A data file's bytes, checked to be UTF-8 text; refuses binary data without quoting it."""
     raw = read_regular(path, limit_bytes)
     if b"\x00" in raw:
         raise DataFileError("binary data (a NUL byte), expected a CSV text file")
     try:
-        return raw.decode("utf-8-sig")
+        raw.decode("utf-8")  # checked whole here; read_table then decodes as it streams
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise DataFileError("not UTF-8 text; save the file as UTF-8 CSV", line) from None
+    return raw

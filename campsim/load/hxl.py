@@ -36,7 +36,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from campsim.load.files import MAX_QUOTED_CHARS, quote, read_data_text
+from campsim.load.files import MAX_QUOTED_CHARS, quote, read_data_bytes
 from campsim.model.errors import DataFileError
 
 _TAG = re.compile(r"^\s*#([A-Za-z][A-Za-z0-9_]*)((?:\s*\+\s*[A-Za-z][A-Za-z0-9_]*)*)\s*$")
@@ -44,7 +44,7 @@ _PATTERN = re.compile(r"^\s*#([A-Za-z][A-Za-z0-9_]*)((?:\s*[+-]\s*[A-Za-z][A-Za-
 _THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
 HEADER_SEARCH_ROWS = 25  # as libhxl: the hashtag row is looked for in the first 25 rows
 DELIMITERS = (",", ";", "\t")
-MAX_DATA_ROWS = 1_000_000  # far above any daily series (1900-2199 is 110,000 days); stops a runaway file
+MAX_DATA_ROWS = 500_000  # above any real series (1900-2199 is 110,000 days); bounds a runaway file's memory
 
 
 @dataclass(frozen=True)
@@ -175,9 +175,10 @@ class Table:
         return row[column.index].strip() if column.index < len(row) else ""
 
 
-def _records(text: str, delimiter: str):
-    """(first physical line, cells) for each CSV record: a quoted cell may span lines."""
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+def _records(lines, delimiter: str):
+    """(first physical line, cells) for each CSV record of ``lines`` (text, or a text stream):
+    a quoted cell may span lines."""
+    reader = csv.reader(io.StringIO(lines) if isinstance(lines, str) else lines, delimiter=delimiter)
     start = 1
     try:
         for row in reader:
@@ -223,9 +224,10 @@ def read_table(path: Path, expected: str, anchors: tuple[str, ...] = ()) -> Tabl
     Raises:
         DataFileError: unreadable, not a table, or more than MAX_DATA_ROWS data rows.
     """
-    text = read_data_text(path)
-    delimiter = sniff_delimiter(text)
-    records = _records(text, delimiter)
+    raw = read_data_bytes(path)
+    delimiter = sniff_delimiter(raw[:65536].decode("utf-8-sig", errors="ignore"))
+    # streamed: a StringIO of the whole text would hold it four times over (UCS-4)
+    records = _records(io.TextIOWrapper(io.BytesIO(raw), encoding="utf-8-sig", newline=""), delimiter)
     head: list[tuple[int, list[str]]] = []
     for record in records:
         head.append(record)
@@ -269,12 +271,13 @@ def read_table(path: Path, expected: str, anchors: tuple[str, ...] = ()) -> Tabl
         for i in range(width)
     ]
     rows = []
-    for n, row in itertools.chain(rest, records):
-        if _blank(row):
-            continue
-        if _is_comment(row):
+    for n, row in itertools.chain(rest, records):  # the hot loop: a file may hold a million rows
+        first = row[0].lstrip() if row else ""
+        if not first and not "".join(row).strip():
+            continue  # blank
+        if first[:1] == "#" and not is_hashtag_row(row):
             _check_not_a_broken_hashtag_row(row, n)
-            continue
+            continue  # a comment
         if len(rows) == MAX_DATA_ROWS:
             raise DataFileError(f"more than {MAX_DATA_ROWS:,} data rows, the limit for a data file", n)
         rows.append((n, row))
