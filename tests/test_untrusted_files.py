@@ -200,3 +200,26 @@ def test_a_header_with_control_characters_is_escaped_in_messages(tmp_path, capsy
     status, err = validate(capsys, scenario(tmp_path, csv="a.csv"))
     assert status == 2 and "expected a non-negative number" in err
     assert "\x1b" not in err and "\x07" not in err and "h" * 40 not in err
+
+
+def test_every_command_that_loads_a_scenario_confines_its_data_and_takes_data_root(outside, capsys):
+    folder, secret = outside
+    secret.write_text("date,arrivals\n2017-10-02,40\n")
+    path = str(scenario(folder, csv="../secret.csv"))
+    observed = folder / "observed.csv"
+    observed.write_text("date,population\n2017-10-05,1040\n")
+    out = ["--out", str(folder / "out"), "--quiet", "--force"]
+    commands = {
+        "run": ["run", path, *out, "--no-charts"],
+        "compare": ["compare", path, "--vary", "funding.funded_fraction=0.5,1", *out, "--no-charts"],
+        "sweep": ["sweep", path, "--vary", "funding.funded_fraction=0.5,1", "-n", "2", "-j", "1", *out, "--no-charts"],
+        "solve": ["solve", path, "--vary", "funding.funded_fraction", "--target", "water.shortage_days<=1000",
+                  "-n", "2", "-j", "1", *out],
+        "calibrate": ["calibrate", path, "--observed", str(observed), *out, "--no-charts"],
+        "validate": ["validate", path],
+    }  # fmt: skip
+    for name, argv in commands.items():
+        assert main(argv) == 2, name
+        assert "../secret.csv: leads outside the scenario's folder" in capsys.readouterr().err, name
+        assert main([*argv, "--data-root", str(secret.parent)]) == 0, (name, capsys.readouterr().err)
+        capsys.readouterr()
