@@ -240,3 +240,18 @@ def test_title_rows_above_a_plain_header_are_skipped(tmp_path):
     path = tmp_path / "plain.csv"
     path.write_text("Camp counts, October 2017\n\ndate,population\n2017-10-02,1200\n")
     assert campsim_counts(path)[1] == {date(2017, 10, 2): 1200}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Camp counts; October 2017\ndate,population\n2017-10-02,1200\n2017-10-03,1300\n",  # a stray ; in a title
+        "date;population\n2017-10-02;1200\n2017-10-03;1300\n",
+        "date\tpopulation\n2017-10-02\t1200\n2017-10-03\t1300\n",
+    ],
+    ids=["comma_under_a_title_with_a_semicolon", "semicolon", "tab"],
+)
+def test_the_delimiter_is_sniffed_from_the_first_rows(tmp_path, text):
+    path = tmp_path / "counts.csv"
+    path.write_text(text)
+    assert campsim_counts(path)[1] == {date(2017, 10, 2): 1200, date(2017, 10, 3): 1300}

@@ -198,19 +198,19 @@ def _blank(row: list[str]) -> bool:
 
 def sniff_delimiter(text: str) -> str:
     """``,``, ``;`` or tab: the one under which the first rows hold a hashtag row with the most
-    tags, else the one that splits the first header-like row into the most cells (``,`` on a tie)."""
+    tags, else the one that splits the first rows into the most cells (``,`` on a tie), so a
+    title row with a stray ``;`` above a comma-separated table does not decide."""
     head = "\n".join(text.split("\n", HEADER_SEARCH_ROWS + 1)[:HEADER_SEARCH_ROWS])
-    best, best_tags, best_cells = ",", 0, 0
+    best, best_score = ",", (0, 0)
     for delimiter in DELIMITERS:
         try:
             rows = [row for _, row in _records(head, delimiter)]
         except DataFileError:
             continue
         tags = max((sum(1 for c in row if c.strip()) for row in rows if is_hashtag_row(row)), default=0)
-        first = next((row for row in rows if not _blank(row) and not _is_comment(row)), [])
-        cells = sum(1 for c in first if c.strip())
-        if (tags, cells) > (best_tags, best_cells):
-            best, best_tags, best_cells = delimiter, tags, cells
+        splits = sum(len(row) - 1 for row in rows if not _blank(row) and not _is_comment(row))
+        if (tags, splits) > best_score:
+            best, best_score = delimiter, (tags, splits)
     return best
 
 
@@ -271,7 +271,7 @@ def read_table(path: Path, expected: str, anchors: tuple[str, ...] = ()) -> Tabl
         for i in range(width)
     ]
     rows = []
-    for n, row in itertools.chain(rest, records):  # the hot loop: a file may hold a million rows
+    for n, row in itertools.chain(rest, records):  # the hot loop: up to MAX_DATA_ROWS rows
         first = row[0].lstrip() if row else ""
         if not first and not "".join(row).strip():
             continue  # blank
