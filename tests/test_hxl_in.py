@@ -255,3 +255,12 @@ def test_the_delimiter_is_sniffed_from_the_first_rows(tmp_path, text):
     path = tmp_path / "counts.csv"
     path.write_text(text)
     assert campsim_counts(path)[1] == {date(2017, 10, 2): 1200, date(2017, 10, 3): 1300}
+
+
+def test_a_camp_file_naming_one_other_place_is_read_with_a_note(tmp_path):
+    path = tmp_path / "one.csv"
+    path.write_text("date,camp,arrivals\n#date,#loc+name,#affected+arrived+ind\n2017-10-02,North,40\n")
+    count, dated = read_counts(path, None, "arrivals", camp="south")
+    assert [value for _, _, value in dated.rows] == [40]
+    assert dated.notes == ["its #loc+name is 'North', not the camp's name: read as this camp's"]
+    assert read_counts(path, None, "arrivals", camp="north")[1].notes == []
