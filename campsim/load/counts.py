@@ -250,8 +250,9 @@ def _camp_rows(table: Table, camp: str | None, notes: list[str]) -> list[tuple[i
         return table.rows
     names = Counter(Table.cell(row, place) for _, row in table.rows if Table.cell(row, place))
     if len(names) < 2:
-        if names and not _same_place(next(iter(names)), camp):
-            notes.append(f"its {LOCATION_COLUMN} is {quote(next(iter(names)))}, not the camp's name: read as this camp's")
+        only = next(iter(names), None)
+        if only is not None and not _same_place(only, camp):
+            notes.append(f"its {LOCATION_COLUMN} is {quote(only)}, not the camp's name: read as this camp's")
         return table.rows
     kept = [(line, row) for line, row in table.rows if _same_place(Table.cell(row, place), camp)]
     if not kept:
