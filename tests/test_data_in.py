@@ -139,8 +139,14 @@ def test_the_shipped_dtm_file_reads_as_a_population_series():
 # --- funding from FTS -------------------------------------------------------------------
 
 
+def fts_copy(folder):
+    """The shipped FTS table copied beside a scenario (data files must lie in the scenario's folder)."""
+    (folder / FTS.name).write_bytes(FTS.read_bytes())
+    return FTS.name
+
+
 def fts_scenario(folder, **funding):
-    return campsim.load_scenario(write_scenario(folder, funding={"fts": str(FTS), **funding}))
+    return campsim.load_scenario(write_scenario(folder, funding={"fts": fts_copy(folder), **funding}))
 
 
 def test_clusters_give_each_commodity_its_clusters_share(tmp_path):
@@ -163,7 +169,7 @@ def test_unmapped_commodities_take_the_plan_row_or_the_scenarios_fraction(tmp_pa
 
 
 def test_a_commoditys_own_fraction_wins_over_the_table(tmp_path):
-    path = write_scenario(tmp_path, funding={"fts": str(FTS), "clusters": CLUSTERS})
+    path = write_scenario(tmp_path, funding={"fts": fts_copy(tmp_path), "clusters": CLUSTERS})
     data = yaml.safe_load(path.read_text())
     data["commodities"]["food"]["funded_fraction"] = 0.25
     path.write_text(yaml.safe_dump(data, allow_unicode=True))
@@ -204,7 +210,7 @@ def validate(path, capsys) -> str:
         ("date,people\n#date,#affected+ind\n2017-10-02,5\n", {"column": "#affected+hh"},
          ["counts.csv line 1", "no column '#affected+hh'"]),
         ("date,arrivals\n2017-10-02,many\n", {}, ["counts.csv line 2", "arrivals: expected a non-negative number, got 'many'"]),
-        ("date,arrivals\n2017-10-05,1\n2017-10-03,2\n", {}, ["line 3", "2017-10-03 comes after 2017-10-05: dates must increase"]),
+        ("date,arrivals\n2017-10-05,1\n03/10/2017,2\n", {}, ["line 3", "expected an ISO date", "got '03/10/2017'"]),
         ("date,arrivals\n2017-10-02,-4\n", {}, ["line 2", "got '-4'"]),
         ("date,cumulative\n2017-10-02,10\n2017-10-04,5\n", {"kind": "cumulative"}, ["line 3", "cannot fall"]),
         ("date,population\n2017-10-02,10\n", {}, ["line 1", "missing column arrivals", "found 'date', 'population'"]),
@@ -228,7 +234,7 @@ def test_bad_arrival_data_is_one_clear_line(tmp_path, capsys, text, component, w
     ],
 )  # fmt: skip
 def test_bad_cluster_mappings_are_one_clear_line(tmp_path, capsys, funding, words):
-    err = validate(write_scenario(tmp_path, funding={"fts": str(FTS), **funding}), capsys)
+    err = validate(write_scenario(tmp_path, funding={"fts": fts_copy(tmp_path), **funding}), capsys)
     for w in words:
         assert w in err, err
 

@@ -279,7 +279,7 @@ def test_a_network_daily_hxl_has_one_row_per_day_and_camp_with_the_camp_tagged(t
     assert main(["run", str(NETWORK), "--out", str(tmp_path / "n"), "-q", "--no-charts"]) == 0
     table = read_table(tmp_path / "n" / "daily.hxl.csv", "daily columns")
     assert table.hxl and table.find("#loc+name").header == "camp"
-    assert table.find("#reached+food").header == "distributed_food"
+    assert table.find("#indicator+distributed+food").header == "distributed_food"
     wide = pd.read_csv(tmp_path / "n" / "daily.hxl.csv", skiprows=[1])
     daily = pd.read_csv(tmp_path / "n" / "daily.csv")
     assert len(wide) == 182 * 3 and wide["camp"].tolist()[:3] == ["kilo18", "htc", "aaf"]

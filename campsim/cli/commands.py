@@ -12,6 +12,7 @@ import click
 
 from campsim.cli.options import (
     CONTEXT,
+    data_root_option,
     force_option,
     out_option,
     quiet_option,
@@ -21,6 +22,14 @@ from campsim.cli.options import (
     set_option,
 )
 from campsim.model.errors import ScenarioError
+
+
+def echo_notes(scenarios: list) -> None:
+    """Print on stderr, once each, what reading the scenarios' data files did beyond one row per date."""
+    from campsim.load.scenario_data import data_notes
+
+    for line in dict.fromkeys(line for s in scenarios for line in data_notes(s)):
+        click.echo(f"note: {line}", err=True)
 
 
 @click.group(context_settings=CONTEXT)
@@ -47,9 +56,10 @@ def cli() -> None:
 @click.argument("scenario", metavar="SCENARIO.yaml")
 @report_options
 @replication_options
+@data_root_option
 def run(scenario: str, out: Path | None, seed: int | None, overrides: tuple[str, ...], quiet: bool,
         no_charts: bool, force: bool, replications: int | None, jobs: int | None, executor: str,
-        address: str | None, engine: str) -> int:  # fmt: skip
+        address: str | None, engine: str, data_root: Path | None) -> int:  # fmt: skip
     """Simulate SCENARIO.yaml and write its shortage report.
 
     \b
@@ -72,7 +82,8 @@ def run(scenario: str, out: Path | None, seed: int | None, overrides: tuple[str,
     from campsim.runs.simulate import simulate
 
     started = time.perf_counter()
-    loaded = load_scenario(scenario, overrides)
+    loaded = load_scenario(scenario, overrides, data_root)
+    echo_notes([loaded])
     folder = out or Path("reports") / Path(scenario).stem
     check_replaceable(folder, force)  # refuse before the work, not after it
     n = loaded.replications if replications is None else replications
@@ -111,9 +122,11 @@ def run(scenario: str, out: Path | None, seed: int | None, overrides: tuple[str,
 )  # fmt: skip
 @report_options
 @replication_options
+@data_root_option
 def compare(scenarios: tuple[str, ...], vary: tuple[str, ...], out: Path | None, seed: int | None,
             overrides: tuple[str, ...], quiet: bool, no_charts: bool, force: bool, replications: int | None,
-            jobs: int | None, executor: str, address: str | None, engine: str) -> int:  # fmt: skip
+            jobs: int | None, executor: str, address: str | None, engine: str,
+            data_root: Path | None) -> int:  # fmt: skip
     """Compare scenarios side by side, with charts that overlay them.
 
     \b
@@ -138,7 +151,8 @@ def compare(scenarios: tuple[str, ...], vary: tuple[str, ...], out: Path | None,
     from campsim.runs.compare import compare_table, load_variants, run_variants
 
     started = time.perf_counter()
-    variants = load_variants(list(scenarios), overrides, vary)
+    variants = load_variants(list(scenarios), overrides, vary, data_root)
+    echo_notes([s for _, s in variants])
     folder = out or Path("reports") / f"compare-{Path(scenarios[0]).stem}"
     check_replaceable(folder, force)
     n = replications or 1
@@ -164,9 +178,10 @@ def compare(scenarios: tuple[str, ...], vary: tuple[str, ...], out: Path | None,
 )  # fmt: skip
 @report_options
 @replication_options
+@data_root_option
 def sweep(scenario: str, vary: tuple[str, ...], out: Path | None, seed: int | None, overrides: tuple[str, ...],
           quiet: bool, no_charts: bool, force: bool, replications: int | None, jobs: int | None, executor: str,
-          address: str | None, engine: str) -> int:  # fmt: skip
+          address: str | None, engine: str, data_root: Path | None) -> int:  # fmt: skip
     """Run a grid of variants with replications: how shortage responds to funding (or any key).
 
     \b
@@ -185,7 +200,8 @@ def sweep(scenario: str, vary: tuple[str, ...], out: Path | None, seed: int | No
     from campsim.runs.sweep import sweep as run_sweep
 
     started = time.perf_counter()
-    points = grid(scenario, overrides, vary)  # validate every point before running any (and read files once)
+    points = grid(scenario, overrides, vary, data_root)  # validate every point before running any (read files once)
+    echo_notes([s for _, _, s in points])
     folder = out or Path("reports") / f"sweep-{Path(scenario).stem}"
     check_replaceable(folder, force)
     n = points[0][2].replications if replications is None else replications
@@ -229,9 +245,11 @@ def sweep(scenario: str, vary: tuple[str, ...], out: Path | None, seed: int | No
 @quiet_option
 @force_option
 @replication_options
+@data_root_option
 def solve(scenario: str, key: str, bounds: str | None, tol: float, targets: tuple[str, ...], out: Path | None,
           seed: int | None, overrides: tuple[str, ...], quiet: bool, force: bool, replications: int | None,
-          jobs: int | None, executor: str, address: str | None, engine: str) -> int:  # fmt: skip
+          jobs: int | None, executor: str, address: str | None, engine: str,
+          data_root: Path | None) -> int:  # fmt: skip
     """Find the least value of one knob that meets every target (bisection on common random numbers).
 
     \b
@@ -266,6 +284,7 @@ def solve(scenario: str, key: str, bounds: str | None, tol: float, targets: tupl
         replications,
         seed,
         Execution(jobs, executor, address, engine),
+        data_root,
     )
     for warning in result.warnings:
         click.echo(warning, err=True)
@@ -298,8 +317,9 @@ def solve(scenario: str, key: str, bounds: str | None, tol: float, targets: tupl
 @quiet_option
 @force_option
 @click.option("--no-charts", is_flag=True, help="Skip the calibration chart (PNG/SVG).")
+@data_root_option
 def calibrate(scenario: str, observed: str, column: str | None, out: Path | None, overrides: tuple[str, ...],
-              quiet: bool, force: bool, no_charts: bool) -> int:  # fmt: skip
+              quiet: bool, force: bool, no_charts: bool, data_root: Path | None) -> int:  # fmt: skip
     """Check SCENARIO.yaml's population path against counts on record.
 
     For each observed date d: model = P(d), the population at the end of day d with every
@@ -316,6 +336,7 @@ def calibrate(scenario: str, observed: str, column: str | None, out: Path | None
       calibration.png/svg  the model's path with the observed points and their errors
     and prints the table.
     """
+    from campsim.load.files import shown
     from campsim.load.loader import load_scenario
     from campsim.model.errors import DataFileError
     from campsim.report.calibration import text_table, write_report
@@ -323,13 +344,16 @@ def calibrate(scenario: str, observed: str, column: str | None, out: Path | None
     from campsim.runs.calibrate import calibrate as run_calibrate
 
     started = time.perf_counter()
-    loaded = load_scenario(scenario, overrides)
+    loaded = load_scenario(scenario, overrides, data_root)
+    echo_notes([loaded])
     folder = out or Path("reports") / f"calibrate-{Path(scenario).stem}"
     check_replaceable(folder, force)
     try:
         result = run_calibrate(loaded, observed, column)
     except DataFileError as exc:
-        raise ScenarioError(exc.problem, file=observed, line=exc.line) from None
+        raise ScenarioError(exc.problem, file=shown(observed), line=exc.line) from None
+    for note in result.observed.notes:
+        click.echo(f"note: {shown(observed)}: {note}", err=True)
     write_report(result, folder, scenario, observed, charts=not no_charts, force=force)
     if not quiet:
         click.echo(f"{loaded.name}: deterministic path vs {observed} ({result.observed.column})")
@@ -342,7 +366,8 @@ def calibrate(scenario: str, observed: str, column: str | None, out: Path | None
 @click.argument("scenarios", nargs=-1, required=True, metavar="SCENARIO.yaml...")
 @set_option
 @quiet_option
-def validate(scenarios: tuple[str, ...], overrides: tuple[str, ...], quiet: bool) -> int:
+@data_root_option
+def validate(scenarios: tuple[str, ...], overrides: tuple[str, ...], quiet: bool, data_root: Path | None) -> int:
     """Check scenario files without running them.
 
     Prints each problem on its own line (file:line: field.path: problem) on stderr and
@@ -353,11 +378,12 @@ def validate(scenarios: tuple[str, ...], overrides: tuple[str, ...], quiet: bool
     status = 0
     for path in scenarios:
         try:
-            s = load_scenario(path, overrides)
+            s = load_scenario(path, overrides, data_root)
         except ScenarioError as exc:
             click.echo(str(exc), err=True)
             status = 2
             continue
+        echo_notes([s])
         if not quiet:
             click.echo(f"ok: {path} ({s.name}; {s.days} days, {len(s.commodities)} commodities)")
     return status

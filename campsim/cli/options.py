@@ -52,6 +52,11 @@ engine_option = click.option(
     "SimPy engine for each. Same numbers (tested to 1e-9); replication 0's daily.csv and events.csv always "
     "come from the SimPy engine.",
 )  # fmt: skip
+data_root_option = click.option(
+    "--data-root", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None, metavar="DIR",
+    help="The folder a scenario's data files (csv:, fts:) may be read from. Default: the scenario file's own "
+    "folder; a data path that leads elsewhere (.., a symlink, an absolute path) is refused (docs/hxl.md).",
+)  # fmt: skip
 no_charts_option = click.option(
     "--no-charts", is_flag=True, help="Skip the PNG/SVG charts (faster); report.html then has none."
 )

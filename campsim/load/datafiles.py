@@ -8,143 +8,41 @@ the line it is on, which the loader turns into the usual one-line message.
 from __future__ import annotations
 
 import difflib
-import math
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 
-from campsim.load.hxl import Column, Table, Tag, parse_number, read_table
-from campsim.model import standards
+from campsim.load.counts import count_table, counts_of, nonnegative
+from campsim.load.files import quote
+from campsim.load.hxl import Column, Table, read_table
 from campsim.model.errors import DataFileError
 from campsim.model.schema import ArrivalCounts
 from campsim.model.series import ArrivalData, arrival_series
 
-DATE_COLUMNS = ("#date", "date")
-# the count column when the scenario names none, by kind: HXL patterns first, then headers
-# (individuals before any column of the same tag, which may count households)
-COUNT_COLUMNS = {
-    # a DTM file of new IDPs by date tags them #affected+idps (+ind or +hh) rather than +arrived
-    "arrivals": ("#affected+arrived+ind", "#affected+arrived", "#affected+idps+ind", "#affected+idps", "#affected",
-                 "arrivals"),
-    "cumulative": ("#affected+arrived+ind", "#affected+arrived", "#affected+idps+ind", "#affected+idps", "#affected",
-                   "cumulative", "arrivals"),
-    "population": ("#affected+idps+ind", "#affected+ind", "#affected+idps", "#affected", "#population", "population"),
-}  # fmt: skip
 
-
-# attributes that make a count a flow of people, not the people present: a broad pattern such
-# as #affected+ind must not take a column of arrivals (#affected+arrived+ind) for a headcount
-FLOW_ATTRIBUTES = frozenset({"arrived", "departed"})
-
-
-def counts_households(column: Column) -> bool:
-    """True for a column tagged with the ``hh`` attribute (``#affected+idps+hh``)."""
-    return column.tag is not None and "hh" in column.tag.attributes
-
-
-def pick_column(table: Table, specs: tuple[str, ...], named: bool = False) -> Column | None:
-    """The count column: the first spec that matches, individuals before households among its matches.
-
-    Unless the user ``named`` the spec, a column whose tag has a flow attribute the pattern
-    does not ask for is passed over (``#affected+ind`` does not find ``#affected+arrived+ind``).
-    """
-    for spec in specs:
-        pattern = Tag.parse(spec) if spec.strip().startswith("#") else None
-        asked = set(pattern.attributes) if pattern is not None else set()
-        found = [
-            c
-            for c in table.find_all(spec)
-            if named or c.tag is None or not (FLOW_ATTRIBUTES & set(c.tag.attributes)) - asked
-        ]
-        if found:
-            return next((c for c in found if not counts_households(c)), found[0])
-    return None
-
-
-def count_column(table: Table, column: str | None, kind: str, option: str = "column:") -> Column:
-    """The count column named by ``column`` (a header or tag pattern), else the kind's usual one."""
-    if column is not None:
-        found = pick_column(table, (column,), named=True)
-        if found is None:
-            raise DataFileError(f"no column {column!r} (found {table.describe_columns()})", table.header_line)
-        return found
-    found = pick_column(table, COUNT_COLUMNS[kind])
-    if found is None:
-        headers = " or ".join(c for c in COUNT_COLUMNS[kind] if not c.startswith("#"))
-        tags = ", ".join(c for c in COUNT_COLUMNS[kind] if c.startswith("#"))
-        raise DataFileError(
-            f"missing column {headers} (or one tagged {tags})"
-            + (f" for kind {kind}" if option == "column:" else "")
-            + f"; name it with {option} "
-            f"(found {table.describe_columns()})",
-            table.header_line,
-        )
-    return found
-
-
-def date_column(table: Table) -> Column:
-    """The column of dates: headed ``date`` or tagged ``#date``."""
-    found = table.find_any(DATE_COLUMNS)
-    if found is None:
-        raise DataFileError(
-            f"missing column 'date' (or one tagged #date); found {table.describe_columns()}", table.header_line
-        )
-    return found
-
-
-def nonnegative(raw: str, label: str, line: int) -> float:
-    """A count or amount as written (see hxl.parse_number) that must be a finite number >= 0."""
-    try:
-        value = parse_number(raw)
-    except ValueError:
-        value = math.nan
-    if not math.isfinite(value) or value < 0:
-        raise DataFileError(f"{label}: expected a non-negative number, got {raw!r}", line)
-    return value
-
-
-def dated_counts(
-    table: Table, when: Column, count: Column, multiplier: float, what: str
-) -> list[tuple[int, date, float]]:
-    """(line, date, count x multiplier) rows: dates strictly increasing, counts non-negative numbers."""
-    out: list[tuple[int, date, float]] = []
-    for line, row in table.rows:
-        raw_date = Table.cell(row, when)
-        try:
-            day = date.fromisoformat(raw_date)
-        except ValueError:
-            raise DataFileError(f"date: expected an ISO date like 2017-10-01, got {raw_date!r}", line) from None
-        if out and day <= out[-1][1]:
-            problem = "appears twice" if day == out[-1][1] else f"comes after {out[-1][1]}: dates must increase"
-            raise DataFileError(f"date: {day} {problem}", line)
-        value = nonnegative(Table.cell(row, count), what, line) * multiplier
-        if value > standards.MAX_POPULATION_PERSONS:
-            raise DataFileError(
-                f"{what}: {Table.cell(row, count)} is above the limit of {standards.MAX_POPULATION_PERSONS:,}", line
-            )
-        out.append((line, day, value))
-    if not out:
-        raise DataFileError("no data rows under the header", table.header_line)
-    return out
-
-
-def read_arrival_counts(path: Path, column: str | None = None, kind: str = "arrivals") -> ArrivalCounts:
+def read_arrival_counts(
+    path: Path, column: str | None = None, kind: str = "arrivals", camp: str | None = None
+) -> ArrivalCounts:
     """Read an arrivals file's dated counts as written (people, or households where tagged ``hh``).
 
     Households become people only when a plan is compiled (see :func:`arrival_series`), so a
     scenario variant with another ``household_size`` needs no second read of the file.
     """
-    table = read_table(path, "columns date and a count (arrivals, cumulative or population)")
-    when, count = date_column(table), count_column(table, column, kind)
-    label = count.header or str(count.tag)
-    rows = dated_counts(table, when, count, 1.0, label)
+    return arrival_counts(count_table(path), column, kind, camp)
+
+
+def arrival_counts(table: Table, column: str | None, kind: str, camp: str | None = None) -> ArrivalCounts:
+    """An arrivals table's dated counts; ``camp``, a network camp's name, keeps its rows
+    (see :func:`campsim.load.counts.dated_counts`)."""
+    count, dated = counts_of(table, column, kind, camp=camp)
+    rows = dated.rows
     return ArrivalCounts(
         kind=kind,
-        label=label,
-        households=counts_households(count),
+        label=count.label,
+        households=count.households,
         lines=tuple(line for line, _, _ in rows),
         dates=tuple(day for _, day, _ in rows),
         counts=tuple(value for _, _, value in rows),
+        notes=tuple(dated.notes),
     )
 
 
@@ -161,6 +59,8 @@ CLUSTER_COLUMNS = ("#sector+cluster+name", "#sector+cluster", "#sector", "cluste
 REQUIRED_COLUMNS = ("#value+funding+required+usd", "#value+funding+required", "required_usd", "required")
 FUNDED_COLUMNS = ("#value+funding+total+usd", "#value+funding+total", "funded_usd", "funded")
 PERCENT_COLUMNS = ("#value+funding+pct", "percent_funded", "pct_funded", "%_funded")
+# a plain CSV is an FTS table if its header names one of these
+FTS_ANCHORS = tuple(c for c in (*CLUSTER_COLUMNS, *REQUIRED_COLUMNS, *FUNDED_COLUMNS, *PERCENT_COLUMNS) if "#" not in c)
 
 
 @dataclass
@@ -179,14 +79,14 @@ class FundingRow:
         required: they are an error only when the scenario uses them.
         """
         if self.funded_fraction is None:
-            what = f"cluster {self.cluster!r}" if self.cluster else "the plan row"
+            what = f"cluster {quote(self.cluster)}" if self.cluster else "the plan row"
             raise DataFileError(f"{what}: {self.undefined}", self.line)
         return self.funded_fraction
 
 
 def read_fts(path: Path) -> list[FundingRow]:
     """Read an FTS-style table: cluster (or plan) rows with required and funded USD, or a percent funded."""
-    table = read_table(path, "columns cluster, required_usd and funded_usd (or percent_funded)")
+    table = read_table(path, "columns cluster, required_usd and funded_usd (or percent_funded)", FTS_ANCHORS)
     cluster = table.find_any(CLUSTER_COLUMNS)
     required, funded = table.find_any(REQUIRED_COLUMNS), table.find_any(FUNDED_COLUMNS)
     percent = table.find_any(PERCENT_COLUMNS)
@@ -208,7 +108,7 @@ def read_fts(path: Path) -> list[FundingRow]:
 
 
 def _number(row: list[str], line: int, column: Column) -> float:
-    return nonnegative(Table.cell(row, column), column.header or str(column.tag), line)
+    return nonnegative(Table.cell(row, column), column.name, line)
 
 
 def _given(row: list[str], column: Column | None) -> bool:
@@ -249,7 +149,7 @@ def funded_fractions(
     for r in rows:
         if r.cluster and r.cluster in by_name:
             raise DataFileError(
-                f"cluster {r.cluster!r} appears twice (lines {by_name[r.cluster].line} and {r.line})", r.line
+                f"cluster {quote(r.cluster)} appears twice (lines {by_name[r.cluster].line} and {r.line})", r.line
             )
         if r.cluster:
             by_name[r.cluster] = r
@@ -259,9 +159,9 @@ def funded_fractions(
     for cluster, names in (clusters or {}).items():
         if cluster not in by_name:
             close = difflib.get_close_matches(cluster, list(by_name), n=1)
-            hint = f"did you mean {close[0]!r}? " if close else ""
+            hint = f"did you mean {quote(close[0])}? " if close else ""
             raise MappingError(
-                cluster, f"the table has no cluster {cluster!r}; {hint}it has {', '.join(map(repr, by_name))}"
+                cluster, f"the table has no cluster {cluster!r}; {hint}it has {', '.join(map(quote, by_name))}"
             )
         for name in names:
             if name not in commodities:

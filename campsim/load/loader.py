@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import copy
 import difflib
-import functools
 import typing
 from datetime import timedelta
 from pathlib import Path
@@ -18,7 +17,6 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from campsim.load.datafiles import MappingError, funded_fractions, read_arrival_counts, read_fts
 from campsim.load.network_checks import (
     Horizon,
     network_checks,
@@ -28,10 +26,10 @@ from campsim.load.network_checks import (
     surge_checks,
     unknown,
 )
+from campsim.load.scenario_data import DataFiles, with_data_files
 from campsim.load.yamlsource import PathKey, YamlDocument, apply_overrides, format_path, read_yaml
-from campsim.model.errors import DataFileError, ScenarioError, ScenarioErrors
+from campsim.model.errors import ScenarioError, ScenarioErrors
 from campsim.model.scenario import Scenario
-from campsim.model.series import arrival_series
 
 _EXPECTED = {
     "int_type": "an integer",
@@ -46,28 +44,33 @@ _EXPECTED = {
 }
 
 
-def load_scenario(path: str | Path, overrides: list[str] | tuple[str, ...] = ()) -> Scenario:
+def load_scenario(
+    path: str | Path, overrides: list[str] | tuple[str, ...] = (), data_root: str | Path | None = None
+) -> Scenario:
     """Load and validate a scenario file.
 
     Args:
         path: the YAML scenario file.
         overrides: ``dotted.key=value`` strings applied before validation (``--set``).
+        data_root: the folder its data files must lie in (``--data-root``); default: the file's own folder.
 
     Raises:
         ScenarioError: the file, an override or a data file it names is invalid.
     """
-    return ScenarioFile(path).load(overrides)
+    return ScenarioFile(path, data_root).load(overrides)
 
 
 class ScenarioFile:
     """A scenario file read once, from which any number of variants are validated in memory.
 
     The YAML is parsed once, and every data file it (or a variant) names is read once and
-    kept as read, so a sweep or a solve of many points reads each file once.
+    kept as read, so a sweep or a solve of many points reads each file once. Data files must
+    lie inside ``data_root`` (default: the scenario file's folder; see load/files.py).
     """
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, data_root: str | Path | None = None) -> None:
         self.path = Path(path)
+        self.data_root = None if data_root is None else Path(data_root)
         self.document = read_yaml(path)
         self._files: dict[tuple, object] = {}  # (kind, resolved path, options) -> what was read
 
@@ -79,7 +82,9 @@ class ScenarioFile:
         """
         doc = copy.deepcopy(self.document) if overrides else self.document
         apply_overrides(doc, list(overrides))
-        return validate_document(doc, base_dir=self.path.parent, source=self.path, files=self._files)
+        return validate_document(
+            doc, base_dir=self.path.parent, source=self.path, files=self._files, data_root=self.data_root
+        )
 
 
 def scenario_from_dict(data: dict[str, Any], base_dir: str | Path = ".", name: str = "<scenario>") -> Scenario:
@@ -88,11 +93,16 @@ def scenario_from_dict(data: dict[str, Any], base_dir: str | Path = ".", name: s
 
 
 def validate_document(
-    doc: YamlDocument, base_dir: Path, source: Path | None = None, files: dict[tuple, object] | None = None
+    doc: YamlDocument,
+    base_dir: Path,
+    source: Path | None = None,
+    files: dict[tuple, object] | None = None,
+    data_root: Path | None = None,
 ) -> Scenario:
     """Validate parsed YAML; raise every problem found, each on its own line.
 
     ``files`` caches the data files read (see ScenarioFile); without it they are read anew.
+    Data files must lie inside ``data_root`` (default ``base_dir``).
     """
     if not isinstance(doc.data, dict):
         raise ScenarioError("expected a mapping of scenario keys", file=doc.file, line=1)
@@ -103,7 +113,8 @@ def validate_document(
     problems = list(_cross_checks(scenario))
     if problems:
         raise ScenarioErrors([doc.error(path, msg) for path, msg in problems])
-    scenario = _with_data_files(scenario, doc, base_dir, {} if files is None else files)
+    where = DataFiles(base_dir, data_root, {} if files is None else files)
+    scenario = with_data_files(scenario, doc, where)
     return scenario.model_copy(update={"source": source})
 
 
@@ -290,95 +301,3 @@ def _cross_checks(s: Scenario) -> typing.Iterator[tuple[PathKey, str]]:
             if name not in s.commodities:
                 yield ("disruptions", i, "commodities", j), unknown("commodity", name, names)
     yield from network_checks(s, horizon) if s.is_network else single_camp_checks(s)
-
-
-def _cached(files: dict[tuple, object], key: tuple, read: typing.Callable[[], object]) -> object:
-    if key not in files:
-        files[key] = read()
-    return files[key]
-
-
-def _with_data_files(s: Scenario, doc: YamlDocument, base_dir: Path, files: dict[tuple, object]) -> Scenario:
-    """The scenario with its data files (csv: arrivals, funding.fts) read into explicit fields.
-
-    Paths are relative to the scenario file. Counts are kept as written: households become
-    people when the plan is compiled, with the variant's own household_size. A network's
-    camps each have their own population, and so their own arrivals files.
-    """
-    update: dict[str, Any] = {}
-    population = _population_with_data(s, s.population, ("population",), doc, base_dir, files)
-    if population is not None:
-        update["population"] = population
-    if s.camps is not None:
-        camps = dict(s.camps)
-        for name, camp in s.camps.items():
-            population = _population_with_data(s, camp.population, ("camps", name, "population"), doc, base_dir, files)
-            if population is not None:
-                camps[name] = camp.model_copy(update={"population": population})
-        if camps != s.camps:
-            update["camps"] = camps
-    if s.funding.fts is not None:
-        fractions = _fts_fractions(s, doc, base_dir, files)
-        update["funding"] = s.funding.model_copy(update={"fts_fractions": fractions})
-    return s.model_copy(update=update) if update else s
-
-
-def _population_with_data(
-    s: Scenario, population: Any, base: PathKey, doc: YamlDocument, base_dir: Path, files: dict[tuple, object]
-) -> Any:
-    """``population`` with its csv: arrivals' counts in their ``data`` fields (None if it has no csv:)."""
-    arrivals = list(population.arrivals)
-    for i, comp in enumerate(arrivals):
-        if comp.csv is None:
-            continue
-        path = base_dir / comp.csv
-        try:
-            key = ("arrivals", path, comp.column, comp.kind)
-            counts = _cached(files, key, functools.partial(read_arrival_counts, path, comp.column, comp.kind))
-            data = arrival_series(counts, population.household_size)
-        except DataFileError as exc:
-            raise doc.error(base + ("arrivals", i, "csv"), _where(comp.csv, exc)) from None
-        last = s.start + timedelta(days=s.days - 1)
-        if not data.touches(s.start, last):  # rows outside the horizon are ignored, but not all of them
-            raise doc.error(
-                base + ("arrivals", i, "csv"),
-                f"{comp.csv}: no date within the scenario's horizon {s.start} to {last} (the file runs from "
-                f"{data.report_dates[0]} to {data.report_dates[-1]}); check the years, or the scenario's start",
-            )
-        arrivals[i] = comp.model_copy(update={"data": counts})
-    if not any(comp.csv is not None for comp in arrivals):
-        return None
-    return population.model_copy(update={"arrivals": arrivals})
-
-
-def _where(file: str, exc: DataFileError) -> str:
-    name = file if file.isprintable() else repr(file)  # a NUL or newline in a path stays on one line
-    return name + (f" line {exc.line}" if exc.line else "") + f": {exc.problem}"
-
-
-def _fts_fractions(s: Scenario, doc: YamlDocument, base_dir: Path, files: dict[tuple, object]) -> dict[str, float]:
-    """Each commodity's funded share from the FTS table (commodities with their own share excepted)."""
-    path = base_dir / s.funding.fts
-    try:
-        rows = _cached(files, ("fts", path), functools.partial(read_fts, path))
-        mapped, plan = funded_fractions(rows, s.funding.clusters, list(s.commodities))
-    except DataFileError as exc:
-        raise doc.error(("funding", "fts"), _where(s.funding.fts, exc)) from None
-    except MappingError as exc:
-        raise doc.error(("funding", "clusters", exc.cluster), f"{s.funding.fts}: {exc.problem}") from None
-    explicit = "funded_fraction" in s.funding.model_fields_set
-    fractions = dict(mapped)
-    for name, c in s.commodities.items():
-        if name in fractions or c.funded_fraction is not None or explicit:
-            continue  # its own share, or the scenario's funding.funded_fraction, applies
-        if plan is None:
-            raise doc.error(
-                ("funding", "clusters") if s.funding.clusters is not None else ("funding", "fts"),
-                f"commodity {name!r} is in no cluster of funding.clusters and {s.funding.fts} has no plan row "
-                "(a row without a cluster name); map it, or give funding.funded_fraction or its own funded_fraction",
-            )
-        try:
-            fractions[name] = plan.share()
-        except DataFileError as exc:
-            raise doc.error(("funding", "fts"), _where(s.funding.fts, exc)) from None
-    return fractions

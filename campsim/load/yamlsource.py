@@ -15,7 +15,8 @@ from typing import Any
 
 import yaml
 
-from campsim.model.errors import ScenarioError
+from campsim.load.files import read_regular, shown
+from campsim.model.errors import DataFileError, ScenarioError
 
 # A scenario has at most a few thousand nodes; an alias bomb has billions.
 MAX_YAML_NODES = 200_000
@@ -70,16 +71,10 @@ def read_yaml(path: str | Path) -> YamlDocument:
         ScenarioError: unreadable file, not UTF-8, not YAML, duplicate key, alias bomb.
     """
     name = str(path)
-    try:
-        raw = Path(path).read_bytes()
-    except FileNotFoundError:
-        raise ScenarioError("file not found", file=name) from None
-    except IsADirectoryError:
-        raise ScenarioError("is a directory, expected a YAML scenario file", file=name) from None
-    except OSError as exc:
-        raise ScenarioError(f"cannot read file: {exc.strerror}", file=name) from None
-    if len(raw) > MAX_FILE_BYTES:
-        raise ScenarioError(f"file is larger than {MAX_FILE_BYTES} bytes", file=name)
+    try:  # a regular file only: a FIFO or /dev/zero is refused before a byte is read
+        raw = read_regular(path, MAX_FILE_BYTES, "YAML scenario file")
+    except DataFileError as exc:
+        raise ScenarioError(exc.problem, file=shown(name)) from None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:

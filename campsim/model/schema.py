@@ -68,6 +68,7 @@ class ArrivalCounts:
     lines: tuple[int, ...]  # the file line of each count
     dates: tuple[date, ...]
     counts: tuple[float, ...]
+    notes: tuple[str, ...] = ()  # what reading did beyond one row per date (sorted, summed, ...)
 
 
 # Fields the loader fills from data files; a scenario file may not write them.

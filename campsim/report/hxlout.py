@@ -4,13 +4,18 @@ Same data as daily.csv and compare.csv, with a row of hashtags under the header,
 report drops into an HDX dataset or a cluster dashboard (docs/hxl.md lists every tag).
 
 daily.hxl.csv is *wide*: one row per day, the day's columns, then each commodity's columns
-(file order). A commodity's columns carry its *attribute* (``#reached+water``), formed by
+(file order). A commodity's columns carry its *attribute* (``#indicator+stock+num+water``), formed by
 ``commodity_attributes``. Numbers are written as pandas writes daily.csv (shortest repr,
 lossless); NaN is an empty cell.
 
 Tags are chosen so that each column's full tag, used as a pattern (``Table.find``), finds
 that column first: commodity attributes never repeat a vocabulary attribute, and within a
 hashtag a column whose attributes include another's comes after it.
+
+People and goods never share a hashtag: ``#affected``, ``#inneed`` and ``#reached`` count
+people (HXL's meaning), so quantities of goods (rations, litres, kits) are
+``#indicator+<quantity>+num`` and money ``#value+<quantity>+usd``; a dashboard summing
+``#affected`` adds people to people only.
 """
 
 from __future__ import annotations
@@ -36,9 +41,9 @@ DAILY_DAY_TAGS: dict[str, tuple[str, str]] = {
 # daily.csv column -> (header stem, hashtag) for each commodity: header ``<stem>_<commodity>``,
 # hashtag ``<hashtag>+<commodity attribute>``. In daily.csv's column order.
 DAILY_COMMODITY_TAGS: dict[str, tuple[str, str]] = {
-    "need": ("need", "#inneed"),
-    "distributed": ("distributed", "#reached"),
-    "shortfall": ("shortfall", "#inneed+unmet"),
+    "need": ("need", "#indicator+need+num"),
+    "distributed": ("distributed", "#indicator+distributed+num"),
+    "shortfall": ("shortfall", "#indicator+shortfall+num"),
     "ration": ("ration", "#indicator+ration+num"),
     "stock": ("stock", "#indicator+stock+num"),
     "pipeline": ("pipeline", "#indicator+pipeline+num"),
@@ -48,7 +53,7 @@ DAILY_COMMODITY_TAGS: dict[str, tuple[str, str]] = {
     "balance": ("balance_usd", "#value+balance+usd"),
     "days_of_cover": ("days_of_cover", "#indicator+days_of_cover+num"),
     "ration_level": ("ration_level", "#indicator+ration_level+num"),
-    "new_need": ("new_need", "#inneed+new"),
+    "new_need": ("new_need", "#indicator+new_need+num"),
     "spoiled": ("spoiled", "#indicator+spoiled+num"),
     "overflow": ("overflow", "#indicator+overflow+num"),
     "funds_received": ("funds_received_usd", "#value+funding+total+usd"),  # FTS's tag for money received
@@ -63,11 +68,11 @@ COMPARE_TAGS: dict[str, str] = {
     "seed": "#meta+seed+num",
     "commodity": "#item+name",
     "present": "#meta+present",
-    "need": "#inneed",
-    "distributed": "#reached",
+    "need": "#indicator+need+num",
+    "distributed": "#indicator+distributed+num",
     "coverage": "#indicator+coverage+num",
-    "shortfall": "#inneed+unmet",
-    "shortfall_person_days": "#affected+unmet+persondays",
+    "shortfall": "#indicator+shortfall+num",
+    "shortfall_person_days": "#indicator+shortfall_person_days+num",
     "shortage_days": "#indicator+shortage_days+num",
     "first_shortage_day": "#indicator+first_shortage_day+num",
     "first_shortage_date": "#date+first_shortage",

@@ -24,6 +24,7 @@ class ObservedSeries:
     observations: list[Observation]
     column: str  # the count column as described to the user, e.g. "'camp population' #affected+idps+ind"
     household_size_persons: float | None  # set when the column counts households
+    notes: tuple[str, ...] = ()  # what reading did beyond one row per date (sorted, summed, ...)
 
 
 @dataclass(frozen=True)

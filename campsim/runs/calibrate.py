@@ -12,8 +12,7 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
-from campsim.load.datafiles import count_column, counts_households, date_column, dated_counts
-from campsim.load.hxl import read_table
+from campsim.load.counts import read_counts
 from campsim.model.errors import DataFileError
 from campsim.model.scenario import Scenario
 from campsim.plan.compile import compile
@@ -31,23 +30,23 @@ __all__ = [
 
 
 def read_observed(path: str | Path, column: str | None = None, household_size: float = 1.0) -> ObservedSeries:
-    """Read dated population counts; dates strictly increasing, counts positive numbers.
+    """Read dated population counts (read as a scenario's data files are: see campsim/load/counts.py).
 
-    A column whose tag has the ``hh`` attribute counts households: x ``household_size``.
+    The file is named by the user, so it may be anywhere, but it must be a regular file
+    below the data-file size limit, and no message quotes it unless it is a table. A column
+    whose tag has the ``hh`` attribute counts households: x ``household_size``.
 
     Raises:
         DataFileError: with the line of the problem (the header line for a missing column).
     """
-    table = read_table(Path(path), "columns date and population (or #date and #affected+idps+ind)")
-    when, count = date_column(table), count_column(table, column, "population", "--column")
-    households = counts_households(count)
-    label = count.header or str(count.tag)
-    rows = dated_counts(table, when, count, household_size if households else 1.0, label)
-    for line, _, persons in rows:
+    count, dated = read_counts(Path(path), column, "population", "--column", household_size=household_size)
+    for line, _, persons in dated.rows:
         if persons == 0:  # 0 people would make the relative error undefined
-            raise DataFileError(f"{label}: a count of 0 leaves the relative error undefined", line)
-    observations = [Observation(day, persons, line) for line, day, persons in rows]
-    return ObservedSeries(observations, count.describe(), household_size if households else None)
+            raise DataFileError(f"{count.label}: a count of 0 leaves the relative error undefined", line)
+    observations = [Observation(day, persons, line) for line, day, persons in dated.rows]
+    return ObservedSeries(
+        observations, count.describe(), household_size if count.households else None, tuple(dated.notes)
+    )
 
 
 def compare_path(s: Scenario, observed: ObservedSeries) -> Calibration:

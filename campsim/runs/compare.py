@@ -61,8 +61,12 @@ def parse_vary(option: str) -> tuple[str, list[str]]:
     return key, [repr(v) for v in values]
 
 
-def load_variants(paths: list[str], overrides: tuple[str, ...] = (), vary: tuple[str, ...] = ()) -> Labelled:
+def load_variants(
+    paths: list[str], overrides: tuple[str, ...] = (), vary: tuple[str, ...] = (), data_root: str | Path | None = None
+) -> Labelled:
     """The labelled scenarios to compare: each file, or the grid of --vary values on one file.
+
+    ``data_root``: the folder data files must lie in (default: each scenario file's own; ``--data-root``).
 
     Raises:
         ScenarioError: any invalid file, override or --vary option (nothing is run).
@@ -70,10 +74,10 @@ def load_variants(paths: list[str], overrides: tuple[str, ...] = (), vary: tuple
     if vary:
         if len(paths) != 1:
             raise ScenarioError("--vary makes variants of one scenario; give exactly one file")
-        return [(label, s) for _, label, s in grid(paths[0], overrides, vary)]
+        return [(label, s) for _, label, s in grid(paths[0], overrides, vary, data_root)]
     if len(paths) < 2:
         raise ScenarioError("compare needs two or more scenario files, or one file with --vary KEY=values")
-    return labelled([(Path(p), load_scenario(p, overrides)) for p in paths])
+    return labelled([(Path(p), load_scenario(p, overrides, data_root)) for p in paths])
 
 
 def labelled(scenarios: list[tuple[Path, Scenario]]) -> Labelled:
@@ -109,7 +113,9 @@ def distinguishing_labels(names: list[str]) -> list[str]:
     return labels
 
 
-def grid(path: str, overrides: tuple[str, ...], vary: tuple[str, ...]) -> list[tuple[dict[str, object], str, Scenario]]:
+def grid(
+    path: str, overrides: tuple[str, ...], vary: tuple[str, ...], data_root: str | Path | None = None
+) -> list[tuple[dict[str, object], str, Scenario]]:
     """The full grid of --vary values on one file: (values by key, label, scenario) per point.
 
     Raises:
@@ -119,7 +125,7 @@ def grid(path: str, overrides: tuple[str, ...], vary: tuple[str, ...]) -> list[t
     keys = [key for key, _ in axes]
     if len(set(keys)) != len(keys):
         raise ScenarioError("--vary: each key may be varied once")
-    source = ScenarioFile(path)  # read once: every point varies it in memory
+    source = ScenarioFile(path, data_root)  # read once: every point varies it in memory
     points = []
     for combo in itertools.product(*(values for _, values in axes)):
         sets = [f"{key}={value}" for key, value in zip(keys, combo, strict=True)]

@@ -10,6 +10,7 @@ import math
 import operator
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -64,6 +65,7 @@ def sweep(
     execution: Execution = DEFAULT_EXECUTION,
     progress=None,
     points: list | None = None,
+    data_root: str | Path | None = None,
 ) -> SweepResult:
     """Run every point of the --vary grid with the same replications and seed.
 
@@ -71,7 +73,7 @@ def sweep(
     """
     if not vary:
         raise ScenarioError("sweep needs at least one --vary KEY=lo:hi:step or KEY=a,b,c")
-    points = grid(path, overrides, vary) if points is None else points
+    points = grid(path, overrides, vary, data_root) if points is None else points
     base = points[0][2]
     n = base.replications if replications is None else replications
     root = base.seed if seed is None else seed
@@ -225,6 +227,7 @@ def solve(
     replications: int | None = None,
     seed: int | None = None,
     execution: Execution = DEFAULT_EXECUTION,
+    data_root: str | Path | None = None,
 ) -> SolveResult:
     """Bisection for the least value of ``key`` in [low, high] that meets every target.
 
@@ -232,7 +235,7 @@ def solve(
     sees the same arrivals and lead times), so the targets switch from unmet to met once;
     bisection finds that point to within ``tol``.
     """
-    source = ScenarioFile(path)  # read once: every evaluation varies it in memory
+    source = ScenarioFile(path, data_root)  # read once: every evaluation varies it in memory
     base = source.load(overrides)
     if not targets:
         raise ScenarioError("solve needs at least one --target, e.g. --target 'water.p_shortage<=0.05'")
