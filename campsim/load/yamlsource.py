@@ -7,6 +7,7 @@ we keep each key's line number (for one-line error messages), reject duplicate k
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -247,12 +248,7 @@ def apply_overrides(doc: YamlDocument, overrides: list[str]) -> None:
             elif isinstance(target, dict):
                 step = _existing_key(target, part)
                 if step not in target and _names_entries(path):
-                    # a typo in a camp's name must not quietly add a camp with one value set
-                    what = ENTRY_NAMES.get(path[-1], "a commodity")
-                    raise ScenarioError(
-                        f"--set {option!r}: {format_path(path)} has no {part!r} (it has: "
-                        f"{', '.join(map(str, target)) or 'none'}); --set changes values, it does not add {what}"
-                    )
+                    raise ScenarioError(f"--set {option!r}: {_no_entry(path, part, target)}")
             else:
                 raise ScenarioError(f"--set {option!r}: {format_path(path)} is a single value, not a mapping")
             path += (step,)
@@ -265,7 +261,20 @@ def apply_overrides(doc: YamlDocument, overrides: list[str]) -> None:
         doc.overridden[path] = option
 
 
-ENTRY_NAMES = {"camps": "a camp", "warehouses": "a warehouse", "routes": "a route"}
+ENTRY_NAMES = {"camps": "camp", "warehouses": "warehouse", "routes": "route", "commodities": "commodity"}
+
+
+def _no_entry(path: PathKey, name: str, entries: dict) -> str:
+    """'no commodity 'watr' in the scenario; did you mean water? ...': a typo must not add an entry."""
+    what = ENTRY_NAMES[path[-1]]
+    names = [str(key) for key in entries]
+    near = difflib.get_close_matches(name, names, n=1, cutoff=0.6)
+    where = "the scenario" if len(path) == 1 else format_path(path[:-1])
+    hint = f"; did you mean {near[0]}?" if near else ""
+    return (
+        f"no {what} {name!r} in {where}{hint} ({format_path(path)} has: {', '.join(names) or 'none'}); "
+        f"--set changes values, it does not add a {what}"
+    )
 
 
 def _names_entries(path: PathKey) -> bool:
