@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import BeforeValidator, Field, field_validator, model_validator
 
 from campsim.model import standards
 from campsim.model.network import Camp, Route, Warehouse
@@ -23,6 +23,17 @@ from campsim.model.schema import (
     refuse_loader_fields,
 )
 
+
+def _yes_no(value: Any) -> Any:
+    """YAML 1.1's yes/no/on/off for a switch: files written for PyYAML's old reading stay valid."""
+    if isinstance(value, str) and value in YES_NO:
+        return YES_NO[value]
+    return value
+
+
+YES_NO = {word: flag for words, flag in (("yes on", True), ("no off", False))
+          for w in words.split() for word in (w, w.title(), w.upper())}  # fmt: skip
+
 Allocation = Literal["proportional", "equal_cover", "priority"]
 
 
@@ -34,7 +45,7 @@ class Scenario(Model):
     days: Annotated[int, Field(ge=1, le=standards.MAX_DAYS)]
     seed: Annotated[int, Field(ge=0)] = 0
     replications: Annotated[int, Field(ge=1, le=standards.MAX_REPLICATIONS)] = 1
-    deterministic: bool = False
+    deterministic: Annotated[bool, BeforeValidator(_yes_no)] = False
     population: Population = Field(default_factory=Population)
     funding: Funding = Field(default_factory=Funding)
     commodities: Annotated[dict[str, Commodity], Field(min_length=1, max_length=standards.MAX_COMMODITIES)]
