@@ -29,6 +29,7 @@ from campsim.load.network_checks import (
     unknown,
 )
 from campsim.load.yamlsource import PathKey, YamlDocument, apply_overrides, format_path, read_yaml
+from campsim.model import standards
 from campsim.model.errors import DataFileError, ScenarioError, ScenarioErrors
 from campsim.model.scenario import Scenario
 from campsim.model.series import arrival_series
@@ -236,12 +237,14 @@ def _unwrap(tp: Any) -> Any:
 
 def _cross_checks(s: Scenario) -> typing.Iterator[tuple[PathKey, str]]:
     """Yield (path, problem) for rules that span several fields (a network's: network_checks.py)."""
-    try:
-        last = s.start + timedelta(days=s.days)
-    except OverflowError:
-        yield ("days",), f"start {s.start} + {s.days} days runs past the calendar's end (9999-12-31)"
+    last = s.start + timedelta(days=s.days - 1)  # start is at most LAST_DATE and days at most MAX_DAYS
+    if last > standards.LAST_DATE:
+        yield (
+            ("days",),
+            f"the last day {last} (start {s.start} + {s.days} days - 1) is after {standards.LAST_DATE}; "
+            f"dates run from {standards.FIRST_DATE} to {standards.LAST_DATE}",
+        )
         return
-    last -= timedelta(days=1)
     horizon = Horizon(s.start, s.days, f"{s.start} .. {last} (days 0..{s.days - 1})")
     outside = horizon.outside
 

@@ -26,14 +26,16 @@ def _iso_date(value: Any) -> date:
     """Accept a YAML date or an ISO date string; refuse timestamps and numbers."""
     if isinstance(value, datetime):
         raise ValueError(f"expected a date like 2017-10-01 without a time, got {value}")
-    if isinstance(value, date):
-        return value
     if isinstance(value, str):
         try:
-            return date.fromisoformat(value.strip())
+            value = date.fromisoformat(value.strip())
         except ValueError:
             pass
-    raise ValueError(f"expected an ISO date like 2017-10-01, got {value!r}")
+    if not isinstance(value, date):
+        raise ValueError(f"expected an ISO date like 2017-10-01, got {value!r}")
+    if not standards.FIRST_DATE <= value <= standards.LAST_DATE:
+        raise ValueError(f"expected a date from {standards.FIRST_DATE} to {standards.LAST_DATE}, got {value}")
+    return value
 
 
 def _day_number_or_date(value: Any) -> int | date:
@@ -148,7 +150,9 @@ class Population(Model):
     """The camp population and how it changes."""
 
     initial: Annotated[int, Field(ge=0, le=standards.MAX_POPULATION_PERSONS)] = 0
-    household_size: Annotated[float, Field(gt=0)] = standards.HOUSEHOLD_SIZE_PERSONS
+    household_size: Annotated[
+        float, Field(ge=standards.MIN_HOUSEHOLD_SIZE_PERSONS, le=standards.MAX_HOUSEHOLD_SIZE_PERSONS)
+    ] = standards.HOUSEHOLD_SIZE_PERSONS
     departures_per_day: Fraction = 0.0
     arrivals: list[ArrivalComponent] = Field(default_factory=list, max_length=standards.MAX_LIST_ITEMS)
 
