@@ -289,6 +289,8 @@ def _cross_checks(s: Scenario) -> typing.Iterator[tuple[PathKey, str]]:
     for i, d in enumerate(s.disruptions):
         if outside(d.start_day(s.start)):
             yield ("disruptions", i, "start"), f"disruption starts outside the horizon {horizon.text}"
+        if d.days is None:
+            yield ("disruptions", i, "end"), f"end {d.end} is before start {d.start}; end: is the last day, inclusive"
         for j, name in enumerate(d.commodities or []):
             if name not in s.commodities:
                 yield ("disruptions", i, "commodities", j), unknown("commodity", name, names)

@@ -196,8 +196,44 @@ def _yaml_error(exc: yaml.YAMLError, text: str, name: str) -> ScenarioError:
             f"YAML tag {tag.group(1)!r} is refused; a scenario holds plain data only", file=name, line=line
         )
     context = getattr(exc, "context", None)
+    indented = _indentation(text, mark.line) if problem_mark is not None and mark is problem_mark else None
+    if indented is not None and ("<block end>" in problem or "mapping values are not allowed" in problem):
+        return ScenarioError(f"not valid YAML: {indented}", file=name, line=line)
     words = f"{context}; {problem}" if context else problem
     return ScenarioError(f"not valid YAML: {' '.join(words.split())}", file=name, line=line)
+
+
+def _indentation(text: str, index: int) -> str | None:
+    """Plain words for a line indented unlike the keys around it (PyYAML says "expected <block end>")."""
+    lines = text.splitlines()
+    if not 0 < index < len(lines):
+        return None
+
+    def column(n: int) -> int:  # where the key starts, after any "- " of list items
+        stripped = lines[n].lstrip(" ")
+        while stripped.startswith("- "):
+            stripped = stripped[2:].lstrip(" ")
+        return len(lines[n]) - len(stripped)
+
+    def content(n: int) -> bool:
+        return bool(lines[n].strip()) and not lines[n].lstrip().startswith("#")
+
+    above = [n for n in range(index) if content(n)]
+    if not above or not content(index):
+        return None
+    here, previous = column(index), above[-1]
+    if here > column(previous) and not lines[previous].rstrip().endswith(":"):
+        return (
+            f"line {index + 1} is indented more than the key above it (line {previous + 1}); "
+            "line it up with that key, or put it under a key that ends with ':'"
+        )
+    parent = next((n for n in reversed(above) if column(n) < here), None)
+    if here < column(previous) and parent is not None and column(parent) < here:
+        return (
+            f"line {index + 1} is indented less than the line above it (line {previous + 1}) but more than "
+            f"line {parent + 1}; line it up with one of them"
+        )
+    return None
 
 
 def _walk(

@@ -75,8 +75,9 @@ class Scenario(Model):
                     and "per_person_day" not in spec
                     and "per_new_household" not in spec
                 ):
-                    per_person_day, unit = standards.PER_PERSON_DAY_DEFAULTS[name]
-                    spec = commodities[name] = {"per_person_day": per_person_day, "unit": unit, **spec}
+                    spec = commodities[name] = {"per_person_day": standards.PER_PERSON_DAY_DEFAULTS[name][0], **spec}
+                if name in standards.PER_PERSON_DAY_DEFAULTS and isinstance(spec, dict) and "unit" not in spec:
+                    spec = commodities[name] = {**spec, "unit": standards.PER_PERSON_DAY_DEFAULTS[name][1]}
                 critical = standards.CRITICAL_PER_PERSON_DAY_DEFAULTS.get(name)
                 if (
                     critical is not None
@@ -87,6 +88,15 @@ class Scenario(Model):
                 ):
                     commodities[name] = {**spec, "critical_per_person_day": critical}
         return data
+
+    @model_validator(mode="after")
+    def _disruption_days(self) -> Scenario:
+        """A disruption given by its end: gets its days: (the plan reads days); end before start: loader."""
+        for d in self.disruptions:
+            if d.end is not None:
+                days = d.end_day(self.start) - d.start_day(self.start) + 1
+                d.days = days if days >= 1 else None
+        return self
 
     @field_validator("commodities")
     @classmethod

@@ -7,6 +7,7 @@ ignored. Loading a file into this schema is loader.py's job.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
@@ -48,7 +49,22 @@ def _day_number_or_date(value: Any) -> int | date:
 IsoDate = Annotated[date, BeforeValidator(_iso_date)]
 NonNegFloat = Annotated[float, Field(ge=0, le=standards.MAX_QUANTITY)]
 People = Annotated[float, Field(ge=0, le=standards.MAX_ARRIVALS_PERSONS)]
-Fraction = Annotated[float, Field(ge=0, le=1)]
+
+
+def _percent(value: Any) -> Any:
+    """``"62%"`` -> 0.62, as CSV cells are read; anything else is left to the field's type."""
+    if isinstance(value, str) and value.strip().endswith("%"):
+        try:
+            number = float(value.strip()[:-1].strip())
+        except ValueError:
+            number = math.nan
+        if not math.isfinite(number):
+            raise ValueError(f"expected a number from 0 to 1 or a percentage like 62%, got {value!r}")
+        return number / 100
+    return value
+
+
+Fraction = Annotated[float, BeforeValidator(_percent), Field(ge=0, le=1)]
 
 
 class Model(BaseModel):
@@ -324,12 +340,27 @@ class Disruption(Model):
         date | int,
         BeforeValidator(_day_number_or_date),
     ]
-    days: Annotated[int, Field(ge=1)]
+    days: Annotated[int, Field(ge=1)] | None = Field(default=None, description="how many days; or give end:")
+    end: Annotated[date | int, BeforeValidator(_day_number_or_date)] | None = Field(
+        default=None, description="the last disrupted day (inclusive), a date or a day number; or give days:"
+    )
     commodities: list[str] | None = None
     routes: list[str] | None = Field(default=None, description="route names (networks only)")
     sites: list[str] | None = Field(default=None, description="camp or warehouse names (networks only)")
     reason: str = "disruption"
 
+    @model_validator(mode="after")
+    def _days_or_end(self) -> Disruption:
+        if (self.days is None) == (self.end is None):
+            raise ValueError("give either days: (how many) or end: (the last day, inclusive), not both or neither")
+        return self
+
     def start_day(self, start: date) -> int:
         """Day number of the first disrupted day."""
         return self.start if isinstance(self.start, int) else (self.start - start).days
+
+    def end_day(self, start: date) -> int:
+        """Day number of the last disrupted day (from days: or end:)."""
+        if self.end is None:
+            return self.start_day(start) + self.days - 1
+        return self.end if isinstance(self.end, int) else (self.end - start).days
