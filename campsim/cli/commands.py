@@ -342,20 +342,30 @@ def calibrate(scenario: str, observed: str, column: str | None, out: Path | None
 @click.argument("scenarios", nargs=-1, required=True, metavar="SCENARIO.yaml...")
 @set_option
 @quiet_option
-def validate(scenarios: tuple[str, ...], overrides: tuple[str, ...], quiet: bool) -> int:
+@click.option("--strict", is_flag=True, help="Treat warnings as errors: exit status 2 if any file has one.")
+def validate(scenarios: tuple[str, ...], overrides: tuple[str, ...], quiet: bool, strict: bool) -> int:
     """Check scenario files without running them.
 
     Prints each problem on its own line (file:line: field.path: problem) on stderr and
-    exits with status 2 if any file is invalid; prints "ok" lines otherwise.
+    exits with status 2 if any file is invalid; prints "ok" lines otherwise. Warns (on
+    stderr, "warning: file:line: field.path: ...") about what will surely go wrong: stock
+    that runs out before the first delivery, an order-up-to target below the review period
+    plus the lead time, a disruption longer than the stock cover, no funding; exit status 0
+    with warnings, 2 with --strict.
     """
-    from campsim.load.loader import load_scenario
+    from campsim.load.advice import load_with_warnings
 
     status = 0
     for path in scenarios:
         try:
-            s = load_scenario(path, overrides)
+            s, warnings = load_with_warnings(path, overrides)
         except ScenarioError as exc:
             click.echo(str(exc), err=True)
+            status = 2
+            continue
+        for warning in warnings:
+            click.echo(warning, err=True)
+        if strict and warnings:
             status = 2
             continue
         if not quiet:
