@@ -110,8 +110,8 @@ class Route(Model):
 
     origin: str = Field(alias="from", description="a warehouse")
     to: str = Field(description="a camp")
-    transit_days: Annotated[LeadTime, BeforeValidator(lead_time)] = Field(
-        default_factory=lambda: LeadTime(fixed=1.0), description="a number of days or a distribution"
+    transit_days: Annotated[LeadTime, BeforeValidator(lead_time, json_schema_input_type=NonNegFloat | LeadTime)] = (
+        Field(default_factory=lambda: LeadTime(fixed=1.0), description="a number of days or a distribution")
     )
     capacity_kg_per_day: NonNegFloat | None = Field(default=None, description="absent: unlimited")
     cost_usd_per_kg: NonNegFloat = 0.0

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BeforeValidator, Field, field_validator, model_validator
+from pydantic import BeforeValidator, Field, WithJsonSchema, field_validator, model_validator
 
 from campsim.model import standards
 from campsim.model.network import Camp, Route, Warehouse
@@ -45,7 +45,9 @@ class Scenario(Model):
     days: Annotated[int, Field(ge=1, le=standards.MAX_DAYS)]
     seed: Annotated[int, Field(ge=0)] = 0
     replications: Annotated[int, Field(ge=1, le=standards.MAX_REPLICATIONS)] = 1
-    deterministic: Annotated[bool, BeforeValidator(_yes_no)] = False
+    deterministic: Annotated[
+        bool, BeforeValidator(_yes_no), WithJsonSchema({"anyOf": [{"type": "boolean"}, {"enum": list(YES_NO)}]})
+    ] = False
     population: Population = Field(default_factory=Population)
     funding: Funding = Field(default_factory=Funding)
     commodities: Annotated[dict[str, Commodity], Field(min_length=1, max_length=standards.MAX_COMMODITIES)]

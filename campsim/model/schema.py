@@ -17,6 +17,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    WithJsonSchema,
     model_validator,
 )
 
@@ -46,7 +47,17 @@ def _day_number_or_date(value: Any) -> int | date:
     return _iso_date(value)
 
 
-IsoDate = Annotated[date, BeforeValidator(_iso_date)]
+# what `campsim schema` says of the types read by a validator (pydantic cannot see into those)
+DATE_JSON = {"type": "string", "format": "date", "pattern": r"^(19|20|21)[0-9]{2}-[0-9]{2}-[0-9]{2}$"}
+DAY_OR_DATE_JSON = {"anyOf": [DATE_JSON, {"type": "integer"}]}
+FRACTION_JSON = {
+    "anyOf": [
+        {"type": "number", "minimum": 0, "maximum": 1},
+        {"type": "string", "pattern": r"^\s*(100(\.0*)?|[0-9]{1,2}(\.[0-9]*)?)\s*%\s*$"},
+    ]
+}
+
+IsoDate = Annotated[date, BeforeValidator(_iso_date), WithJsonSchema(DATE_JSON)]
 NonNegFloat = Annotated[float, Field(ge=0, le=standards.MAX_QUANTITY)]
 People = Annotated[float, Field(ge=0, le=standards.MAX_ARRIVALS_PERSONS)]
 
@@ -64,7 +75,7 @@ def _percent(value: Any) -> Any:
     return value
 
 
-Fraction = Annotated[float, BeforeValidator(_percent), Field(ge=0, le=1)]
+Fraction = Annotated[float, BeforeValidator(_percent), Field(ge=0, le=1), WithJsonSchema(FRACTION_JSON)]
 
 
 class Model(BaseModel):
@@ -202,7 +213,10 @@ class Funding(Model):
     """Funding received against each commodity's requirement."""
 
     funded_fraction: Fraction = 1.0
-    disbursement: Annotated[Disbursement, BeforeValidator(_disbursement)] = Field(default_factory=Disbursement)
+    disbursement: Annotated[
+        Disbursement,
+        BeforeValidator(_disbursement, json_schema_input_type=Literal["upfront", "monthly"] | list[Tranche]),
+    ] = Field(default_factory=Disbursement)
     fts: str | None = Field(
         default=None, min_length=1, description="an FTS-style table of required and funded USD by cluster"
     )
@@ -284,7 +298,7 @@ class Ordering(Model):
 
     review_every_days: Annotated[int, Field(ge=1)] = 1
     order_up_to_days: NonNegFloat
-    lead_time_days: Annotated[LeadTime, BeforeValidator(lead_time)]
+    lead_time_days: Annotated[LeadTime, BeforeValidator(lead_time, json_schema_input_type=NonNegFloat | LeadTime)]
     max_order: NonNegFloat | None = None
 
 
@@ -339,9 +353,10 @@ class Disruption(Model):
     start: Annotated[
         date | int,
         BeforeValidator(_day_number_or_date),
+        WithJsonSchema(DAY_OR_DATE_JSON),
     ]
     days: Annotated[int, Field(ge=1)] | None = Field(default=None, description="how many days; or give end:")
-    end: Annotated[date | int, BeforeValidator(_day_number_or_date)] | None = Field(
+    end: Annotated[date | int, BeforeValidator(_day_number_or_date), WithJsonSchema(DAY_OR_DATE_JSON)] | None = Field(
         default=None, description="the last disrupted day (inclusive), a date or a day number; or give days:"
     )
     commodities: list[str] | None = None
