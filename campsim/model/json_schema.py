@@ -13,9 +13,6 @@ from typing import Any
 from campsim.model.scenario import Scenario
 from campsim.model.schema import LOADER_FIELDS
 
-SCHEMA_ID = "https://campsim.example/scenario.schema.json"
-
-
 def _one_of(*keys: str) -> dict[str, Any]:
     return {"oneOf": [{"required": [key]} for key in keys]}
 
@@ -90,7 +87,6 @@ def scenario_json_schema() -> dict[str, Any]:
     _merge(schema, _NETWORK)
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$id": SCHEMA_ID,
         "title": "campsim scenario",
         **{key: value for key, value in schema.items() if key != "title"},
     }
