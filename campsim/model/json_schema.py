@@ -13,6 +13,7 @@ from typing import Any
 from campsim.model.scenario import Scenario
 from campsim.model.schema import LOADER_FIELDS
 
+
 def _one_of(*keys: str) -> dict[str, Any]:
     return {"oneOf": [{"required": [key]} for key in keys]}
 
