@@ -130,3 +130,14 @@ def test_vary_range_reads_numbers_as_a_file_does(spec, words, tmp_path, capsys):
 def test_vary_list_refuses_a_hex_value(tmp_path, capsys):
     assert main(["compare", str(RAMADI), "--vary", "days=0x1e,30", "--out", str(tmp_path / "o")]) == 2
     assert "'0x1e' is a hexadecimal number" in _one_line_error(capsys)
+
+
+def test_a_whole_number_with_an_exponent_counts_where_an_integer_is_expected(tmp_path):
+    """1e4 is a float in YAML 1.2; where a whole number is expected it is one (2.5 is still refused)."""
+    s = campsim.load_scenario(
+        RAMADI, ["population.initial=1e4", "days=1.2e2", "commodities.food.ordering.review_every_days=7.0"]
+    )
+    assert (s.population.initial, s.days, s.commodities["food"].ordering.review_every_days) == (10_000, 120, 7)
+    assert isinstance(s.population.initial, int)
+    with pytest.raises(campsim.ScenarioError, match="days: expected an integer, got 2.5"):
+        campsim.load_scenario(RAMADI, ["days=2.5"])

@@ -20,6 +20,7 @@ from campsim.model.schema import (
     IsoDate,
     Model,
     Population,
+    Whole,
     refuse_loader_fields,
 )
 
@@ -42,9 +43,9 @@ class Scenario(Model):
 
     name: Annotated[str, Field(min_length=1)]
     start: IsoDate
-    days: Annotated[int, Field(ge=1, le=standards.MAX_DAYS)]
-    seed: Annotated[int, Field(ge=0)] = 0
-    replications: Annotated[int, Field(ge=1, le=standards.MAX_REPLICATIONS)] = 1
+    days: Annotated[int, Field(ge=1, le=standards.MAX_DAYS), Whole]
+    seed: Annotated[int, Field(ge=0), Whole] = 0
+    replications: Annotated[int, Field(ge=1, le=standards.MAX_REPLICATIONS), Whole] = 1
     deterministic: Annotated[
         bool, BeforeValidator(_yes_no), WithJsonSchema({"anyOf": [{"type": "boolean"}, {"enum": list(YES_NO)}]})
     ] = False

@@ -40,8 +40,19 @@ def _iso_date(value: Any) -> date:
     return value
 
 
+def _whole(value: Any) -> Any:
+    """A whole number written with an exponent (``1e6``, a float in YAML 1.2) where an integer is expected."""
+    if isinstance(value, float) and value.is_integer() and abs(value) <= 2**53:
+        return int(value)
+    return value
+
+
+Whole = BeforeValidator(_whole)
+
+
 def _day_number_or_date(value: Any) -> int | date:
     """A day number (0 = start) or an ISO date."""
+    value = _whole(value)
     if isinstance(value, int) and not isinstance(value, bool):
         return value
     return _iso_date(value)
@@ -115,7 +126,7 @@ class DayOrDate(Model):
     """Something that happens on one day, given as ``date:`` or as ``day:`` (0 = start)."""
 
     date: IsoDate | None = None
-    day: Annotated[int, Field(ge=0)] | None = None
+    day: Annotated[int, Field(ge=0), Whole] | None = None
 
     @model_validator(mode="after")
     def _one_of_date_day(self) -> DayOrDate:
@@ -132,7 +143,7 @@ class Surge(Model):
     """A one-off influx: ``total`` people spread evenly over ``days`` days from ``start``."""
 
     start: IsoDate
-    days: Annotated[int, Field(ge=1)]
+    days: Annotated[int, Field(ge=1), Whole]
     total: People
 
 
@@ -176,7 +187,7 @@ class ArrivalComponent(Model):
 class Population(Model):
     """The camp population and how it changes."""
 
-    initial: Annotated[int, Field(ge=0, le=standards.MAX_POPULATION_PERSONS)] = 0
+    initial: Annotated[int, Field(ge=0, le=standards.MAX_POPULATION_PERSONS), Whole] = 0
     household_size: Annotated[
         float, Field(ge=standards.MIN_HOUSEHOLD_SIZE_PERSONS, le=standards.MAX_HOUSEHOLD_SIZE_PERSONS)
     ] = standards.HOUSEHOLD_SIZE_PERSONS
@@ -296,7 +307,7 @@ def lead_time(value: Any) -> Any:
 class Ordering(Model):
     """Periodic order-up-to review."""
 
-    review_every_days: Annotated[int, Field(ge=1)] = 1
+    review_every_days: Annotated[int, Field(ge=1), Whole] = 1
     order_up_to_days: NonNegFloat
     lead_time_days: Annotated[LeadTime, BeforeValidator(lead_time, json_schema_input_type=NonNegFloat | LeadTime)]
     max_order: NonNegFloat | None = None
@@ -330,7 +341,7 @@ class Commodity(Model):
     kg_per_unit: NonNegFloat = Field(default=0.0, description="weight of one unit, for road capacity and cost")
     initial_stock: NonNegFloat = 0.0
     capacity: NonNegFloat | None = None
-    shelf_life_days: Annotated[int, Field(ge=1)] | None = None
+    shelf_life_days: Annotated[int, Field(ge=1), Whole] | None = None
     funded_fraction: Fraction | None = None
     requirement_usd: NonNegFloat | None = None
     ordering: Ordering | None = None
@@ -355,7 +366,7 @@ class Disruption(Model):
         BeforeValidator(_day_number_or_date),
         WithJsonSchema(DAY_OR_DATE_JSON),
     ]
-    days: Annotated[int, Field(ge=1)] | None = Field(default=None, description="how many days; or give end:")
+    days: Annotated[int, Field(ge=1), Whole] | None = Field(default=None, description="how many days; or give end:")
     end: Annotated[date | int, BeforeValidator(_day_number_or_date), WithJsonSchema(DAY_OR_DATE_JSON)] | None = Field(
         default=None, description="the last disrupted day (inclusive), a date or a day number; or give days:"
     )
