@@ -251,10 +251,13 @@ def test_a_network_document_is_not_changed_by_validation() -> None:
 @pytest.mark.parametrize(
     ("key", "message"),
     [
-        ("camps.kilo81.population.max_population=5", "camps has no 'kilo81' (it has: kilo18, htc, aaf)"),
+        (
+            "camps.kilo81.population.max_population=5",
+            "no camp 'kilo81' in the scenario; did you mean kilo18? (camps has: kilo18, htc, aaf)",
+        ),
         ("routes.baghdad-kilo81.capacity_kg_per_day=1", "it does not add a route"),
         ("warehouses.hub.commodities.food.initial_stock=1", "it does not add a warehouse"),
-        ("camps.kilo18.commodities.fuel.initial_stock=1", "camps.kilo18.commodities has no 'fuel'"),
+        ("camps.kilo18.commodities.fuel.initial_stock=1", "no commodity 'fuel' in camps.kilo18"),
         ("commodities.fod.unit_cost_usd=1", "it does not add a commodity"),
     ],
 )

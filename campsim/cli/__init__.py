@@ -13,8 +13,12 @@ import traceback
 
 import click
 
+from campsim.cli.authoring import init, schema
 from campsim.cli.commands import cli
 from campsim.model.errors import OutputFolderError, ScenarioError
+
+cli.add_command(init)
+cli.add_command(schema)
 
 __all__ = ["cli", "main"]
 

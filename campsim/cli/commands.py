@@ -367,23 +367,35 @@ def calibrate(scenario: str, observed: str, column: str | None, out: Path | None
 @set_option
 @quiet_option
 @data_root_option
-def validate(scenarios: tuple[str, ...], overrides: tuple[str, ...], quiet: bool, data_root: Path | None) -> int:
+@click.option("--strict", is_flag=True, help="Treat warnings as errors: exit status 2 if any file has one.")
+def validate(
+    scenarios: tuple[str, ...], overrides: tuple[str, ...], quiet: bool, data_root: Path | None, strict: bool
+) -> int:
     """Check scenario files without running them.
 
     Prints each problem on its own line (file:line: field.path: problem) on stderr and
-    exits with status 2 if any file is invalid; prints "ok" lines otherwise.
+    exits with status 2 if any file is invalid; prints "ok" lines otherwise. Warns (on
+    stderr, "warning: file:line: field.path: ...") about what will surely go wrong: stock
+    that runs out before the first delivery, an order-up-to target below the review period
+    plus the lead time, a disruption longer than the stock cover, no funding; exit status 0
+    with warnings, 2 with --strict.
     """
-    from campsim.load.loader import load_scenario
+    from campsim.load.advice import load_with_warnings
 
     status = 0
     for path in scenarios:
         try:
-            s = load_scenario(path, overrides, data_root)
+            s, warnings = load_with_warnings(path, overrides, data_root)
         except ScenarioError as exc:
             click.echo(str(exc), err=True)
             status = 2
             continue
         echo_notes([s])
+        for warning in warnings:
+            click.echo(warning, err=True)
+        if strict and warnings:
+            status = 2
+            continue
         if not quiet:
             click.echo(f"ok: {path} ({s.name}; {s.days} days, {len(s.commodities)} commodities)")
     return status

@@ -28,6 +28,7 @@ from campsim.load.network_checks import (
 )
 from campsim.load.scenario_data import DataFiles, with_data_files
 from campsim.load.yamlsource import PathKey, YamlDocument, apply_overrides, format_path, read_yaml
+from campsim.model import standards
 from campsim.model.errors import ScenarioError, ScenarioErrors
 from campsim.model.scenario import Scenario
 
@@ -247,12 +248,14 @@ def _unwrap(tp: Any) -> Any:
 
 def _cross_checks(s: Scenario) -> typing.Iterator[tuple[PathKey, str]]:
     """Yield (path, problem) for rules that span several fields (a network's: network_checks.py)."""
-    try:
-        last = s.start + timedelta(days=s.days)
-    except OverflowError:
-        yield ("days",), f"start {s.start} + {s.days} days runs past the calendar's end (9999-12-31)"
+    last = s.start + timedelta(days=s.days - 1)  # start is at most LAST_DATE and days at most MAX_DAYS
+    if last > standards.LAST_DATE:
+        yield (
+            ("days",),
+            f"the last day {last} (start {s.start} + {s.days} days - 1) is after {standards.LAST_DATE}; "
+            f"dates run from {standards.FIRST_DATE} to {standards.LAST_DATE}",
+        )
         return
-    last -= timedelta(days=1)
     horizon = Horizon(s.start, s.days, f"{s.start} .. {last} (days 0..{s.days - 1})")
     outside = horizon.outside
 
@@ -297,6 +300,8 @@ def _cross_checks(s: Scenario) -> typing.Iterator[tuple[PathKey, str]]:
     for i, d in enumerate(s.disruptions):
         if outside(d.start_day(s.start)):
             yield ("disruptions", i, "start"), f"disruption starts outside the horizon {horizon.text}"
+        if d.days is None:
+            yield ("disruptions", i, "end"), f"end {d.end} is before start {d.start}; end: is the last day, inclusive"
         for j, name in enumerate(d.commodities or []):
             if name not in s.commodities:
                 yield ("disruptions", i, "commodities", j), unknown("commodity", name, names)

@@ -7,6 +7,7 @@ we keep each key's line number (for one-line error messages), reject duplicate k
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -23,6 +24,68 @@ MAX_YAML_NODES = 200_000
 MAX_FILE_BYTES = 20_000_000
 
 PathKey = tuple[Any, ...]
+
+_BOOL, _INT, _FLOAT = (f"tag:yaml.org,2002:{kind}" for kind in ("bool", "int", "float"))
+_REFUSED = "tag:campsim,2026:refused-number"
+
+
+class ScenarioLoader(yaml.SafeLoader):
+    """PyYAML's safe loader reading plain scalars as YAML 1.2's core schema does.
+
+    YAML 1.1 (PyYAML's default) reads ``1e6`` as text, ``0x1e`` as 30, ``017`` as 15, ``1_000`` as
+    1000, ``1:30`` as 90 and yes/no/on/off as true/false. Here ``1e6`` is a number; hex, octal,
+    binary, leading zeros and underscores are refused (see :func:`refused_number`), and the
+    rest are text, as in YAML 1.2. Dates (2017-10-01) stay dates: the format is built on them.
+    """
+
+
+ScenarioLoader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag not in (_BOOL, _INT, _FLOAT)]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+for _tag, _pattern, _first in (
+    # looks like a number but is not one campsim reads: checked first
+    (_REFUSED, r"[-+]?(?:0[xXoObB][0-9a-fA-F_]*|0[0-9_]+"
+     r"|[0-9][0-9_]*_[0-9_]*(?:\.[0-9_]*)?(?:[eE][-+]?[0-9]+)?|[0-9]+\.[0-9]*_[0-9_]*)", "-+0123456789"),
+    (_BOOL, r"true|True|TRUE|false|False|FALSE", "tTfF"),
+    (_INT, r"[-+]?[0-9]+", "-+0123456789"),
+    (_FLOAT, r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)",
+     "-+0123456789."),
+):  # fmt: skip
+    ScenarioLoader.add_implicit_resolver(_tag, re.compile(f"^(?:{_pattern})$"), list(_first))
+
+
+def refused_number(text: str) -> str:
+    """Why ``text`` (a hex, octal or binary number, a leading zero, an underscore) is refused."""
+    body = text.lstrip("+-")
+    if body[:2].lower() in ("0x", "0o", "0b"):
+        kind = {"0x": "a hexadecimal", "0o": "an octal", "0b": "a binary"}[body[:2].lower()]
+        return f"{text!r} is {kind} number; write numbers in decimal, or quote text"
+    if "_" in text:
+        return f"{text!r}: underscores in numbers are refused; write {text.replace('_', '')}, or quote text"
+    return (
+        f"{text!r}: a leading zero makes an octal number in YAML 1.1 and a decimal one in YAML 1.2; "
+        f"write {text[: len(text) - len(body)]}{body.lstrip('0') or '0'}, or quote text"
+    )
+
+
+def parse_scalar(text: str) -> Any:
+    """A ``--set`` or ``--vary`` value read as a scenario file's plain scalar would be.
+
+    Raises:
+        ValueError: a refused number (see :func:`refused_number`).
+        yaml.YAMLError: not YAML.
+    """
+    loader = ScenarioLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        if isinstance(node, yaml.ScalarNode) and node.tag == _REFUSED:
+            raise ValueError(refused_number(node.value))
+        return loader.construct_document(node)
+    finally:
+        loader.dispose()
 
 
 @dataclass
@@ -87,7 +150,7 @@ def parse_yaml(text: str, name: str) -> YamlDocument:
     """Parse YAML text (see :func:`read_yaml`)."""
     if "\x00" in text:
         raise ScenarioError("binary data, expected a YAML text file", file=name)
-    loader = yaml.SafeLoader(text)
+    loader = ScenarioLoader(text)
     try:
         node = loader.get_single_node()
         if node is None:
@@ -128,8 +191,44 @@ def _yaml_error(exc: yaml.YAMLError, text: str, name: str) -> ScenarioError:
             f"YAML tag {tag.group(1)!r} is refused; a scenario holds plain data only", file=name, line=line
         )
     context = getattr(exc, "context", None)
+    indented = _indentation(text, mark.line) if problem_mark is not None and mark is problem_mark else None
+    if indented is not None and ("<block end>" in problem or "mapping values are not allowed" in problem):
+        return ScenarioError(f"not valid YAML: {indented}", file=name, line=line)
     words = f"{context}; {problem}" if context else problem
     return ScenarioError(f"not valid YAML: {' '.join(words.split())}", file=name, line=line)
+
+
+def _indentation(text: str, index: int) -> str | None:
+    """Plain words for a line indented unlike the keys around it (PyYAML says "expected <block end>")."""
+    lines = text.splitlines()
+    if not 0 < index < len(lines):
+        return None
+
+    def column(n: int) -> int:  # where the key starts, after any "- " of list items
+        stripped = lines[n].lstrip(" ")
+        while stripped.startswith("- "):
+            stripped = stripped[2:].lstrip(" ")
+        return len(lines[n]) - len(stripped)
+
+    def content(n: int) -> bool:
+        return bool(lines[n].strip()) and not lines[n].lstrip().startswith("#")
+
+    above = [n for n in range(index) if content(n)]
+    if not above or not content(index):
+        return None
+    here, previous = column(index), above[-1]
+    if here > column(previous) and not lines[previous].rstrip().endswith(":"):
+        return (
+            f"line {index + 1} is indented more than the key above it (line {previous + 1}); "
+            "line it up with that key, or put it under a key that ends with ':'"
+        )
+    parent = next((n for n in reversed(above) if column(n) < here), None)
+    if here < column(previous) and parent is not None and column(parent) < here:
+        return (
+            f"line {index + 1} is indented less than the line above it (line {previous + 1}) but more than "
+            f"line {parent + 1}; line it up with one of them"
+        )
+    return None
 
 
 def _walk(
@@ -194,6 +293,8 @@ def _construct_scalar(node: yaml.Node, path: PathKey, doc: YamlDocument, loader:
         raise ScenarioError(
             "a mapping key must be a plain value", file=doc.file, line=line, path=format_path(path) or None
         )
+    if node.tag == _REFUSED:
+        raise ScenarioError(refused_number(node.value), file=doc.file, line=line, path=format_path(path) or None)
     try:
         return loader.construct_object(node)
     except (ValueError, OverflowError):
@@ -221,7 +322,9 @@ def apply_overrides(doc: YamlDocument, overrides: list[str]) -> None:
                 "e.g. commodities.food.ordering.lead_time_days=30"
             )
         try:
-            value = yaml.safe_load(text) if text.strip() else None
+            value = parse_scalar(text) if text.strip() else None
+        except ValueError as exc:
+            raise ScenarioError(f"--set {option!r}: {exc}") from None
         except yaml.YAMLError:
             raise ScenarioError(f"--set {option!r}: the value is not a YAML scalar") from None
         if isinstance(value, dict | list):
@@ -242,12 +345,7 @@ def apply_overrides(doc: YamlDocument, overrides: list[str]) -> None:
             elif isinstance(target, dict):
                 step = _existing_key(target, part)
                 if step not in target and _names_entries(path):
-                    # a typo in a camp's name must not quietly add a camp with one value set
-                    what = ENTRY_NAMES.get(path[-1], "a commodity")
-                    raise ScenarioError(
-                        f"--set {option!r}: {format_path(path)} has no {part!r} (it has: "
-                        f"{', '.join(map(str, target)) or 'none'}); --set changes values, it does not add {what}"
-                    )
+                    raise ScenarioError(f"--set {option!r}: {_no_entry(path, part, target)}")
             else:
                 raise ScenarioError(f"--set {option!r}: {format_path(path)} is a single value, not a mapping")
             path += (step,)
@@ -260,7 +358,20 @@ def apply_overrides(doc: YamlDocument, overrides: list[str]) -> None:
         doc.overridden[path] = option
 
 
-ENTRY_NAMES = {"camps": "a camp", "warehouses": "a warehouse", "routes": "a route"}
+ENTRY_NAMES = {"camps": "camp", "warehouses": "warehouse", "routes": "route", "commodities": "commodity"}
+
+
+def _no_entry(path: PathKey, name: str, entries: dict) -> str:
+    """'no commodity 'watr' in the scenario; did you mean water? ...': a typo must not add an entry."""
+    what = ENTRY_NAMES[path[-1]]
+    names = [str(key) for key in entries]
+    near = difflib.get_close_matches(name, names, n=1, cutoff=0.6)
+    where = "the scenario" if len(path) == 1 else format_path(path[:-1])
+    hint = f"; did you mean {near[0]}?" if near else ""
+    return (
+        f"no {what} {name!r} in {where}{hint} ({format_path(path)} has: {', '.join(names) or 'none'}); "
+        f"--set changes values, it does not add a {what}"
+    )
 
 
 def _names_entries(path: PathKey) -> bool:

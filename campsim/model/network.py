@@ -21,6 +21,7 @@ from campsim.model.schema import (
     Ordering,
     Population,
     RationStep,
+    Whole,
     lead_time,
 )
 
@@ -38,7 +39,7 @@ Location = Annotated[list[float], Field(min_length=2, max_length=2), AfterValida
 class CampPopulation(Population):
     """A camp's people: the single camp's population block, plus its room and where the overflow goes."""
 
-    max_population: Annotated[int, Field(ge=0, le=standards.MAX_POPULATION_PERSONS)] | None = Field(
+    max_population: Annotated[int, Field(ge=0, le=standards.MAX_POPULATION_PERSONS), Whole] | None = Field(
         default=None, description="people the camp has room for; arrivals beyond it go to overflow_to"
     )
     overflow_to: str | None = Field(default=None, description="the camp that takes the arrivals this one cannot")
@@ -48,7 +49,7 @@ class Supply(Model):
     """Requisitions from a warehouse: reviewed like an order-up-to rule, carried by a route."""
 
     warehouse: str = Field(alias="from", description="the warehouse that supplies this camp")
-    review_every_days: Annotated[int, Field(ge=1)] = 1
+    review_every_days: Annotated[int, Field(ge=1), Whole] = 1
     order_up_to_days: NonNegFloat
 
 
@@ -110,8 +111,8 @@ class Route(Model):
 
     origin: str = Field(alias="from", description="a warehouse")
     to: str = Field(description="a camp")
-    transit_days: Annotated[LeadTime, BeforeValidator(lead_time)] = Field(
-        default_factory=lambda: LeadTime(fixed=1.0), description="a number of days or a distribution"
+    transit_days: Annotated[LeadTime, BeforeValidator(lead_time, json_schema_input_type=NonNegFloat | LeadTime)] = (
+        Field(default_factory=lambda: LeadTime(fixed=1.0), description="a number of days or a distribution")
     )
     capacity_kg_per_day: NonNegFloat | None = Field(default=None, description="absent: unlimited")
     cost_usd_per_kg: NonNegFloat = 0.0

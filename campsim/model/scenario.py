@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import BeforeValidator, Field, WithJsonSchema, field_validator, model_validator
 
 from campsim.model import standards
 from campsim.model.network import Camp, Route, Warehouse
@@ -20,8 +20,20 @@ from campsim.model.schema import (
     IsoDate,
     Model,
     Population,
+    Whole,
     refuse_loader_fields,
 )
+
+
+def _yes_no(value: Any) -> Any:
+    """YAML 1.1's yes/no/on/off for a switch: files written for PyYAML's old reading stay valid."""
+    if isinstance(value, str) and value in YES_NO:
+        return YES_NO[value]
+    return value
+
+
+YES_NO = {word: flag for words, flag in (("yes on", True), ("no off", False))
+          for w in words.split() for word in (w, w.title(), w.upper())}  # fmt: skip
 
 Allocation = Literal["proportional", "equal_cover", "priority"]
 
@@ -31,10 +43,12 @@ class Scenario(Model):
 
     name: Annotated[str, Field(min_length=1)]
     start: IsoDate
-    days: Annotated[int, Field(ge=1, le=standards.MAX_DAYS)]
-    seed: Annotated[int, Field(ge=0)] = 0
-    replications: Annotated[int, Field(ge=1, le=standards.MAX_REPLICATIONS)] = 1
-    deterministic: bool = False
+    days: Annotated[int, Field(ge=1, le=standards.MAX_DAYS), Whole]
+    seed: Annotated[int, Field(ge=0), Whole] = 0
+    replications: Annotated[int, Field(ge=1, le=standards.MAX_REPLICATIONS), Whole] = 1
+    deterministic: Annotated[
+        bool, BeforeValidator(_yes_no), WithJsonSchema({"anyOf": [{"type": "boolean"}, {"enum": list(YES_NO)}]})
+    ] = False
     population: Population = Field(default_factory=Population)
     funding: Funding = Field(default_factory=Funding)
     commodities: Annotated[dict[str, Commodity], Field(min_length=1, max_length=standards.MAX_COMMODITIES)]
@@ -64,8 +78,9 @@ class Scenario(Model):
                     and "per_person_day" not in spec
                     and "per_new_household" not in spec
                 ):
-                    per_person_day, unit = standards.PER_PERSON_DAY_DEFAULTS[name]
-                    spec = commodities[name] = {"per_person_day": per_person_day, "unit": unit, **spec}
+                    spec = commodities[name] = {"per_person_day": standards.PER_PERSON_DAY_DEFAULTS[name][0], **spec}
+                if name in standards.PER_PERSON_DAY_DEFAULTS and isinstance(spec, dict) and "unit" not in spec:
+                    spec = commodities[name] = {**spec, "unit": standards.PER_PERSON_DAY_DEFAULTS[name][1]}
                 critical = standards.CRITICAL_PER_PERSON_DAY_DEFAULTS.get(name)
                 if (
                     critical is not None
@@ -76,6 +91,15 @@ class Scenario(Model):
                 ):
                     commodities[name] = {**spec, "critical_per_person_day": critical}
         return data
+
+    @model_validator(mode="after")
+    def _disruption_days(self) -> Scenario:
+        """A disruption given by its end: gets its days: (the plan reads days); end before start: loader."""
+        for d in self.disruptions:
+            if d.end is not None:
+                days = d.end_day(self.start) - d.start_day(self.start) + 1
+                d.days = days if days >= 1 else None
+        return self
 
     @field_validator("commodities")
     @classmethod

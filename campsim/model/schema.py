@@ -7,6 +7,7 @@ ignored. Loading a file into this schema is loader.py's job.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
@@ -16,6 +17,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    WithJsonSchema,
     model_validator,
 )
 
@@ -26,27 +28,65 @@ def _iso_date(value: Any) -> date:
     """Accept a YAML date or an ISO date string; refuse timestamps and numbers."""
     if isinstance(value, datetime):
         raise ValueError(f"expected a date like 2017-10-01 without a time, got {value}")
-    if isinstance(value, date):
-        return value
     if isinstance(value, str):
         try:
-            return date.fromisoformat(value.strip())
+            value = date.fromisoformat(value.strip())
         except ValueError:
             pass
-    raise ValueError(f"expected an ISO date like 2017-10-01, got {value!r}")
+    if not isinstance(value, date):
+        raise ValueError(f"expected an ISO date like 2017-10-01, got {value!r}")
+    if not standards.FIRST_DATE <= value <= standards.LAST_DATE:
+        raise ValueError(f"expected a date from {standards.FIRST_DATE} to {standards.LAST_DATE}, got {value}")
+    return value
+
+
+def _whole(value: Any) -> Any:
+    """A whole number written with an exponent (``1e6``, a float in YAML 1.2) where an integer is expected."""
+    if isinstance(value, float) and value.is_integer() and abs(value) <= 2**53:
+        return int(value)
+    return value
+
+
+Whole = BeforeValidator(_whole)
 
 
 def _day_number_or_date(value: Any) -> int | date:
     """A day number (0 = start) or an ISO date."""
+    value = _whole(value)
     if isinstance(value, int) and not isinstance(value, bool):
         return value
     return _iso_date(value)
 
 
-IsoDate = Annotated[date, BeforeValidator(_iso_date)]
+# what `campsim schema` says of the types read by a validator (pydantic cannot see into those)
+DATE_JSON = {"type": "string", "format": "date", "pattern": r"^(19|20|21)[0-9]{2}-[0-9]{2}-[0-9]{2}$"}
+DAY_OR_DATE_JSON = {"anyOf": [DATE_JSON, {"type": "integer"}]}
+FRACTION_JSON = {
+    "anyOf": [
+        {"type": "number", "minimum": 0, "maximum": 1},
+        {"type": "string", "pattern": r"^\s*(100(\.0*)?|[0-9]{1,2}(\.[0-9]*)?)\s*%\s*$"},
+    ]
+}
+
+IsoDate = Annotated[date, BeforeValidator(_iso_date), WithJsonSchema(DATE_JSON)]
 NonNegFloat = Annotated[float, Field(ge=0, le=standards.MAX_QUANTITY)]
 People = Annotated[float, Field(ge=0, le=standards.MAX_ARRIVALS_PERSONS)]
-Fraction = Annotated[float, Field(ge=0, le=1)]
+
+
+def _percent(value: Any) -> Any:
+    """``"62%"`` -> 0.62, as CSV cells are read; anything else is left to the field's type."""
+    if isinstance(value, str) and value.strip().endswith("%"):
+        try:
+            number = float(value.strip()[:-1].strip())
+        except ValueError:
+            number = math.nan
+        if not math.isfinite(number):
+            raise ValueError(f"expected a number from 0 to 1 or a percentage like 62%, got {value!r}")
+        return number / 100
+    return value
+
+
+Fraction = Annotated[float, BeforeValidator(_percent), Field(ge=0, le=1), WithJsonSchema(FRACTION_JSON)]
 
 
 class Model(BaseModel):
@@ -87,7 +127,7 @@ class DayOrDate(Model):
     """Something that happens on one day, given as ``date:`` or as ``day:`` (0 = start)."""
 
     date: IsoDate | None = None
-    day: Annotated[int, Field(ge=0)] | None = None
+    day: Annotated[int, Field(ge=0), Whole] | None = None
 
     @model_validator(mode="after")
     def _one_of_date_day(self) -> DayOrDate:
@@ -104,7 +144,7 @@ class Surge(Model):
     """A one-off influx: ``total`` people spread evenly over ``days`` days from ``start``."""
 
     start: IsoDate
-    days: Annotated[int, Field(ge=1)]
+    days: Annotated[int, Field(ge=1), Whole]
     total: People
 
 
@@ -148,8 +188,10 @@ class ArrivalComponent(Model):
 class Population(Model):
     """The camp population and how it changes."""
 
-    initial: Annotated[int, Field(ge=0, le=standards.MAX_POPULATION_PERSONS)] = 0
-    household_size: Annotated[float, Field(gt=0)] = standards.HOUSEHOLD_SIZE_PERSONS
+    initial: Annotated[int, Field(ge=0, le=standards.MAX_POPULATION_PERSONS), Whole] = 0
+    household_size: Annotated[
+        float, Field(ge=standards.MIN_HOUSEHOLD_SIZE_PERSONS, le=standards.MAX_HOUSEHOLD_SIZE_PERSONS)
+    ] = standards.HOUSEHOLD_SIZE_PERSONS
     departures_per_day: Fraction = 0.0
     arrivals: list[ArrivalComponent] = Field(default_factory=list, max_length=standards.MAX_LIST_ITEMS)
 
@@ -183,7 +225,10 @@ class Funding(Model):
     """Funding received against each commodity's requirement."""
 
     funded_fraction: Fraction = 1.0
-    disbursement: Annotated[Disbursement, BeforeValidator(_disbursement)] = Field(default_factory=Disbursement)
+    disbursement: Annotated[
+        Disbursement,
+        BeforeValidator(_disbursement, json_schema_input_type=Literal["upfront", "monthly"] | list[Tranche]),
+    ] = Field(default_factory=Disbursement)
     fts: str | None = Field(
         default=None, min_length=1, description="an FTS-style table of required and funded USD by cluster"
     )
@@ -263,9 +308,9 @@ def lead_time(value: Any) -> Any:
 class Ordering(Model):
     """Periodic order-up-to review."""
 
-    review_every_days: Annotated[int, Field(ge=1)] = 1
+    review_every_days: Annotated[int, Field(ge=1), Whole] = 1
     order_up_to_days: NonNegFloat
-    lead_time_days: Annotated[LeadTime, BeforeValidator(lead_time)]
+    lead_time_days: Annotated[LeadTime, BeforeValidator(lead_time, json_schema_input_type=NonNegFloat | LeadTime)]
     max_order: NonNegFloat | None = None
 
 
@@ -297,7 +342,7 @@ class Commodity(Model):
     kg_per_unit: NonNegFloat = Field(default=0.0, description="weight of one unit, for road capacity and cost")
     initial_stock: NonNegFloat = 0.0
     capacity: NonNegFloat | None = None
-    shelf_life_days: Annotated[int, Field(ge=1)] | None = None
+    shelf_life_days: Annotated[int, Field(ge=1), Whole] | None = None
     funded_fraction: Fraction | None = None
     requirement_usd: NonNegFloat | None = None
     ordering: Ordering | None = None
@@ -320,13 +365,29 @@ class Disruption(Model):
     start: Annotated[
         date | int,
         BeforeValidator(_day_number_or_date),
+        WithJsonSchema(DAY_OR_DATE_JSON),
     ]
-    days: Annotated[int, Field(ge=1)]
+    days: Annotated[int, Field(ge=1), Whole] | None = Field(default=None, description="how many days; or give end:")
+    end: Annotated[date | int, BeforeValidator(_day_number_or_date), WithJsonSchema(DAY_OR_DATE_JSON)] | None = Field(
+        default=None, description="the last disrupted day (inclusive), a date or a day number; or give days:"
+    )
     commodities: list[str] | None = None
     routes: list[str] | None = Field(default=None, description="route names (networks only)")
     sites: list[str] | None = Field(default=None, description="camp or warehouse names (networks only)")
     reason: str = "disruption"
 
+    @model_validator(mode="after")
+    def _days_or_end(self) -> Disruption:
+        if (self.days is None) == (self.end is None):
+            raise ValueError("give either days: (how many) or end: (the last day, inclusive), not both or neither")
+        return self
+
     def start_day(self, start: date) -> int:
         """Day number of the first disrupted day."""
         return self.start if isinstance(self.start, int) else (self.start - start).days
+
+    def end_day(self, start: date) -> int:
+        """Day number of the last disrupted day (from days: or end:)."""
+        if self.end is None:
+            return self.start_day(start) + self.days - 1
+        return self.end if isinstance(self.end, int) else (self.end - start).days

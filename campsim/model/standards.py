@@ -6,6 +6,8 @@ docs/sources.md and repeated in docs/semantics.md.
 
 from __future__ import annotations
 
+from datetime import date
+
 # Water for drinking, cooking and basic hygiene. Sphere 2018, water supply standard 2.1.
 WATER_L_PER_PERSON_DAY = 15.0
 # Sphere's survival breakdown (drinking 2.5-3 + hygiene 2-6 + cooking 3-6): the lower sum.
@@ -18,6 +20,9 @@ FOOD_RATIONS_PER_PERSON_DAY = 1.0
 SOAP_G_PER_PERSON_MONTH = 450.0
 # Iraq planning household size. Iraq Shelter/NFI Technical Guidance V11 (Feb 2017).
 HOUSEHOLD_SIZE_PERSONS = 6.0
+# A household_size outside these bounds is a typo (1e-310 made kit needs infinite).
+MIN_HOUSEHOLD_SIZE_PERSONS = 1.0
+MAX_HOUSEHOLD_SIZE_PERSONS = 30.0
 
 # Critical level (the "survival" floor) by commodity name, in the same unit as the need.
 # Water: Sphere's survival sum of 7.5 L. Below it a day counts as critical in the report.
@@ -56,6 +61,10 @@ MONTHLY_TRANCHE_INTERVAL_DAYS = 30
 SHORTAGE_RTOL = 1e-9
 # Limits that keep a typo from asking for an absurd run.
 MAX_DAYS = 3650
+# Every date of a scenario (its first and last day included) lies in this range: one that
+# every output (pandas, matplotlib, the HTML page) can draw, and far from the calendar's ends.
+FIRST_DATE = date(1900, 1, 1)
+LAST_DATE = date(2199, 12, 31)
 MAX_POPULATION_PERSONS = 1_000_000_000
 # Arrivals per day (rates, surge totals spread per day, CSV counts) stay below this too.
 MAX_ARRIVALS_PERSONS = 1_000_000_000

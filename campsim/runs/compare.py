@@ -16,6 +16,7 @@ import pandas as pd
 import yaml
 
 from campsim.load.loader import ScenarioFile, load_scenario
+from campsim.load.yamlsource import parse_scalar
 from campsim.model.errors import ScenarioError
 from campsim.model.scenario import Scenario
 from campsim.results.summary import COMPARE_METRICS as METRICS
@@ -43,8 +44,10 @@ def parse_vary(option: str) -> tuple[str, list[str]]:
             raise ScenarioError(f"--vary {option!r}: an empty value in the list")
         return key, values
     parts = spec.split(":")
-    try:
-        lo, hi, step = (yaml.safe_load(p) for p in parts) if len(parts) == 3 else (None, None, None)
+    try:  # numbers as a scenario file reads them (YAML 1.2: 1e-9 is a number; 0x1e is refused)
+        lo, hi, step = (parse_scalar(p) for p in parts) if len(parts) == 3 else (None, None, None)
+    except ValueError as exc:
+        raise ScenarioError(f"--vary {option!r}: {exc}") from None
     except yaml.YAMLError:
         lo = hi = step = None
     numbers = (lo, hi, step)
@@ -129,8 +132,9 @@ def grid(
     points = []
     for combo in itertools.product(*(values for _, values in axes)):
         sets = [f"{key}={value}" for key, value in zip(keys, combo, strict=True)]
-        values = {key: yaml.safe_load(value) for key, value in zip(keys, combo, strict=True)}
-        points.append((values, ", ".join(sets), source.load((*overrides, *sets))))
+        scenario = source.load((*overrides, *sets))  # refuses a bad value before it is read below
+        values = {key: parse_scalar(value) for key, value in zip(keys, combo, strict=True)}
+        points.append((values, ", ".join(sets), scenario))
     return points
 
 
