@@ -20,6 +20,7 @@ from campsim.cli.options import (
     seed_option,
     set_option,
 )
+from campsim.cli.say import printable_frame, say, say_block, say_error
 from campsim.model.errors import ScenarioError
 
 
@@ -89,16 +90,16 @@ def run(scenario: str, out: Path | None, seed: int | None, overrides: tuple[str,
 
         write_network_report(result, folder, force=force, charts=not no_charts, chart_workers=jobs)
         if not quiet:
-            click.echo(network_table(result.summary))
-            click.echo(f"report: {folder}/ ({time.perf_counter() - started:.1f} s)")
+            say_block(network_table(result.summary))
+            say(f"report: {folder}/ ({time.perf_counter() - started:.1f} s)")
         return 0
     solved = find_solve(scenario, overrides)
     if solved is not None:  # a solve of this very scenario: its figure goes in the headline
         result.summary["solve"] = solved
     write_report(result, folder, charts=not no_charts, force=force, chart_workers=jobs)
     if not quiet:
-        click.echo(summary_table(result.summary))
-        click.echo(f"report: {folder}/ ({time.perf_counter() - started:.1f} s)")
+        say_block(summary_table(result.summary))
+        say(f"report: {folder}/ ({time.perf_counter() - started:.1f} s)")
     return 0
 
 
@@ -151,8 +152,8 @@ def compare(scenarios: tuple[str, ...], vary: tuple[str, ...], out: Path | None,
         runs = run_variants(variants, seed=seed)
     write_compare_report(runs, compare_table(runs), folder, charts=not no_charts, force=force, chart_workers=jobs)
     if not quiet:
-        click.echo(compare_table_text(runs))
-        click.echo(f"report: {folder}/ ({time.perf_counter() - started:.1f} s)")
+        say_block(compare_table_text(runs))
+        say(f"report: {folder}/ ({time.perf_counter() - started:.1f} s)")
     return 0
 
 
@@ -201,13 +202,13 @@ def sweep(scenario: str, vary: tuple[str, ...], out: Path | None, seed: int | No
             points,
         )
     for warning in result.warnings:
-        click.echo(warning, err=True)
+        say(warning, err=True)
     write_sweep_report(result, points[0][2].name, folder, charts=not no_charts, force=force)
     if not quiet:
         columns = [*result.keys, "commodity", "shortfall_person_days", "shortfall_person_days_p10",
                    "shortfall_person_days_p90", "p_shortage", "first_shortage_date"]  # fmt: skip
-        click.echo(result.table[columns].to_string(index=False, float_format=lambda v: f"{v:,.3g}"))
-        click.echo(f"report: {folder}/ ({time.perf_counter() - started:.1f} s)")
+        say_block(printable_frame(result.table[columns]).to_string(index=False, float_format=lambda v: f"{v:,.3g}"))
+        say(f"report: {folder}/ ({time.perf_counter() - started:.1f} s)")
     return 0
 
 
@@ -268,12 +269,12 @@ def solve(scenario: str, key: str, bounds: str | None, tol: float, targets: tupl
         Execution(jobs, executor, address, engine),
     )
     for warning in result.warnings:
-        click.echo(warning, err=True)
+        say(warning, err=True)
     write_solve_report(result, folder, scenario_fingerprint(scenario, overrides), force=force)
     if not quiet:
-        click.echo(result.points.to_string(index=False))
-        click.echo(f"report: {folder}/ ({time.perf_counter() - started:.1f} s)")
-    click.echo(result.message, err=result.value is None)
+        say_block(printable_frame(result.points).to_string(index=False))
+        say(f"report: {folder}/ ({time.perf_counter() - started:.1f} s)")
+    say(result.message, err=result.value is None)
     return 0 if result.value is not None else 3
 
 
@@ -332,9 +333,9 @@ def calibrate(scenario: str, observed: str, column: str | None, out: Path | None
         raise ScenarioError(exc.problem, file=observed, line=exc.line) from None
     write_report(result, folder, scenario, observed, charts=not no_charts, force=force)
     if not quiet:
-        click.echo(f"{loaded.name}: deterministic path vs {observed} ({result.observed.column})")
-        click.echo(text_table(result))
-        click.echo(f"report: {folder}/ ({time.perf_counter() - started:.1f} s)")
+        say(f"{loaded.name}: deterministic path vs {observed} ({result.observed.column})")
+        say_block(text_table(result))
+        say(f"report: {folder}/ ({time.perf_counter() - started:.1f} s)")
     return 0
 
 
@@ -355,9 +356,9 @@ def validate(scenarios: tuple[str, ...], overrides: tuple[str, ...], quiet: bool
         try:
             s = load_scenario(path, overrides)
         except ScenarioError as exc:
-            click.echo(str(exc), err=True)
+            say_error(exc)
             status = 2
             continue
         if not quiet:
-            click.echo(f"ok: {path} ({s.name}; {s.days} days, {len(s.commodities)} commodities)")
+            say(f"ok: {path} ({s.name}; {s.days} days, {len(s.commodities)} commodities)")
     return status

@@ -79,7 +79,8 @@ class ScenarioFile:
         """
         doc = copy.deepcopy(self.document) if overrides else self.document
         apply_overrides(doc, list(overrides))
-        return validate_document(doc, base_dir=self.path.parent, source=self.path, files=self._files)
+        scenario = validate_document(doc, base_dir=self.path.parent, source=self.path, files=self._files)
+        return scenario.with_overrides(overrides) if overrides else scenario
 
 
 def scenario_from_dict(data: dict[str, Any], base_dir: str | Path = ".", name: str = "<scenario>") -> Scenario:

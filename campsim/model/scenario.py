@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, PrivateAttr, field_validator, model_validator
 
 from campsim.model import standards
 from campsim.model.network import Camp, Route, Warehouse
@@ -49,6 +49,20 @@ class Scenario(Model):
         default_factory=list, max_length=standards.MAX_LIST_ITEMS, description="camps first served (priority)"
     )
     source: Path | None = Field(default=None, exclude=True, description="the file it was loaded from (loader)")
+    # the --set/--vary strings applied to the file before validation, in order (loader); private, so
+    # a scenario file cannot write it and it stays out of the schema
+    _overrides: tuple[str, ...] = PrivateAttr(default=())
+
+    @property
+    def overrides(self) -> tuple[str, ...]:
+        """The ``KEY=VALUE`` overrides (``--set``, then ``--vary``) applied to the file, in order."""
+        return self._overrides
+
+    def with_overrides(self, overrides: list[str] | tuple[str, ...]) -> Scenario:
+        """A copy that records the overrides it was made with (the loader's)."""
+        copy = self.model_copy()
+        copy._overrides = tuple(overrides)
+        return copy
 
     @model_validator(mode="before")
     @classmethod

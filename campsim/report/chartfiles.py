@@ -12,6 +12,7 @@ import multiprocessing
 import os
 import sys
 import threading
+import warnings
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -51,8 +52,12 @@ def save(fig: Figure, folder: Path, stem: str, dpi: int = 150) -> list[Path]:
 
 def _render(runs: list[Run], folder: Path, name: str, registry: Registry) -> list[Path] | None:
     """Build and save one chart; None when it does not apply to these runs."""
-    fig = registry[name](runs)
-    return None if fig is None else save(fig, folder, name)
+    with warnings.catch_warnings():
+        # a name with an emoji or a control character has glyphs the font lacks: matplotlib draws a
+        # box and warns once per glyph and file; the box is the answer, the warnings only noise
+        warnings.filterwarnings("ignore", message=r"Glyph \d+ .*missing from", category=UserWarning)
+        fig = registry[name](runs)
+        return None if fig is None else save(fig, folder, name)
 
 
 # what forked chart workers render: (runs, folder, registry), set just before the fork

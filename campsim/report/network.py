@@ -11,7 +11,9 @@ from typing import Any
 from campsim.report.folders import write_folder
 from campsim.report.hxlout import network_daily_hxl
 from campsim.report.network_page import render_run, shortage_headline
+from campsim.report.terminal import printable
 from campsim.report.text import _count, _num, _table
+from campsim.report.wording import overrides_line
 from campsim.results.run import NetworkResult
 
 
@@ -29,9 +31,12 @@ def network_table(summary: dict[str, Any]) -> str:
                      c["first_shortage_date"] or "-", f"{c['min_ration']:.0%}",
                      _num(c["shortfall_person_days"])))  # fmt: skip
     pop, fund = summary["population"], summary["funding"]
+    changed = [printable(overrides_line(summary))] if overrides_line(summary) else []
     return "\n".join([
-        f"{summary['scenario']}: {summary['days']} days from {summary['start']}, {len(summary['camps'])} camps, "
-        f"population {_num(pop['initial'])} -> peak {_num(pop['peak'])}, turned away {_num(pop['turned_away'])}",
+        f"{printable(summary['scenario'])}: {summary['days']} days from {summary['start']}, "
+        f"{len(summary['camps'])} camps, population {_num(pop['initial'])} -> peak {_num(pop['peak'])}, "
+        f"turned away {_num(pop['turned_away'])}",
+        *changed,
         _table(header, rows, left=2),
         f"funding: US${_num(fund['received_usd'])} received of US${_num(fund['requirement_usd'])} required, "
         f"US${_num(fund['spent_usd'])} spent",
@@ -43,6 +48,15 @@ def network_markdown(summary: dict[str, Any], headline: list[str] | None = None)
     lines = [
         f"# {summary['scenario']}",
         "",
+        *(
+            [
+                f"**{overrides_line(summary)}** (the title is the scenario file's name; these overrides change the "
+                "scenario it describes)",
+                "",
+            ]
+            if overrides_line(summary)
+            else []
+        ),
         f"{summary['days']} days from {summary['start']}; seed {summary['seed']}.",
         "",
     ]

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from campsim.report import html as htmlreport
 from campsim.report.text import _num, compare_overall
+from campsim.report.wording import overrides_line
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -164,7 +165,7 @@ def render_run(result: NetworkResult, pngs: dict[str, Path], headline: list[str]
               for name in pngs} if replicated else {}  # fmt: skip
     source = result.scenario.source
     return _environment().get_template("network.html.j2").render(
-        title=f"Shortage report: {s['scenario']}", s=s, mode=htmlreport._mode(s),
+        title=f"Shortage report: {s['scenario']}", s=s, mode=htmlreport._mode(s), changed=overrides_line(s),
         source=None if source is None else str(source),
         overall=_overall(s) or headline[0], headline=headline if _overall(s) else [], more=_more(s),
         names=names, person_days=person_days, camps=_camp_rows(s), uncertainty=_uncertainty(s),

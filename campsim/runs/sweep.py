@@ -22,6 +22,7 @@ from campsim.results.aggregate import aggregate, aggregate_network
 from campsim.results.summary import COMPARE_METRICS
 from campsim.runs.compare import grid
 from campsim.runs.executors import DEFAULT_EXECUTION, Execution, run_grid, shared_pool
+from campsim.runs.simulate import recorded
 
 STAT_COLUMNS = ("p10", "p50", "p90")
 OPERATORS = {"<=": operator.le, "<": operator.lt, ">=": operator.ge, ">": operator.gt}
@@ -78,9 +79,10 @@ def sweep(
     plans = [compile(s) for _, _, s in points]
     all_samples = run_grid([(plan, root, 0, n) for plan in plans], execution, progress, keep_daily=False)
     rows, summaries = [], []
-    for (values, _, _), plan, samples in zip(points, plans, all_samples, strict=True):
+    for (values, _, scenario), plan, samples in zip(points, plans, all_samples, strict=True):
         network = plan.network is not None
         summary = (aggregate_network if network else aggregate)(plan, [sample.summary for sample in samples])
+        summary = recorded(summary, scenario)
         summaries.append(summary)
         blocks = [("", summary["commodities"], summary["uncertainty"])]  # the network's totals first
         if network:
