@@ -61,11 +61,11 @@ def run(scenario: str, out: Path | None, seed: int | None, overrides: tuple[str,
       daily.hxl.csv the same, one row per day, with HXL hashtags (docs/hxl.md)
       events.csv    orders, deliveries, tranches, ration changes, stock-outs, ...
       report.html   one self-contained page: headline, cards, charts, events, inputs
-    and with --replications N > 1 also daily_quantiles.csv, p_shortage_by_date.csv, fan
-    and first-shortage charts; summary.json then holds means and an "uncertainty" block
-      *.png, *.svg  days of cover, ration received, population, funding, shortfall,
-                    Sphere compliance
-    and prints a summary table.
+      *.png, *.svg  the charts: days of cover, ration received, population, funding,
+                    shortfall, Sphere compliance (not with --no-charts)
+    and with --replications N > 1 also daily_quantiles.csv, p_shortage_by_date.csv and
+    the fan and first-shortage charts; summary.json then holds means and an "uncertainty"
+    block. Prints a summary table (with N > 1: means, P10-P90 in brackets).
     """
     from campsim.load.loader import load_scenario
     from campsim.report.folders import check_replaceable, find_solve, write_report
@@ -276,6 +276,20 @@ def solve(scenario: str, key: str, bounds: str | None, tol: float, targets: tupl
         say(f"report: {folder}/ ({time.perf_counter() - started:.1f} s)")
     say(result.message, err=result.value is None)
     return 0 if result.value is not None else 3
+
+
+def _out_default(command: click.Command, folder: str) -> None:
+    """Name a command's own default report folder in its --out help (the shared option says run's)."""
+    for param in command.params:
+        if param.name == "out":
+            param.help = (
+                f"Report folder to write (replaced whole if it exists). Default: {folder} under the current directory."
+            )
+
+
+_out_default(compare, "reports/compare-<first scenario file stem>/")
+_out_default(sweep, "reports/sweep-<scenario file stem>/")
+_out_default(solve, "reports/solve-<scenario file stem>/")
 
 
 @cli.command(context_settings=CONTEXT)

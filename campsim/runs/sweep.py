@@ -198,6 +198,17 @@ def _moved_commodities(scenario: Scenario, key: str) -> list[str]:
     return [match[1]] if match and match[1] in scenario.commodities else []
 
 
+def unnamed_warnings(scenario: Scenario, key: str, targets: list[Target]) -> list[str]:
+    """One line when a global knob also funds commodities no target names (and its cost counts them)."""
+    named = {t.commodity for t in targets}
+    unnamed = [n for n in _moved_commodities(scenario, key) if n not in named]
+    if key != "funding.funded_fraction" or not unnamed:
+        return []
+    only = " or ".join(f"--vary commodities.{n}.funded_fraction" for n in sorted(named))
+    return [f"warning: {key} also raises the funding of {', '.join(unnamed)}, which no --target names, and the "
+            f"cost on top counts them; to fund only what the targets name, use {only}"]  # fmt: skip
+
+
 def extra_cost_usd(base: Scenario, key: str, value: float) -> float | None:
     """What the knob at ``value`` costs on top of the scenario as written (funding knobs only)."""
     moved = _moved_commodities(base, key)
@@ -254,7 +265,7 @@ def solve(
         rows.append({key: x, "meets_targets": ok, **{t.text: t.measure(summary) for t in parsed}})
         return ok
 
-    warnings = shadow_warnings(base, [key])
+    warnings = shadow_warnings(base, [key]) + unnamed_warnings(base, key, parsed)
     with shared_pool(execution) as pool:
         return _bisect(evaluate, key, low, high, tol, base, parsed, rows, warnings, n, root)
 
