@@ -322,3 +322,22 @@ def test_a_successful_run_with_charts_keeps_stderr_empty(hostile, tmp_path):
                           capture_output=True, env=env, cwd=tmp_path, timeout=120)  # fmt: skip
     assert done.returncode == 0 and done.stderr == b""
     assert b"\x1b" not in done.stdout and b"\x07" not in done.stdout
+
+
+def test_a_replicated_network_and_a_replicated_compare_say_their_figures_are_means(tmp_path, capsys):
+    out = tmp_path / "net"
+    assert main(["run", str(ROOT / "scenarios" / "anbar.yaml"), "-n", "3", "-j", "1", "--set", "seed=3",
+                 "--out", str(out), "--no-charts"]) == 0  # fmt: skip
+    terminal = capsys.readouterr().out
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["overrides"] == ["seed=3"]
+    md = (out / "summary.md").read_text()
+    assert "mean of 3 replications" in terminal and "with --set seed=3" in terminal
+    assert "mean of 3 replications" in md and "Worst (mean of 3 replications)" in md
+    assert "P10–P90" in section(md, "## Person-days short", "## Warehouses")
+    cmp = tmp_path / "cmp"
+    assert main(["compare", str(RAMADI), "--vary", "funding.funded_fraction=0.62,1.0", "-n", "3", "-j", "1",
+                 "--out", str(cmp), "--no-charts"]) == 0  # fmt: skip
+    terminal = capsys.readouterr().out
+    assert terminal.startswith("means of 3 replications each (P10–P90 in brackets")
+    assert "Figures are means of 3 replications each" in (cmp / "compare.md").read_text()

@@ -7,7 +7,18 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from campsim.report.wording import count, day_words, days, is_kit, num, overrides_line, prose, table
+from campsim.report.wording import (
+    Cells,
+    count,
+    day_count,
+    day_words,
+    days,
+    is_kit,
+    num,
+    overrides_line,
+    prose,
+    table,
+)
 from campsim.results.run import SimulationResult, commodities_of
 
 if TYPE_CHECKING:
@@ -117,10 +128,13 @@ def compare_table_text(runs: list[tuple[str, SimulationResult]]) -> str:
             if c is None:
                 rows.append((name, label, "absent", "", "", "", ""))
                 continue
-            rows.append((name, label, f"{c['coverage']:.1%}", str(c["shortage_days"]),
-                         c["first_shortage_date"] or "-", num(c["shortfall_person_days"]),
-                         num(c["unmet_cost_usd"])))  # fmt: skip
-    return table(header, rows, left=2)
+            cell = Cells.of(r.summary, name, short=True)
+            rows.append((name, label, cell("coverage", lambda v: f"{v:.1%}"),
+                         cell("shortage_days", day_count(r.summary)), c["first_shortage_date"] or "-",
+                         cell("shortfall_person_days"), cell("unmet_cost_usd")))  # fmt: skip
+    n = max(r.summary.get("replications", 1) for _, r in runs)
+    means = [f"means of {n:,} replications each (P10–P90 in brackets; first short: the median date)"] if n > 1 else []
+    return "\n".join([*means, table(header, rows, left=2)])
 
 
 def is_number(value: Any) -> bool:

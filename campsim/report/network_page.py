@@ -46,6 +46,16 @@ def shortage_headline(summary: dict[str, Any]) -> list[str]:
         return ["No camp went short of anything."]
     worst = min(short, key=lambda row: (-row[0], row[4]))
     first = min(short, key=lambda row: (row[3]["first_shortage_day"], row[4]))
+    n = summary.get("replications", 1)
+    if n > 1:  # means: say so, with the worst's P10–P90; the first date is a median, not replication 0's
+        u = summary.get("uncertainty", {}).get("camps", {}).get(worst[1], {}).get("commodities", {}).get(worst[2], {})
+        q = u.get("shortfall_person_days")
+        spread = f" (P10–P90 {_num(q['p10'])}–{_num(q['p90'])})" if q else ""
+        return [
+            f"First short (the median date over {n:,} replications): {first[1]}, {first[2]}, from "
+            f"{first[3]['first_shortage_date']} ({first[3]['first_shortage_cause']}, most often).",
+            f"Worst (mean of {n:,} replications): {worst[1]}, {worst[2]}: {_num(worst[0])} person-days short{spread}.",
+        ]
     return [
         f"First short: {first[1]}, {first[2]}, from {first[3]['first_shortage_date']} "
         f"({first[3]['first_shortage_cause']}).",

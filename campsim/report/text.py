@@ -22,13 +22,16 @@ from campsim.report.compare_text import (  # noqa: F401 (re-exported: the words'
 from campsim.report.headline import headlines, overall, solve_sentence, standard_phrase  # noqa: F401
 from campsim.report.terminal import printable
 from campsim.report.wording import (  # noqa: F401
+    Cells,
     count,
+    day_count,
     days,
     is_kit,
     num,
     overrides_line,
     plural,
     prose,
+    ration,
     replicated,
     table,
 )
@@ -41,34 +44,6 @@ _num, _count, _days, _table = num, count, days, table
 def run_headlines(result: SimulationResult) -> list[str]:
     """One sentence per commodity, the most severe first."""
     return headlines(result.summary, result.scenario.commodities)
-
-
-class _Cells:
-    """Table cells of one commodity: the figure, and with replications its P10–P90 beside it."""
-
-    def __init__(self, summary: dict[str, Any], name: str, short: bool = False) -> None:
-        self.c = summary["commodities"][name]
-        self.u = (summary.get("uncertainty") or {}).get(name) if replicated(summary) > 1 else None
-        self.short = short  # the terminal: "67.0 (67.0–67.0)"; summary.md: "67.0 (P10–P90 67.0–67.0)"
-
-    def __call__(self, key: str, fmt=num, unit: str = "") -> str:
-        value = self.c.get(key)
-        text = "-" if value is None else fmt(value)
-        q = (self.u or {}).get(key)
-        if not isinstance(q, dict) or "p10" not in q or text == "-":
-            return f"{text} {plural(unit, value)}" if unit and value is not None else text
-        unit = f" {plural(unit, value)}" if unit else ""
-        return f"{text}{unit} ({'' if self.short else 'P10–P90 '}{fmt(q['p10'])}–{fmt(q['p90'])})"
-
-
-def _day_count(summary: dict[str, Any]):
-    """Counts of days: whole numbers for one run, one decimal for means."""
-    return (lambda x: f"{x:,.1f}") if replicated(summary) > 1 else count
-
-
-def _ration(c: dict[str, Any]):
-    """The lowest ration, a share; a kit has no ration."""
-    return (lambda x: "-") if is_kit(c) else (lambda x: f"{x:.0%}")
 
 
 def summary_markdown(summary: dict[str, Any], result: SimulationResult | None = None) -> str:
@@ -96,7 +71,7 @@ def summary_markdown(summary: dict[str, Any], result: SimulationResult | None = 
                   "replication 0's.", ""]  # fmt: skip
     lines += ["## Headline", "", overall(summary), ""]
     lines += [f"- {sentence}" for sentence in headlines(summary, specs)]
-    day_count = _day_count(summary)
+    days_fmt = day_count(summary)
     lines += [
         "",
         "## Shortages by commodity",
@@ -107,11 +82,11 @@ def summary_markdown(summary: dict[str, Any], result: SimulationResult | None = 
         "|---|---:|---:|---|---:|---:|---:|---:|---:|",
     ]
     for name, c in summary["commodities"].items():
-        cell = _Cells(summary, name)
+        cell = Cells.of(summary, name)
         lines.append(
-            f"| {name} | {cell('coverage', lambda v: f'{v:.1%}')} | {cell('shortage_days', day_count)} "
-            f"| {c['first_shortage_date'] or '-'} | {cell('longest_shortage_days', day_count)} "
-            f"| {cell('min_ration', _ration(c))} | {cell('shortfall_person_days')} "
+            f"| {name} | {cell('coverage', lambda v: f'{v:.1%}')} | {cell('shortage_days', days_fmt)} "
+            f"| {c['first_shortage_date'] or '-'} | {cell('longest_shortage_days', days_fmt)} "
+            f"| {cell('min_ration', ration(c))} | {cell('shortfall_person_days')} "
             f"| {cell('shortfall', unit=c['unit'])} | {cell('unmet_cost_usd')} |"
         )
     lines += _breaks(summary)
@@ -127,7 +102,7 @@ def summary_markdown(summary: dict[str, Any], result: SimulationResult | None = 
         "|---|---:|---:|---:|---:|",
     ]
     for name in summary["commodities"]:
-        cell = _Cells(summary, name)
+        cell = Cells.of(summary, name)
         lines.append(f"| {name} | {cell('requirement_usd')} | {cell('received_usd')} | {cell('spent_usd')} "
                      f"| {cell('balance_usd')} |")  # fmt: skip
     total = " (sums of the means)" if n > 1 else ""
@@ -143,7 +118,7 @@ def summary_markdown(summary: dict[str, Any], result: SimulationResult | None = 
         "|---|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for name, c in summary["commodities"].items():
-        cell = _Cells(summary, name)
+        cell = Cells.of(summary, name)
         lines.append(
             f"| {name} | {c['unit']} | {cell('initial_stock')} | {cell('received')} | {cell('distributed')} "
             f"| {cell('spoiled')} | {cell('overflow')} | {cell('end_stock')} | {cell('end_pipeline')} |"
@@ -200,15 +175,15 @@ def _how_to_read() -> list[str]:
 def summary_table(summary: dict[str, Any]) -> str:
     """A compact plain-text table for the terminal; a replicated run's means with their P10–P90."""
     n = replicated(summary)
-    day_count = _day_count(summary)
+    days_fmt = day_count(summary)
     header = ("commodity", "coverage", "short days", "first short" + (" (median)" if n > 1 else ""), "longest",
               "min ration", "person-days short", "unmet US$")  # fmt: skip
     rows = []
     for name, c in summary["commodities"].items():
-        cell = _Cells(summary, name, short=True)
-        rows.append((name, cell("coverage", lambda v: f"{v:.1%}"), cell("shortage_days", day_count),
-                     c["first_shortage_date"] or "-", cell("longest_shortage_days", day_count),
-                     cell("min_ration", _ration(c)), cell("shortfall_person_days"),
+        cell = Cells.of(summary, name, short=True)
+        rows.append((name, cell("coverage", lambda v: f"{v:.1%}"), cell("shortage_days", days_fmt),
+                     c["first_shortage_date"] or "-", cell("longest_shortage_days", days_fmt),
+                     cell("min_ration", ration(c)), cell("shortfall_person_days"),
                      cell("unmet_cost_usd")))  # fmt: skip
     fund, pop = summary["funding"], summary["population"]
     lines = [f"{printable(summary['scenario'])}: {summary['days']} days from {summary['start']}, "

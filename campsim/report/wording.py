@@ -126,3 +126,38 @@ def table(header: tuple[str, ...], rows: list[tuple[str, ...]], left: int = 1) -
         )
 
     return "\n".join([fmt(header), fmt(tuple("-" * w for w in widths)), *[fmt(r) for r in rows]])
+
+
+class Cells:
+    """Table cells of one commodity: the figure, and with replications its P10–P90 beside it.
+
+    ``c`` is the commodity's summary, ``u`` its uncertainty block (None for a single run);
+    ``short``: the terminal's "67.0 (67.0–67.0)" rather than summary.md's "67.0 (P10–P90 67.0–67.0)".
+    """
+
+    def __init__(self, c: dict[str, Any], u: dict[str, Any] | None, short: bool = False) -> None:
+        self.c, self.u, self.short = c, u, short
+
+    @classmethod
+    def of(cls, summary: dict[str, Any], name: str, short: bool = False) -> Cells:
+        u = (summary.get("uncertainty") or {}).get(name) if replicated(summary) > 1 else None
+        return cls(summary["commodities"][name], u, short)
+
+    def __call__(self, key: str, fmt=num, unit: str = "") -> str:
+        value = self.c.get(key)
+        text = "-" if value is None else fmt(value)
+        q = (self.u or {}).get(key)
+        if not isinstance(q, dict) or "p10" not in q or text == "-":
+            return f"{text} {plural(unit, value)}" if unit and value is not None else text
+        unit = f" {plural(unit, value)}" if unit else ""
+        return f"{text}{unit} ({'' if self.short else 'P10–P90 '}{fmt(q['p10'])}–{fmt(q['p90'])})"
+
+
+def day_count(summary: dict[str, Any]):
+    """Counts of days: whole numbers for one run, one decimal for means."""
+    return (lambda x: f"{x:,.1f}") if replicated(summary) > 1 else count
+
+
+def ration(c: dict[str, Any]):
+    """The lowest ration, a share; a kit has no ration."""
+    return (lambda x: "-") if is_kit(c) else (lambda x: f"{x:.0%}")
