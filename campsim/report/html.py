@@ -23,7 +23,7 @@ from campsim.report.wording import is_kit, overrides_line, plural, quantity
 from campsim.results.run import SimulationResult, commodities_of
 
 MAX_EVENT_ROWS = 300
-EVENTS_THAT_MATTER = ("stockout", "restock", "ration_change", "disruption", "tranche")
+EVENTS_THAT_MATTER = ("stockout", "restock", "ration_change", "disruption", "tranche", "funds_exhausted")
 CAPTIONS = {
     "cover": "Stock in days of cover per commodity, rationing thresholds dashed, shortage days shaded.",
     "ration": "Ration received as a share of the standard (1.0); the critical level dashed where set.",
@@ -205,7 +205,8 @@ def _metric_tables(runs: list[tuple[str, SimulationResult]]) -> list[dict[str, A
             cells = []
             for _, r in runs:
                 c = r.summary["commodities"].get(name)
-                cells.append(None if c is None else fmt(c[key]))
+                kit_ration = c is not None and key == "min_ration" and is_kit(c)  # a kit has no ration
+                cells.append(None if c is None else "-" if kit_ration else fmt(c[key]))
             rows.append({"commodity": name, "cells": cells})
         tables.append({"title": title, "rows": rows})
     return tables

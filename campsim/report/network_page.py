@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
 MAX_EVENT_ROWS = 300
 EVENTS_THAT_MATTER = ("stockout", "restock", "ration_change", "disruption", "route_closed", "turned_away",
-                      "warehouse_short", "tranche")  # fmt: skip
+                      "warehouse_short", "tranche", "funds_exhausted")  # fmt: skip
 CAPTIONS = {  # in the order the page shows them
     "network_map": "The network: camps sized by peak population and coloured by their worst coverage of any "
     "commodity, warehouses as squares, roads as wide as the kg shipped over them (closed roads dashed, with "
