@@ -110,9 +110,9 @@ def _kit_sentence(words: str, c: dict[str, Any]) -> str:
         parts.append(f"{c['on_time_share']:.0%} handed out on the day the household arrived")
     facts = "; ".join(parts) + "; " if parts else ""
     return (
-        f"{capital(words)}: {facts}households waited for their kits on {days(c['shortage_days'])} "
-        f"(up to {about(c['peak_people_short'])} people at once), {num(c['shortfall_person_days'])} person-days "
-        f"waiting; {c['coverage']:.1%} delivered by the end."
+        f"{capital(words)}: {facts}kits were owed on {days(c['shortage_days'])} "
+        f"(up to {about(c['peak_people_short'])} people waiting at once), {num(c['shortfall_person_days'])} "
+        f"person-days waiting; {c['coverage']:.1%} delivered by the end."
     )
 
 
@@ -157,8 +157,9 @@ def derived_sentence(commodities: dict[str, dict[str, Any]]) -> str:
     derived = [prose(n) for n, c in commodities.items() if c.get("requirement_source") not in (None, "file")]
     if not derived:
         return ""
-    return (f" The requirement of {_and(derived)} was derived from the scenario's own expected need (not written "
-            "in the file), so a what-if with more people also brings more money.")  # fmt: skip
+    was = "requirement of {} was" if len(derived) == 1 else "requirements of {} were"
+    return (f" The {was.format(_and(derived))} derived from the scenario's own expected need (not written in the "
+            "file), so a what-if with more people also brings more money.")  # fmt: skip
 
 
 def _and(items: list[str]) -> str:
