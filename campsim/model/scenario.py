@@ -9,7 +9,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-import pydantic
 from pydantic import Field, field_validator, model_validator
 
 from campsim.model import standards
@@ -52,7 +51,7 @@ class Scenario(Model):
     source: Path | None = Field(default=None, exclude=True, description="the file it was loaded from (loader)")
     # the --set/--vary strings applied to the file before validation, in order (loader); private, so
     # a scenario file cannot write it and it stays out of the schema
-    _overrides: tuple[str, ...] = pydantic.PrivateAttr(default=())
+    _overrides: tuple[str, ...] = ()  # a leading underscore: a pydantic private attribute
 
     @property
     def overrides(self) -> tuple[str, ...]:
