@@ -59,6 +59,17 @@ def load_scenario(path: str | Path, overrides: list[str] | tuple[str, ...] = ())
     return ScenarioFile(path).load(overrides)
 
 
+def recorded_overrides(load: typing.Callable[..., Scenario]) -> typing.Callable[..., Scenario]:
+    """A scenario loaded with overrides remembers them (Scenario.overrides), so its summary can say so."""
+
+    @functools.wraps(load)
+    def loaded(self: ScenarioFile, overrides: list[str] | tuple[str, ...] = (), *args: Any, **kwargs: Any) -> Scenario:
+        scenario = load(self, overrides, *args, **kwargs)
+        return scenario.with_overrides(overrides) if overrides else scenario
+
+    return loaded
+
+
 class ScenarioFile:
     """A scenario file read once, from which any number of variants are validated in memory.
 
@@ -71,6 +82,7 @@ class ScenarioFile:
         self.document = read_yaml(path)
         self._files: dict[tuple, object] = {}  # (kind, resolved path, options) -> what was read
 
+    @recorded_overrides
     def load(self, overrides: list[str] | tuple[str, ...] = ()) -> Scenario:
         """The scenario with ``overrides`` (``--set`` strings) applied, validated.
 
@@ -79,8 +91,7 @@ class ScenarioFile:
         """
         doc = copy.deepcopy(self.document) if overrides else self.document
         apply_overrides(doc, list(overrides))
-        scenario = validate_document(doc, base_dir=self.path.parent, source=self.path, files=self._files)
-        return scenario.with_overrides(overrides) if overrides else scenario
+        return validate_document(doc, base_dir=self.path.parent, source=self.path, files=self._files)
 
 
 def scenario_from_dict(data: dict[str, Any], base_dir: str | Path = ".", name: str = "<scenario>") -> Scenario:
