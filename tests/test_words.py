@@ -342,3 +342,14 @@ def test_a_replicated_network_and_a_replicated_compare_say_their_figures_are_mea
     terminal = capsys.readouterr().out
     assert terminal.startswith("means of 3 replications each (P10–P90 in brackets")
     assert "Figures are means of 3 replications each" in (cmp / "compare.md").read_text()
+
+
+def test_a_compare_headline_names_vary_variants_in_words(tmp_path):
+    out = tmp_path / "cmp"
+    assert main(["compare", str(RAMADI), "--vary", "commodities.water.funded_fraction=0.5,1", "--out", str(out),
+                 "--no-charts", "--quiet"]) == 0  # fmt: skip
+    headline = html_headline((out / "report.html").read_text())
+    assert "water funded at 50%" in headline and "water funded at 100%" in headline
+    assert "funded_fraction" not in headline
+    md = (out / "compare.md").read_text()
+    assert "funded_fraction" not in section(md, "\n\n", "## Shortfall")  # the sentences under the title

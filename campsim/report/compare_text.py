@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from campsim.report.headline import label_words
 from campsim.report.wording import (
     Cells,
     count,
@@ -32,6 +33,7 @@ def compare_headlines(runs: list[tuple[str, SimulationResult]]) -> list[str]:
     for name in names:
         parts = []
         for label, r in runs:
+            label = label_words(label)  # a sentence names a --vary variant in words
             c = r.summary["commodities"].get(name)
             if c is None:
                 parts.append(f"{label}: not in this scenario")
@@ -54,7 +56,11 @@ def compare_headlines(runs: list[tuple[str, SimulationResult]]) -> list[str]:
 
 def compare_preamble(runs: list[tuple[str, SimulationResult]]) -> list[str]:
     """Lines under the title: each scenario's overrides, and what a replicated figure is."""
-    lines = [f"- {label}: {overrides_line(r.summary)}" for label, r in runs if overrides_line(r.summary)]
+    lines = []
+    for label, r in runs:
+        shared = [o for o in r.summary.get("overrides", []) if o not in label.split(", ")]
+        if shared:  # beyond the --vary values the label already names
+            lines.append(f"- {label}: {overrides_line(r.summary)}")
     n = max(r.summary.get("replications", 1) for _, r in runs)
     if n > 1:
         lines.append(f"Figures are means of {n:,} replications each (first shortage: the median date).")
@@ -70,9 +76,11 @@ def compare_overall(runs: list[tuple[str, SimulationResult]]) -> str:
         unmet = sum(c["unmet_cost_usd"] for c in cs)
         short = sum(1 for c in cs if c["shortage_days"])
         parts.append(
-            f"{label}: {short} of {len(cs)} commodities short, {num(person_days)} person-days, US${num(unmet)} unmet"
+            f"{label_words(label)}: {short} of {len(cs)} commodities short, {num(person_days)} person-days, "
+            f"US${num(unmet)} unmet"
         )
-    return "; ".join(parts) + "."
+    text = "; ".join(parts) + "."
+    return text[:1].upper() + text[1:]
 
 
 def compare_markdown(runs: list[tuple[str, SimulationResult]]) -> str:

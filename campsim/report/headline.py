@@ -200,6 +200,27 @@ def key_words(key: str) -> str:
     return "the " + " ".join(prose(p) for p in parts if not p.isdigit())
 
 
+def label_words(label: str) -> str:
+    """A --vary variant's label in words: 'funding.funded_fraction=0.62' -> 'the share of every commodity's
+    requirement funded at 62%'; a label without a dotted key stays as it is."""
+    parts = label.split(", ")
+    if not all("=" in part and "." in part.partition("=")[0] for part in parts):
+        return label
+    out = []
+    for part in parts:
+        key, _, value = part.partition("=")
+        try:
+            number = float(value)
+        except ValueError:
+            number = None
+        item = re.fullmatch(r"commodities\.([^.]+)\.funded_fraction", key)
+        if number is not None and (key == "funding.funded_fraction" or item):
+            out.append(f"{prose(item[1]) if item else 'every item'} funded at {number:.0%}")
+        else:
+            out.append(f"{key_words(key)} at {value}")
+    return ", ".join(out)
+
+
 def target_words(text: str) -> str:
     """'water.shortfall_person_days.p90<=10000' -> 'water's person-days short at most 10,000 in 9 of 10
     replications (P90)'."""
