@@ -101,9 +101,10 @@ def summary_markdown(summary: dict[str, Any], result: SimulationResult | None = 
         "| commodity | requirement | received | spent | balance |",
         "|---|---:|---:|---:|---:|",
     ]
-    for name in summary["commodities"]:
+    for name, c in summary["commodities"].items():
         cell = Cells.of(summary, name)
-        lines.append(f"| {name} | {cell('requirement_usd')} | {cell('received_usd')} | {cell('spent_usd')} "
+        derived = " (derived from the expected need)" if c.get("requirement_source") not in (None, "file") else ""
+        lines.append(f"| {name} | {cell('requirement_usd')}{derived} | {cell('received_usd')} | {cell('spent_usd')} "
                      f"| {cell('balance_usd')} |")  # fmt: skip
     total = " (sums of the means)" if n > 1 else ""
     lines.append(
