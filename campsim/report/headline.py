@@ -41,6 +41,7 @@ METRIC_WORDS = {
     "ration_cut_days": "days of ration cut",
 }
 OPERATOR_WORDS = {"<=": "at most", "<": "below", ">=": "at least", ">": "above"}
+# the solver's --target syntax (runs/sweep.py TARGET), repeated: report code must not import the executors
 TARGET = re.compile(r"^\s*(?:camps\.(?P<camp>[^.\s]+)\.commodities\.)?(?P<commodity>[^.\s]+)\.(?P<metric>[A-Za-z_]+)"
                     r"(?:\.(?P<stat>p10|p50|p90|mean))?\s*(?P<op><=|>=|<|>)\s*(?P<value>[-+0-9.eE]+)\s*$")  # fmt: skip
 
