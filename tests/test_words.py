@@ -82,20 +82,24 @@ def test_a_run_as_written_records_no_override(tmp_path, capsys):
     assert 'id="overrides"' not in (out / "report.html").read_text()
 
 
-def test_each_compare_variant_records_its_own_overrides(tmp_path):
+def test_each_compare_variant_records_its_own_overrides(tmp_path, capsys):
     out = tmp_path / "cmp"
     assert main(["compare", str(RAMADI), "--set", "seed=3", "--vary", "funding.funded_fraction=0.62,1.0",
-                 "--out", str(out), "--no-charts", "--quiet"]) == 0  # fmt: skip
+                 "--out", str(out), "--no-charts"]) == 0  # fmt: skip
+    terminal = capsys.readouterr().out.splitlines()
+    assert terminal[:2] == ["funding.funded_fraction=0.62: with --set seed=3 --set funding.funded_fraction=0.62",
+                            "funding.funded_fraction=1.0: with --set seed=3 --set funding.funded_fraction=1.0"]  # fmt: skip
     md = (out / "compare.md").read_text()
     assert "with --set seed=3 --set funding.funded_fraction=0.62" in md
     assert "with --set seed=3 --set funding.funded_fraction=1.0" in md
     assert "with --set seed=3 --set funding.funded_fraction=1.0" in (out / "report.html").read_text()
 
 
-def test_a_sweep_shows_its_shared_overrides_under_its_title(tmp_path):
+def test_a_sweep_shows_its_shared_overrides_under_its_title(tmp_path, capsys):
     out = tmp_path / "sw"
     assert main(["sweep", str(RAMADI), "--set", "seed=5", "--vary", "funding.funded_fraction=0.5,1.0", "-n", "2",
-                 "-j", "1", "--out", str(out), "--no-charts", "--quiet"]) == 0  # fmt: skip
+                 "-j", "1", "--out", str(out), "--no-charts"]) == 0  # fmt: skip
+    assert capsys.readouterr().out.splitlines()[0] == "with --set seed=5"
     page = (out / "report.html").read_text()
     assert 'id="overrides"><strong>with --set seed=5</strong>' in page
     assert "funding.funded_fraction" not in html_headline(page)  # the headline speaks words, not keys

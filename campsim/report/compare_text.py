@@ -54,13 +54,18 @@ def compare_headlines(runs: list[tuple[str, SimulationResult]]) -> list[str]:
     return sentences
 
 
-def compare_preamble(runs: list[tuple[str, SimulationResult]]) -> list[str]:
-    """Lines under the title: each scenario's overrides, and what a replicated figure is."""
+def overrides_lines(runs: list[tuple[str, SimulationResult]], bullet: str = "- ") -> list[str]:
+    """'label: with --set ...' for each scenario run with overrides beyond the --vary values its label names."""
     lines = []
     for label, r in runs:
-        shared = [o for o in r.summary.get("overrides", []) if o not in label.split(", ")]
-        if shared:  # beyond the --vary values the label already names
-            lines.append(f"- {label}: {overrides_line(r.summary)}")
+        if [o for o in r.summary.get("overrides", []) if o not in label.split(", ")]:
+            lines.append(f"{bullet}{label}: {overrides_line(r.summary)}")
+    return lines
+
+
+def compare_preamble(runs: list[tuple[str, SimulationResult]]) -> list[str]:
+    """Lines under the title: each scenario's overrides, and what a replicated figure is."""
+    lines = overrides_lines(runs)
     n = max(r.summary.get("replications", 1) for _, r in runs)
     if n > 1:
         lines.append(f"Figures are means of {n:,} replications each (first shortage: the median date).")
@@ -142,7 +147,7 @@ def compare_table_text(runs: list[tuple[str, SimulationResult]]) -> str:
                          cell("shortfall_person_days"), cell("unmet_cost_usd")))  # fmt: skip
     n = max(r.summary.get("replications", 1) for _, r in runs)
     means = [f"means of {n:,} replications each (P10–P90 in brackets; first short: the median date)"] if n > 1 else []
-    return "\n".join([*means, table(header, rows, left=2)])
+    return "\n".join([*overrides_lines(runs, bullet=""), *means, table(header, rows, left=2)])
 
 
 def is_number(value: Any) -> bool:
