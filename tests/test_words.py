@@ -242,6 +242,8 @@ def test_a_global_knob_warns_about_commodities_no_target_names(tmp_path, capsys,
     ]
     assert main(["solve", str(path), "--vary", "commodities.water.funded_fraction", *args]) == 0
     assert "warning" not in capsys.readouterr().err
+    words = (tmp_path / "reports" / "solve-two" / "solve.md").read_text().split("\n\n")[1]
+    assert words.startswith("Raising water's share of its requirement funded to ") and "funded_fraction" not in words
     assert main(["run", str(path), "--quiet", "--no-charts"]) == 0  # the same scenario: the solve's figure
     headline = section((tmp_path / "reports" / "two" / "summary.md").read_text(), "## Headline", "## Shortages")
     assert "Raising water's share of its requirement funded to " in headline

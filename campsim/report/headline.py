@@ -247,7 +247,7 @@ def solve_sentence(summary: dict[str, Any]) -> str:
         return ""
     cost = solved.get("cost_usd")
     money = f"US${num(cost)} more than this scenario's funding" if cost is not None else "no funding figure"
-    value = f"{solved['value']:.0%}" if str(solved["key"]).endswith("funded_fraction") else f"{solved['value']:.4g}"
+    value = f"{solved['value']:.1%}" if str(solved["key"]).endswith("funded_fraction") else f"{solved['value']:.4g}"
     return (
         f" Raising {key_words(solved['key'])} to {value} would keep "
         f"{' and '.join(target_words(t) for t in solved['targets'])}: {money} "
