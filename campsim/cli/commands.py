@@ -181,7 +181,7 @@ def sweep(scenario: str, vary: tuple[str, ...], out: Path | None, seed: int | No
     Every point runs the same replications on the same seed (common random numbers).
     """
     from campsim.report.folders import check_replaceable, write_sweep_report
-    from campsim.report.wording import overrides_line
+    from campsim.report.wording import overrides_line, shared_overrides
     from campsim.runs.compare import grid
     from campsim.runs.executors import Execution, progress_bar
     from campsim.runs.sweep import sweep as run_sweep
@@ -208,8 +208,8 @@ def sweep(scenario: str, vary: tuple[str, ...], out: Path | None, seed: int | No
     if not quiet:
         columns = [*result.keys, "commodity", "shortfall_person_days", "shortfall_person_days_p10",
                    "shortfall_person_days_p90", "p_shortage", "first_shortage_date"]  # fmt: skip
-        shared = [o for o in result.summaries[0].get("overrides", []) if o.partition("=")[0] not in result.keys]
-        if shared:  # the --set overrides every point shares (each point's --vary values are its row)
+        shared = shared_overrides(result.summaries[0], result.keys)
+        if shared:  # each point's own --vary values are its rows
             say(overrides_line({"overrides": shared}))
         say_block(printable_frame(result.table[columns]).to_string(index=False, float_format=lambda v: f"{v:,.3g}"))
         say(f"report: {folder}/ ({time.perf_counter() - started:.1f} s)")

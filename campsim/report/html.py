@@ -19,7 +19,7 @@ import jinja2
 from campsim.model import standards
 from campsim.report import text as words
 from campsim.report.headline import key_words
-from campsim.report.wording import is_kit, overrides_line, plural, quantity
+from campsim.report.wording import is_kit, overrides_line, plural, quantity, shared_overrides
 from campsim.results.run import SimulationResult, commodities_of
 
 MAX_EVENT_ROWS = 300
@@ -259,8 +259,7 @@ def render_sweep(result, scenario_name: str, charts: dict[str, Path]) -> str:
         f"Shortfall {verb} from {first_total:,.0f} person-days at {key_words(x_key)} = {show(low)} to "
         f"{last_total:,.0f} at {show(high)} (all commodities, means of {first['replications']:,} replications)."
     )
-    # the --set overrides every point shares (each point's own --vary values are its row)
-    common = [o for o in first.get("overrides", []) if o.partition("=")[0] not in result.keys]
+    common = shared_overrides(first, result.keys)  # each point's own --vary values are its rows
     return (
         _environment()
         .get_template("sweep.html.j2")

@@ -101,6 +101,11 @@ def overrides_line(summary: dict[str, Any]) -> str:
     return "with " + " ".join(f"--set {shlex.quote(o)}" for o in overrides) if overrides else ""
 
 
+def shared_overrides(summary: dict[str, Any], keys: list[str]) -> list[str]:
+    """A sweep point's overrides other than its own --vary ``keys``: the --set every point shares."""
+    return [o for o in summary.get("overrides", []) if o.partition("=")[0] not in keys]
+
+
 def spread(uncertainty: dict[str, Any] | None, key: str, fmt=num) -> str:
     """' (P10–P90 2,959,767–3,014,406)' for a mean with its uncertainty, else ''."""
     q = (uncertainty or {}).get(key)
