@@ -210,7 +210,7 @@ def render_compare(runs: list[tuple[str, NetworkResult]], table: pd.DataFrame, p
     return _environment().get_template("network_compare.html.j2").render(
         title="Comparison: " + " vs ".join(labels), labels=labels,
         runs=[{"label": label, "s": r.summary, "mode": htmlreport._mode(r.summary), "headline": shortage_headline(
-            r.summary)} for label, r in runs],
+            r.summary), "changed": overrides_line(r.summary)} for label, r in runs],
         overall=compare_overall(runs), rows=_compare_rows(table, labels), charts=_charts(pngs, captions, suffix),
         input_diff=htmlreport.input_differences(runs), **htmlreport._common([r for _, r in runs]),
     )  # fmt: skip
