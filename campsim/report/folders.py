@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from campsim.model.errors import OutputFolderError
 from campsim.report import html as htmlreport
 from campsim.report import hxlout
-from campsim.report.text import compare_markdown, solve_sentence, summary_markdown
+from campsim.report.text import compare_markdown, summary_markdown
 from campsim.results.run import SimulationResult
 from campsim.runs.signals import held_signals
 
@@ -217,6 +217,8 @@ def write_solve_report(result, out_dir: str | Path, fingerprint: str, force: boo
             "message": result.message,
         }  # fmt: skip
         (folder / "solve.json").write_text(json.dumps(record, indent=2) + "\n")
+        from campsim.report.headline import solve_sentence
+
         # the headline in words; the exact knob and targets below it, as typed
         words = solve_sentence({"solve": record}).strip() if result.value is not None else ""
         lines = [f"# Solve: {result.key}", "", *([words, ""] if words else []), f"`{result.message}`", ""]
