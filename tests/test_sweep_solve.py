@@ -186,5 +186,5 @@ def test_a_sweep_over_words_draws_them_as_categories(tmp_path):
                  "--out", str(out), "--quiet"]) == 0  # fmt: skip
     rows = list(csv.DictReader((out / "sweep.csv").open()))
     assert [r["funding.disbursement"] for r in rows[::4]] == ["upfront", "monthly"]
-    assert "at funding.disbursement = upfront to" in (out / "report.html").read_text()
+    assert "at the funding disbursement = upfront to" in (out / "report.html").read_text()
     assert (out / "sweep.png").stat().st_size > 0

@@ -15,7 +15,9 @@ import click
 
 from campsim.cli.authoring import init, schema
 from campsim.cli.commands import cli
+from campsim.cli.say import say, say_error
 from campsim.model.errors import OutputFolderError, ScenarioError
+from campsim.report.terminal import printable
 
 cli.add_command(init)
 cli.add_command(schema)
@@ -62,10 +64,11 @@ def _main(argv: list[str] | None) -> int:
         click.echo("aborted", err=True)
         return 130
     except click.ClickException as exc:
+        exc.message = printable(exc.message)  # it may quote an argument as typed
         exc.show()
         return 2 if isinstance(exc, click.UsageError) else exc.exit_code
     except (ScenarioError, OutputFolderError) as exc:
-        click.echo(str(exc), err=True)
+        say_error(exc)
         return 2
     except KeyboardInterrupt:
         click.echo("interrupted", err=True)
@@ -76,7 +79,7 @@ def _main(argv: list[str] | None) -> int:
             return 130
         if os.environ.get("CAMPSIM_DEBUG"):
             traceback.print_exc()
-        click.echo(
+        say(
             f"internal error: {type(exc).__name__}: {exc} (set CAMPSIM_DEBUG=1 for a traceback; please report it)",
             err=True,
         )

@@ -21,6 +21,7 @@ from campsim.cli.options import (
     seed_option,
     set_option,
 )
+from campsim.cli.say import printable_frame, say, say_block, say_error
 from campsim.model.errors import ScenarioError
 
 
@@ -70,11 +71,11 @@ def run(scenario: str, out: Path | None, seed: int | None, overrides: tuple[str,
       daily.hxl.csv the same, one row per day, with HXL hashtags (docs/hxl.md)
       events.csv    orders, deliveries, tranches, ration changes, stock-outs, ...
       report.html   one self-contained page: headline, cards, charts, events, inputs
-    and with --replications N > 1 also daily_quantiles.csv, p_shortage_by_date.csv, fan
-    and first-shortage charts; summary.json then holds means and an "uncertainty" block
-      *.png, *.svg  days of cover, ration received, population, funding, shortfall,
-                    Sphere compliance
-    and prints a summary table.
+      *.png, *.svg  the charts: days of cover, ration received, population, funding,
+                    shortfall, Sphere compliance (not with --no-charts)
+    and with --replications N > 1 also daily_quantiles.csv, p_shortage_by_date.csv and
+    the fan and first-shortage charts; summary.json then holds means and an "uncertainty"
+    block. Prints a summary table (with N > 1: means, P10-P90 in brackets).
     """
     from campsim.load.loader import load_scenario
     from campsim.report.folders import check_replaceable, find_solve, write_report
@@ -100,16 +101,16 @@ def run(scenario: str, out: Path | None, seed: int | None, overrides: tuple[str,
 
         write_network_report(result, folder, force=force, charts=not no_charts, chart_workers=jobs)
         if not quiet:
-            click.echo(network_table(result.summary))
-            click.echo(f"report: {folder}/ ({time.perf_counter() - started:.1f} s)")
+            say_block(network_table(result.summary))
+            say(f"report: {folder}/ ({time.perf_counter() - started:.1f} s)")
         return 0
     solved = find_solve(scenario, overrides)
     if solved is not None:  # a solve of this very scenario: its figure goes in the headline
         result.summary["solve"] = solved
     write_report(result, folder, charts=not no_charts, force=force, chart_workers=jobs)
     if not quiet:
-        click.echo(summary_table(result.summary))
-        click.echo(f"report: {folder}/ ({time.perf_counter() - started:.1f} s)")
+        say_block(summary_table(result.summary))
+        say(f"report: {folder}/ ({time.perf_counter() - started:.1f} s)")
     return 0
 
 
@@ -165,8 +166,8 @@ def compare(scenarios: tuple[str, ...], vary: tuple[str, ...], out: Path | None,
         runs = run_variants(variants, seed=seed)
     write_compare_report(runs, compare_table(runs), folder, charts=not no_charts, force=force, chart_workers=jobs)
     if not quiet:
-        click.echo(compare_table_text(runs))
-        click.echo(f"report: {folder}/ ({time.perf_counter() - started:.1f} s)")
+        say_block(compare_table_text(runs))
+        say(f"report: {folder}/ ({time.perf_counter() - started:.1f} s)")
     return 0
 
 
@@ -195,6 +196,7 @@ def sweep(scenario: str, vary: tuple[str, ...], out: Path | None, seed: int | No
     Every point runs the same replications on the same seed (common random numbers).
     """
     from campsim.report.folders import check_replaceable, write_sweep_report
+    from campsim.report.wording import overrides_line, shared_overrides
     from campsim.runs.compare import grid
     from campsim.runs.executors import Execution, progress_bar
     from campsim.runs.sweep import sweep as run_sweep
@@ -217,13 +219,16 @@ def sweep(scenario: str, vary: tuple[str, ...], out: Path | None, seed: int | No
             points,
         )
     for warning in result.warnings:
-        click.echo(warning, err=True)
+        say(warning, err=True)
     write_sweep_report(result, points[0][2].name, folder, charts=not no_charts, force=force)
     if not quiet:
         columns = [*result.keys, "commodity", "shortfall_person_days", "shortfall_person_days_p10",
                    "shortfall_person_days_p90", "p_shortage", "first_shortage_date"]  # fmt: skip
-        click.echo(result.table[columns].to_string(index=False, float_format=lambda v: f"{v:,.3g}"))
-        click.echo(f"report: {folder}/ ({time.perf_counter() - started:.1f} s)")
+        shared = shared_overrides(result.summaries[0], result.keys)
+        if shared:  # each point's own --vary values are its rows
+            say(overrides_line({"overrides": shared}))
+        say_block(printable_frame(result.table[columns]).to_string(index=False, float_format=lambda v: f"{v:,.3g}"))
+        say(f"report: {folder}/ ({time.perf_counter() - started:.1f} s)")
     return 0
 
 
@@ -287,13 +292,27 @@ def solve(scenario: str, key: str, bounds: str | None, tol: float, targets: tupl
         data_root,
     )
     for warning in result.warnings:
-        click.echo(warning, err=True)
+        say(warning, err=True)
     write_solve_report(result, folder, scenario_fingerprint(scenario, overrides), force=force)
     if not quiet:
-        click.echo(result.points.to_string(index=False))
-        click.echo(f"report: {folder}/ ({time.perf_counter() - started:.1f} s)")
-    click.echo(result.message, err=result.value is None)
+        say_block(printable_frame(result.points).to_string(index=False))
+        say(f"report: {folder}/ ({time.perf_counter() - started:.1f} s)")
+    say(result.message, err=result.value is None)
     return 0 if result.value is not None else 3
+
+
+def _out_default(command: click.Command, folder: str) -> None:
+    """Name a command's own default report folder in its --out help (the shared option says run's)."""
+    for param in command.params:
+        if param.name == "out":
+            param.help = (
+                f"Report folder to write (replaced whole if it exists). Default: {folder} under the current directory."
+            )
+
+
+_out_default(compare, "reports/compare-<first scenario file stem>/")
+_out_default(sweep, "reports/sweep-<scenario file stem>/")
+_out_default(solve, "reports/solve-<scenario file stem>/")
 
 
 @cli.command(context_settings=CONTEXT)
@@ -356,9 +375,9 @@ def calibrate(scenario: str, observed: str, column: str | None, out: Path | None
         click.echo(f"note: {shown(observed)}: {note}", err=True)
     write_report(result, folder, scenario, observed, charts=not no_charts, force=force)
     if not quiet:
-        click.echo(f"{loaded.name}: deterministic path vs {observed} ({result.observed.column})")
-        click.echo(text_table(result))
-        click.echo(f"report: {folder}/ ({time.perf_counter() - started:.1f} s)")
+        say(f"{loaded.name}: deterministic path vs {observed} ({result.observed.column})")
+        say_block(text_table(result))
+        say(f"report: {folder}/ ({time.perf_counter() - started:.1f} s)")
     return 0
 
 
@@ -387,7 +406,7 @@ def validate(
         try:
             s, warnings = load_with_warnings(path, overrides, data_root)
         except ScenarioError as exc:
-            click.echo(str(exc), err=True)
+            say_error(exc)
             status = 2
             continue
         echo_notes([s])
@@ -397,5 +416,5 @@ def validate(
             status = 2
             continue
         if not quiet:
-            click.echo(f"ok: {path} ({s.name}; {s.days} days, {len(s.commodities)} commodities)")
+            say(f"ok: {path} ({s.name}; {s.days} days, {len(s.commodities)} commodities)")
     return status

@@ -61,6 +61,17 @@ def load_scenario(
     return ScenarioFile(path, data_root).load(overrides)
 
 
+def recorded_overrides(load: typing.Callable[..., Scenario]) -> typing.Callable[..., Scenario]:
+    """A scenario loaded with overrides remembers them (Scenario.overrides), so its summary can say so."""
+
+    @functools.wraps(load)
+    def loaded(self: ScenarioFile, overrides: list[str] | tuple[str, ...] = (), *args: Any, **kwargs: Any) -> Scenario:
+        scenario = load(self, overrides, *args, **kwargs)
+        return scenario.with_overrides(overrides) if overrides else scenario
+
+    return loaded
+
+
 class ScenarioFile:
     """A scenario file read once, from which any number of variants are validated in memory.
 
@@ -75,6 +86,7 @@ class ScenarioFile:
         self.document = read_yaml(path)
         self._files: dict[tuple, object] = {}  # (kind, resolved path, options) -> what was read
 
+    @recorded_overrides
     def load(self, overrides: list[str] | tuple[str, ...] = ()) -> Scenario:
         """The scenario with ``overrides`` (``--set`` strings) applied, validated.
 

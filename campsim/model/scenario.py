@@ -63,6 +63,20 @@ class Scenario(Model):
         default_factory=list, max_length=standards.MAX_LIST_ITEMS, description="camps first served (priority)"
     )
     source: Path | None = Field(default=None, exclude=True, description="the file it was loaded from (loader)")
+    # the --set/--vary strings applied to the file before validation, in order (loader); private, so
+    # a scenario file cannot write it and it stays out of the schema
+    _overrides: tuple[str, ...] = ()  # a leading underscore: a pydantic private attribute
+
+    @property
+    def overrides(self) -> tuple[str, ...]:
+        """The ``KEY=VALUE`` overrides (``--set``, then ``--vary``) applied to the file, in order."""
+        return self._overrides
+
+    def with_overrides(self, overrides: list[str] | tuple[str, ...]) -> Scenario:
+        """A copy that records the overrides it was made with (the loader's)."""
+        copy = self.model_copy()
+        copy._overrides = tuple(overrides)
+        return copy
 
     @model_validator(mode="before")
     @classmethod

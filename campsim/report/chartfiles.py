@@ -8,10 +8,12 @@ but the chart names and the paths back).
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import sys
 import threading
+import warnings
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -38,6 +40,13 @@ if TYPE_CHECKING:  # noqa: E402 (after the backend is chosen)
 def save(fig: Figure, folder: Path, stem: str, dpi: int = 150) -> list[Path]:
     """Save a figure as PNG (150 dpi) and SVG, close it, and return the paths."""
     paths = [folder / f"{stem}.png", folder / f"{stem}.svg"]
+    with quiet_glyphs():
+        _save_both(fig, paths, dpi)
+    plt.close(fig)
+    return paths
+
+
+def _save_both(fig: Figure, paths: list[Path], dpi: int) -> None:
     fig.savefig(paths[0], dpi=dpi)
     # the PNG's draw placed every axes; keep that layout for the SVG instead of solving it again
     # (constrained layout is about a quarter of a chart's cost, and sizes in points do not change with dpi)
@@ -45,14 +54,23 @@ def save(fig: Figure, folder: Path, stem: str, dpi: int = 150) -> list[Path]:
     # no date and fixed element ids, so the same results give the same SVG bytes
     with matplotlib.rc_context({"svg.hashsalt": "campsim"}):
         fig.savefig(paths[1], metadata={"Date": None})
-    plt.close(fig)
-    return paths
 
 
 def _render(runs: list[Run], folder: Path, name: str, registry: Registry) -> list[Path] | None:
     """Build and save one chart; None when it does not apply to these runs."""
-    fig = registry[name](runs)
-    return None if fig is None else save(fig, folder, name)
+    with quiet_glyphs():
+        fig = registry[name](runs)
+        return None if fig is None else save(fig, folder, name)
+
+
+@contextlib.contextmanager
+def quiet_glyphs():
+    """A name with an emoji or a control character has glyphs the font lacks: matplotlib draws a box
+    and warns once per glyph and file. The box is the answer; the warnings would only be noise on a
+    successful run's stderr."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=r"Glyph \d+ .*missing from", category=UserWarning)
+        yield
 
 
 # what forked chart workers render: (runs, folder, registry), set just before the fork

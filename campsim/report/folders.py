@@ -217,7 +217,11 @@ def write_solve_report(result, out_dir: str | Path, fingerprint: str, force: boo
             "message": result.message,
         }  # fmt: skip
         (folder / "solve.json").write_text(json.dumps(record, indent=2) + "\n")
-        lines = [f"# Solve: {result.key}", "", result.message + ".", ""]
+        from campsim.report.headline import solve_sentence
+
+        # the headline in words; the exact knob and targets below it, as typed
+        words = solve_sentence({"solve": record}).strip() if result.value is not None else ""
+        lines = [f"# Solve: {result.key}", "", *([words, ""] if words else []), f"`{result.message}`", ""]
         lines += [f"- {w}" for w in result.warnings]
         (folder / "solve.md").write_text("\n".join(lines) + "\n")
 

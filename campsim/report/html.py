@@ -18,10 +18,12 @@ import jinja2
 
 from campsim.model import standards
 from campsim.report import text as words
+from campsim.report.headline import key_words
+from campsim.report.wording import is_kit, overrides_line, plural, quantity, shared_overrides
 from campsim.results.run import SimulationResult, commodities_of
 
 MAX_EVENT_ROWS = 300
-EVENTS_THAT_MATTER = ("stockout", "restock", "ration_change", "disruption", "tranche")
+EVENTS_THAT_MATTER = ("stockout", "restock", "ration_change", "disruption", "tranche", "funds_exhausted")
 CAPTIONS = {
     "cover": "Stock in days of cover per commodity, rationing thresholds dashed, shortage days shaded.",
     "ration": "Ration received as a share of the standard (1.0); the critical level dashed where set.",
@@ -45,6 +47,7 @@ def _environment() -> jinja2.Environment:
     )
     env.filters["num"] = lambda x, digits=0: f"{x:,.{digits}f}"
     env.filters["pct"] = lambda x, digits=0: f"{x:.{digits}%}"
+    env.filters["days"] = lambda x: str(int(x)) if float(x).is_integer() else f"{x:,.1f}"  # means: one decimal
     return env
 
 
@@ -92,7 +95,7 @@ def used_standards(results: list[SimulationResult]) -> list[tuple[str, str, str]
         for name, spec in r.scenario.commodities.items():
             text = words.standard_phrase(spec)
             if spec.critical_per_person_day is not None:
-                text += f"; critical below {spec.critical_per_person_day:g} {spec.unit}"
+                text += f"; critical below {quantity(spec.critical_per_person_day, spec.unit)}"
             if (name, text) not in seen:
                 seen.add((name, text))
                 rows.append((f"{name} (this scenario)", text, "scenario file"))
@@ -139,8 +142,9 @@ def render_run(result: SimulationResult, charts: dict[str, Path]) -> str:
         spec = result.scenario.commodities[name]
         critical = spec.critical_per_person_day
         cards.append({
-            "name": name, "c": c, "unit": spec.unit, "standard": words.standard_phrase(spec),
-            "critical": None if critical is None else f"{critical:g} {spec.unit} per person per day",
+            "name": name, "c": c, "unit": plural(spec.unit), "standard": words.standard_phrase(spec),
+            "critical": None if critical is None else f"{quantity(critical, spec.unit)} per person per day",
+            "kit": is_kit(c),
         })  # fmt: skip
     events, left = _event_rows(result)
     source = result.scenario.source
@@ -149,6 +153,7 @@ def render_run(result: SimulationResult, charts: dict[str, Path]) -> str:
         .get_template("run.html.j2")
         .render(
             title=f"Shortage report: {s['scenario']}",
+            changed=overrides_line(s),
             s=s,
             mode=_mode(s),
             source=None if source is None else str(source),
@@ -200,7 +205,8 @@ def _metric_tables(runs: list[tuple[str, SimulationResult]]) -> list[dict[str, A
             cells = []
             for _, r in runs:
                 c = r.summary["commodities"].get(name)
-                cells.append(None if c is None else fmt(c[key]))
+                kit_ration = c is not None and key == "min_ration" and is_kit(c)  # a kit has no ration
+                cells.append(None if c is None else "-" if kit_ration else fmt(c[key]))
             rows.append({"commodity": name, "cells": cells})
         tables.append({"title": title, "rows": rows})
     return tables
@@ -224,7 +230,10 @@ def render_compare(runs: list[tuple[str, SimulationResult]], charts: dict[str, P
         .render(
             title="Comparison: " + " vs ".join(label for label, _ in runs),
             labels=[label for label, _ in runs],
-            runs=[{"label": label, "s": r.summary, "mode": _mode(r.summary)} for label, r in runs],
+            runs=[
+                {"label": label, "s": r.summary, "mode": _mode(r.summary), "changed": overrides_line(r.summary)}
+                for label, r in runs
+            ],
             overall=words.compare_overall(runs),
             headlines=words.compare_headlines(runs),
             tables=_metric_tables(runs),
@@ -245,11 +254,12 @@ def render_sweep(result, scenario_name: str, charts: dict[str, Path]) -> str:
     x_key = result.keys[0]
     (low, first_total), (high, last_total) = curve_ends(table, x_key)
     verb = "falls" if first_total >= last_total else "goes"
-    headline = (
-        f"Shortfall {verb} from {first_total:,.0f} person-days at {x_key} = {show(low)} to {last_total:,.0f} "
-        f"at {show(high)} (all commodities, mean over replications)."
-    )
     first = result.summaries[0]
+    headline = (
+        f"Shortfall {verb} from {first_total:,.0f} person-days at {key_words(x_key)} = {show(low)} to "
+        f"{last_total:,.0f} at {show(high)} (all commodities, means of {first['replications']:,} replications)."
+    )
+    common = shared_overrides(first, result.keys)  # each point's own --vary values are its rows
     return (
         _environment()
         .get_template("sweep.html.j2")
@@ -261,6 +271,7 @@ def render_sweep(result, scenario_name: str, charts: dict[str, Path]) -> str:
             seed=first["seed"],
             keys=result.keys,
             headline=headline,
+            changed=overrides_line({"overrides": common}),
             warnings=result.warnings,
             charts=[_chart(name, path) for name, path in charts.items()],
             rows=table.to_dict("records"),

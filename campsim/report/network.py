@@ -11,31 +11,47 @@ from typing import Any
 from campsim.report.folders import write_folder
 from campsim.report.hxlout import network_daily_hxl
 from campsim.report.network_page import render_run, shortage_headline
-from campsim.report.text import _count, _num, _table
+from campsim.report.terminal import printable
+from campsim.report.text import Cells, _count, _num, _table, day_count, ration
+from campsim.report.wording import overrides_line, replicated
 from campsim.results.run import NetworkResult
 
 
 def network_table(summary: dict[str, Any]) -> str:
     """The terminal table: one row per camp and commodity, then the network totals."""
-    header = ("camp", "commodity", "coverage", "short days", "first short", "min ration", "person-days short")
-    rows = []
-    for camp, site in summary["camps"].items():
-        for name, c in site["commodities"].items():
-            first = c["first_shortage_date"] or "-"
-            rows.append((camp, name, f"{c['coverage']:.1%}", _count(c["shortage_days"]), first,
-                         f"{c['min_ration']:.0%}", _num(c["shortfall_person_days"])))  # fmt: skip
-    for name, c in summary["commodities"].items():
-        rows.append(("(network)", name, f"{c['coverage']:.1%}", _count(c["shortage_days"]),
-                     c["first_shortage_date"] or "-", f"{c['min_ration']:.0%}",
-                     _num(c["shortfall_person_days"])))  # fmt: skip
+    n = replicated(summary)
+    header = ("camp", "commodity", "coverage", "short days", "first short" + (" (median)" if n > 1 else ""),
+              "min ration", "person-days short")  # fmt: skip
+    days_fmt = day_count(summary)
+    rows = [
+        (camp, name, cell("coverage", lambda v: f"{v:.1%}"), cell("shortage_days", days_fmt),
+         cell.c["first_shortage_date"] or "-", cell("min_ration", ration(cell.c)), cell("shortfall_person_days"))
+        for camp, name, cell in _cells(summary, short=True)
+    ]  # fmt: skip
     pop, fund = summary["population"], summary["funding"]
+    changed = [printable(overrides_line(summary))] if overrides_line(summary) else []
+    if n > 1:
+        changed.append(f"mean of {n:,} replications (P10–P90 in brackets; first short: the median date)")
     return "\n".join([
-        f"{summary['scenario']}: {summary['days']} days from {summary['start']}, {len(summary['camps'])} camps, "
-        f"population {_num(pop['initial'])} -> peak {_num(pop['peak'])}, turned away {_num(pop['turned_away'])}",
+        f"{printable(summary['scenario'])}: {summary['days']} days from {summary['start']}, "
+        f"{len(summary['camps'])} camps, population {_num(pop['initial'])} -> peak {_num(pop['peak'])}, "
+        f"turned away {_num(pop['turned_away'])}",
+        *changed,
         _table(header, rows, left=2),
         f"funding: US${_num(fund['received_usd'])} received of US${_num(fund['requirement_usd'])} required, "
         f"US${_num(fund['spent_usd'])} spent",
     ])  # fmt: skip
+
+
+def _cells(summary: dict[str, Any], short: bool = False) -> list[tuple[str, str, Cells]]:
+    """(camp, commodity, its cells) per camp and commodity, then the network's totals as "(network)"."""
+    spread = summary.get("uncertainty") if replicated(summary) > 1 else None
+    camps = (spread or {}).get("camps", {})
+    out = [(camp, name, Cells(c, camps.get(camp, {}).get("commodities", {}).get(name) if spread else None, short))
+           for camp, site in summary["camps"].items() for name, c in site["commodities"].items()]  # fmt: skip
+    totals = summary["commodities"].items()
+    out += [("(network)", name, Cells(c, (spread or {}).get(name), short)) for name, c in totals]
+    return out
 
 
 def network_markdown(summary: dict[str, Any], headline: list[str] | None = None) -> str:
@@ -43,28 +59,46 @@ def network_markdown(summary: dict[str, Any], headline: list[str] | None = None)
     lines = [
         f"# {summary['scenario']}",
         "",
-        f"{summary['days']} days from {summary['start']}; seed {summary['seed']}.",
+        *(
+            [
+                f"**{overrides_line(summary)}** (the title is the scenario file's name; these overrides change the "
+                "scenario it describes)",
+                "",
+            ]
+            if overrides_line(summary)
+            else []
+        ),
+        f"{summary['days']} days from {summary['start']}; seed {summary['seed']}"
+        + (f"; mean of {replicated(summary):,} replications" if replicated(summary) > 1 else "")
+        + ".",
         "",
     ]
+    if replicated(summary) > 1:
+        lines += [f"Every figure is the mean of {replicated(summary):,} replications (P10–P90 in brackets where "
+                  "known); a first shortage is the median date; daily.csv, warehouses.csv and events.csv are "
+                  "replication 0's.", ""]  # fmt: skip
     lines += shortage_headline(summary) if headline is None else headline
     names = list(summary["commodities"])
     lines += ["", "## Person-days short, camps x commodities", "", "| camp | " + " | ".join(names) + " |",
               "|---|" + "---:|" * len(names)]  # fmt: skip
-    for camp, site in summary["camps"].items():
-        cells = [_num(site["commodities"][n]["shortfall_person_days"]) if n in site["commodities"] else "-"
-                 for n in names]  # fmt: skip
+    by_camp = {(camp, name): cell for camp, name, cell in _cells(summary)}
+    for camp in summary["camps"]:
+        cells = [by_camp[camp, n]("shortfall_person_days") if (camp, n) in by_camp else "-" for n in names]
         lines.append(f"| {camp} | " + " | ".join(cells) + " |")
-    lines += ["", "## Warehouses", "", "| warehouse | commodity | received | dispatched | end stock | short days |",
+    means = " (means)" if replicated(summary) > 1 else ""
+    lines += ["", "## Warehouses" + means, "",
+              "| warehouse | commodity | received | dispatched | end stock | short days |",
               "|---|---|---:|---:|---:|---:|"]  # fmt: skip
     for name, site in summary["warehouses"].items():
         for item, w in site["commodities"].items():
             lines.append(f"| {name} | {item} | {_num(w['received'])} | {_num(w['dispatched'])} "
-                         f"| {_num(w['end_stock'])} | {w['short_days']} |")  # fmt: skip
-    lines += ["", "## Routes", "", "| route | shipped (kg) | transport (US$) | days at capacity | days closed |",
+                         f"| {_num(w['end_stock'])} | {_count(round(w['short_days'], 1))} |")  # fmt: skip
+    lines += ["", "## Routes" + means, "",
+              "| route | shipped (kg) | transport (US$) | days at capacity | days closed |",
               "|---|---:|---:|---:|---:|"]  # fmt: skip
     for name, r in summary["routes"].items():
-        lines.append(f"| {name} | {_num(r['shipped_kg'])} | {_num(r['transport_usd'])} | {r['days_at_capacity']} "
-                     f"| {r['closed_days']} |")  # fmt: skip
+        full, closed = _count(round(r["days_at_capacity"], 1)), _count(round(r["closed_days"], 1))
+        lines.append(f"| {name} | {_num(r['shipped_kg'])} | {_num(r['transport_usd'])} | {full} | {closed} |")
     return "\n".join(lines) + "\n"
 
 

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from campsim.report import html as htmlreport
 from campsim.report.text import _num, compare_overall
+from campsim.report.wording import overrides_line
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -21,7 +22,7 @@ if TYPE_CHECKING:
 
 MAX_EVENT_ROWS = 300
 EVENTS_THAT_MATTER = ("stockout", "restock", "ration_change", "disruption", "route_closed", "turned_away",
-                      "warehouse_short", "tranche")  # fmt: skip
+                      "warehouse_short", "tranche", "funds_exhausted")  # fmt: skip
 CAPTIONS = {  # in the order the page shows them
     "network_map": "The network: camps sized by peak population and coloured by their worst coverage of any "
     "commodity, warehouses as squares, roads as wide as the kg shipped over them (closed roads dashed, with "
@@ -45,6 +46,16 @@ def shortage_headline(summary: dict[str, Any]) -> list[str]:
         return ["No camp went short of anything."]
     worst = min(short, key=lambda row: (-row[0], row[4]))
     first = min(short, key=lambda row: (row[3]["first_shortage_day"], row[4]))
+    n = summary.get("replications", 1)
+    if n > 1:  # means: say so, with the worst's P10–P90; the first date is a median, not replication 0's
+        u = summary.get("uncertainty", {}).get("camps", {}).get(worst[1], {}).get("commodities", {}).get(worst[2], {})
+        q = u.get("shortfall_person_days")
+        spread = f" (P10–P90 {_num(q['p10'])}–{_num(q['p90'])})" if q else ""
+        return [
+            f"First short (the median date over {n:,} replications): {first[1]}, {first[2]}, from "
+            f"{first[3]['first_shortage_date']} ({first[3]['first_shortage_cause']}, most often).",
+            f"Worst (mean of {n:,} replications): {worst[1]}, {worst[2]}: {_num(worst[0])} person-days short{spread}.",
+        ]
     return [
         f"First short: {first[1]}, {first[2]}, from {first[3]['first_shortage_date']} "
         f"({first[3]['first_shortage_cause']}).",
@@ -164,7 +175,7 @@ def render_run(result: NetworkResult, pngs: dict[str, Path], headline: list[str]
               for name in pngs} if replicated else {}  # fmt: skip
     source = result.scenario.source
     return _environment().get_template("network.html.j2").render(
-        title=f"Shortage report: {s['scenario']}", s=s, mode=htmlreport._mode(s),
+        title=f"Shortage report: {s['scenario']}", s=s, mode=htmlreport._mode(s), changed=overrides_line(s),
         source=None if source is None else str(source),
         overall=_overall(s) or headline[0], headline=headline if _overall(s) else [], more=_more(s),
         names=names, person_days=person_days, camps=_camp_rows(s), uncertainty=_uncertainty(s),
@@ -199,7 +210,7 @@ def render_compare(runs: list[tuple[str, NetworkResult]], table: pd.DataFrame, p
     return _environment().get_template("network_compare.html.j2").render(
         title="Comparison: " + " vs ".join(labels), labels=labels,
         runs=[{"label": label, "s": r.summary, "mode": htmlreport._mode(r.summary), "headline": shortage_headline(
-            r.summary)} for label, r in runs],
+            r.summary), "changed": overrides_line(r.summary)} for label, r in runs],
         overall=compare_overall(runs), rows=_compare_rows(table, labels), charts=_charts(pngs, captions, suffix),
         input_diff=htmlreport.input_differences(runs), **htmlreport._common([r for _, r in runs]),
     )  # fmt: skip

@@ -75,6 +75,7 @@ class Summary(TypedDict, total=False):
     seed: int
     deterministic: bool
     replications: int
+    overrides: list[str]  # the --set/--vary KEY=VALUE strings applied to the file, in order (runs/simulate)
     population: dict[str, float]
     commodities: dict[str, dict[str, Any]]  # commodity -> METRIC_KEYS
     funding: dict[str, float]  # FUNDING_KEYS, summed over commodities

@@ -41,12 +41,24 @@ def simulate(
     return SimulationResult(
         scenario=scenario,
         seed=seed,
-        summary=summarize(plan, raw, seed)[0],
+        summary=recorded(summarize(plan, raw, seed)[0], scenario),
         daily=daily_frame(plan, raw, replication),
         events=events_frame(plan, raw),
         raw=raw,
         plan=plan,
     )
+
+
+def recorded(summary: dict, scenario: Scenario) -> dict:
+    """The summary with the overrides its scenario was run with (``overrides``, after the head's other
+    keys), so a report of a changed scenario says what was changed."""
+    out = {}
+    for key, value in summary.items():
+        if key != "overrides":
+            out[key] = value
+        if key == "replications":
+            out["overrides"] = list(scenario.overrides)
+    return out
 
 
 def simulate_network_run(scenario: Scenario, plan: Plan, seed: int, replication: int = 0) -> NetworkResult:
@@ -64,7 +76,7 @@ def simulate_network_run(scenario: Scenario, plan: Plan, seed: int, replication:
     return NetworkResult(
         scenario=scenario,
         seed=seed,
-        summary=summarize_network(plan, raw, seed)[0],
+        summary=recorded(summarize_network(plan, raw, seed)[0], scenario),
         daily=network_daily_frame(plan, raw, replication),
         events=network_events_frame(plan, raw),
         raw=raw,
@@ -113,7 +125,7 @@ def replicated_result(first: SimulationResult, rest: list[Sample]) -> Replicated
     plan = first.plan
     if plan.network is not None:
         return replicated_network_result(first, samples)
-    summary = aggregate(plan, [s.summary for s in samples])
+    summary = recorded(aggregate(plan, [s.summary for s in samples]), first.scenario)
     by_date = {
         name: p_shortage_by_date(plan, days_of_first([s.summary["commodities"][name] for s in samples]))
         for name in plan.lines
@@ -155,7 +167,7 @@ def replicated_network_result(first: NetworkResult, samples: list[Sample]) -> Ne
     return NetworkResult(
         scenario=first.scenario,
         seed=first.seed,
-        summary=aggregate_network(plan, [s.summary for s in samples]),
+        summary=recorded(aggregate_network(plan, [s.summary for s in samples]), first.scenario),
         daily=first.daily,
         events=first.events,
         raw=first.raw,

@@ -24,6 +24,7 @@ from campsim.results.metrics import KIT_KEYS
 from campsim.results.summary import COMPARE_METRICS
 from campsim.runs.compare import grid
 from campsim.runs.executors import DEFAULT_EXECUTION, Execution, run_grid, shared_pool
+from campsim.runs.simulate import recorded
 
 STAT_COLUMNS = ("p10", "p50", "p90")
 OPERATORS = {"<=": operator.le, "<": operator.lt, ">=": operator.ge, ">": operator.gt}
@@ -81,9 +82,10 @@ def sweep(
     plans = [compile(s) for _, _, s in points]
     all_samples = run_grid([(plan, root, 0, n) for plan in plans], execution, progress, keep_daily=False)
     rows, summaries = [], []
-    for (values, _, _), plan, samples in zip(points, plans, all_samples, strict=True):
+    for (values, _, scenario), plan, samples in zip(points, plans, all_samples, strict=True):
         network = plan.network is not None
         summary = (aggregate_network if network else aggregate)(plan, [sample.summary for sample in samples])
+        summary = recorded(summary, scenario)
         summaries.append(summary)
         blocks = [("", summary["commodities"], summary["uncertainty"])]  # the network's totals first
         if network:
@@ -203,6 +205,17 @@ def _moved_commodities(scenario: Scenario, key: str) -> list[str]:
     return [match[1]] if match and match[1] in scenario.commodities else []
 
 
+def unnamed_warnings(scenario: Scenario, key: str, targets: list[Target]) -> list[str]:
+    """One line when a global knob also funds commodities no target names (and its cost counts them)."""
+    named = {t.commodity for t in targets}
+    unnamed = [n for n in _moved_commodities(scenario, key) if n not in named]
+    if key != "funding.funded_fraction" or not unnamed:
+        return []
+    only = " or ".join(f"--vary commodities.{n}.funded_fraction" for n in sorted(named))
+    return [f"warning: {key} also raises the funding of {', '.join(unnamed)}, which no --target names, and the "
+            f"cost on top counts them; to fund only what the targets name, use {only}"]  # fmt: skip
+
+
 def extra_cost_usd(base: Scenario, key: str, value: float) -> float | None:
     """What the knob at ``value`` costs on top of the scenario as written (funding knobs only)."""
     moved = _moved_commodities(base, key)
@@ -260,7 +273,7 @@ def solve(
         rows.append({key: x, "meets_targets": ok, **{t.text: t.measure(summary) for t in parsed}})
         return ok
 
-    warnings = shadow_warnings(base, [key])
+    warnings = shadow_warnings(base, [key]) + unnamed_warnings(base, key, parsed)
     with shared_pool(execution) as pool:
         return _bisect(evaluate, key, low, high, tol, base, parsed, rows, warnings, n, root)
 
