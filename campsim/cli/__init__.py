@@ -13,7 +13,7 @@ import traceback
 
 import click
 
-from campsim.cli.authoring import init, schema
+from campsim.cli.authoring import init, schema, validate
 from campsim.cli.commands import cli
 from campsim.cli.say import say, say_error
 from campsim.model.errors import OutputFolderError, ScenarioError
@@ -21,6 +21,7 @@ from campsim.report.terminal import printable
 
 cli.add_command(init)
 cli.add_command(schema)
+cli.add_command(validate)
 
 __all__ = ["cli", "main"]
 

@@ -1,4 +1,5 @@
-"""Commands that help write scenario files: ``campsim init`` (a template) and ``campsim schema``."""
+"""Commands that help write scenario files: ``campsim init`` (a template), ``campsim schema`` and
+``campsim validate`` (errors and warnings without a run)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ from pathlib import Path
 
 import click
 
-from campsim.cli.options import CONTEXT
+from campsim.cli.options import CONTEXT, data_root_option, quiet_option, set_option
+from campsim.cli.say import echo_notes, say, say_error
 from campsim.model.errors import ScenarioError
 
 # The template validates (without warnings) and runs as written; tests/test_authoring.py checks it.
@@ -122,3 +124,42 @@ def schema() -> int:
 
     click.echo(json.dumps(scenario_json_schema(), indent=2))
     return 0
+
+
+@click.command(context_settings=CONTEXT)
+@click.argument("scenarios", nargs=-1, required=True, metavar="SCENARIO.yaml...")
+@set_option
+@quiet_option
+@data_root_option
+@click.option("--strict", is_flag=True, help="Treat warnings as errors: exit status 2 if any file has one.")
+def validate(
+    scenarios: tuple[str, ...], overrides: tuple[str, ...], quiet: bool, data_root: Path | None, strict: bool
+) -> int:
+    """Check scenario files without running them.
+
+    Prints each problem on its own line (file:line: field.path: problem) on stderr and
+    exits with status 2 if any file is invalid; prints "ok" lines otherwise. Warns (on
+    stderr, "warning: file:line: field.path: ...") about what will surely go wrong: stock
+    that runs out before the first delivery, an order-up-to target below the review period
+    plus the lead time, a disruption longer than the stock cover, no funding; exit status 0
+    with warnings, 2 with --strict.
+    """
+    from campsim.load.advice import load_with_warnings
+
+    status = 0
+    for path in scenarios:
+        try:
+            s, warnings = load_with_warnings(path, overrides, data_root)
+        except ScenarioError as exc:
+            say_error(exc)
+            status = 2
+            continue
+        echo_notes([s])
+        for warning in warnings:
+            say(warning, err=True)
+        if strict and warnings:
+            status = 2
+            continue
+        if not quiet:
+            say(f"ok: {path} ({s.name}; {s.days} days, {len(s.commodities)} commodities)")
+    return status

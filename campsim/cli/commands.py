@@ -21,16 +21,8 @@ from campsim.cli.options import (
     seed_option,
     set_option,
 )
-from campsim.cli.say import printable_frame, say, say_block, say_error
+from campsim.cli.say import echo_notes, printable_frame, say, say_block
 from campsim.model.errors import ScenarioError
-
-
-def echo_notes(scenarios: list) -> None:
-    """Print on stderr, once each, what reading the scenarios' data files did beyond one row per date."""
-    from campsim.load.scenario_data import data_notes
-
-    for line in dict.fromkeys(line for s in scenarios for line in data_notes(s)):
-        click.echo(f"note: {line}", err=True)
 
 
 @click.group(context_settings=CONTEXT)
@@ -379,42 +371,3 @@ def calibrate(scenario: str, observed: str, column: str | None, out: Path | None
         say_block(text_table(result))
         say(f"report: {folder}/ ({time.perf_counter() - started:.1f} s)")
     return 0
-
-
-@cli.command(context_settings=CONTEXT)
-@click.argument("scenarios", nargs=-1, required=True, metavar="SCENARIO.yaml...")
-@set_option
-@quiet_option
-@data_root_option
-@click.option("--strict", is_flag=True, help="Treat warnings as errors: exit status 2 if any file has one.")
-def validate(
-    scenarios: tuple[str, ...], overrides: tuple[str, ...], quiet: bool, data_root: Path | None, strict: bool
-) -> int:
-    """Check scenario files without running them.
-
-    Prints each problem on its own line (file:line: field.path: problem) on stderr and
-    exits with status 2 if any file is invalid; prints "ok" lines otherwise. Warns (on
-    stderr, "warning: file:line: field.path: ...") about what will surely go wrong: stock
-    that runs out before the first delivery, an order-up-to target below the review period
-    plus the lead time, a disruption longer than the stock cover, no funding; exit status 0
-    with warnings, 2 with --strict.
-    """
-    from campsim.load.advice import load_with_warnings
-
-    status = 0
-    for path in scenarios:
-        try:
-            s, warnings = load_with_warnings(path, overrides, data_root)
-        except ScenarioError as exc:
-            say_error(exc)
-            status = 2
-            continue
-        echo_notes([s])
-        for warning in warnings:
-            click.echo(warning, err=True)
-        if strict and warnings:
-            status = 2
-            continue
-        if not quiet:
-            say(f"ok: {path} ({s.name}; {s.days} days, {len(s.commodities)} commodities)")
-    return status

@@ -37,3 +37,11 @@ def printable_frame(frame):
         if frame[column].dtype == object:
             frame[column] = frame[column].map(lambda v: printable(v) if isinstance(v, str) else v)
     return frame
+
+
+def echo_notes(scenarios: list) -> None:
+    """Print on stderr, once each, what reading the scenarios' data files did beyond one row per date."""
+    from campsim.load.scenario_data import data_notes
+
+    for line in dict.fromkeys(line for s in scenarios for line in data_notes(s)):
+        say(f"note: {line}", err=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import difflib
+import functools
 import typing
 from datetime import timedelta
 from pathlib import Path
