@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from campsim.model.errors import OutputFolderError
 from campsim.report import html as htmlreport
 from campsim.report import hxlout
+from campsim.report.csvsafe import write_csv
 from campsim.report.text import compare_markdown, summary_markdown
 from campsim.results.run import SimulationResult
 from campsim.runs.signals import held_signals
@@ -133,13 +134,13 @@ def _write_run(result: SimulationResult, folder: Path, charts: bool, workers: in
     summary = result.summary
     (folder / "summary.json").write_text(json.dumps(summary, indent=2, allow_nan=False) + "\n")
     (folder / "summary.md").write_text(summary_markdown(summary, result))
-    result.daily.to_csv(folder / "daily.csv", index=False, na_rep="", lineterminator="\n")
+    write_csv(result.daily, folder / "daily.csv", na_rep="")
     _write_text(folder / "daily.hxl.csv", hxlout.daily_hxl(result.scenario, result.daily))
-    result.events.to_csv(folder / "events.csv", index=False, na_rep="", lineterminator="\n")
+    write_csv(result.events, folder / "events.csv", na_rep="")
     quantiles = getattr(result, "daily_quantiles", None)
     if quantiles is not None:  # a replicated run
-        quantiles.to_csv(folder / "daily_quantiles.csv", index=False, na_rep="", lineterminator="\n")
-        result.p_shortage_by_date.to_csv(folder / "p_shortage_by_date.csv", index=False, lineterminator="\n")
+        write_csv(quantiles, folder / "daily_quantiles.csv", na_rep="")
+        write_csv(result.p_shortage_by_date, folder / "p_shortage_by_date.csv")
     pngs = _charts([(result.scenario.name, result)], folder, workers) if charts else {}
     (folder / "report.html").write_text(htmlreport.render_run(result, pngs), encoding="utf-8")
 
@@ -151,7 +152,7 @@ def _write_compare(
     charts: bool,
     workers: int | None = None,
 ) -> None:
-    table.to_csv(folder / "compare.csv", index=False, na_rep="", lineterminator="\n")
+    write_csv(table, folder / "compare.csv", na_rep="")
     _write_text(folder / "compare.hxl.csv", hxlout.compare_hxl(table))
     (folder / "compare.md").write_text(compare_markdown(runs))
     if "camp" in table.columns:  # camp networks: their own page and charts (short per camp, a map each)
@@ -183,7 +184,7 @@ def write_sweep_report(result, scenario_name: str, out_dir: str | Path, charts: 
     """Write the report folder of a sweep: sweep.csv, the curve and report.html."""
 
     def fill(folder: Path) -> None:
-        result.table.to_csv(folder / "sweep.csv", index=False, na_rep="", lineterminator="\n")
+        write_csv(result.table, folder / "sweep.csv", na_rep="")
         pngs = {}
         if charts:
             from campsim.report import chartfiles
@@ -210,7 +211,7 @@ def write_solve_report(result, out_dir: str | Path, fingerprint: str, force: boo
     """
 
     def fill(folder: Path) -> None:
-        result.points.to_csv(folder / "solve.csv", index=False, lineterminator="\n")
+        write_csv(result.points, folder / "solve.csv")
         record = {
             "fingerprint": fingerprint, "key": result.key, "value": result.value, "cost_usd": result.cost_usd,
             "targets": result.targets, "replications": result.replications, "seed": result.seed,
