@@ -19,7 +19,7 @@ from campsim.model.errors import ScenarioError
 from campsim.model.outputs import DAILY_FIELDS
 from campsim.plan.compile import Plan
 from campsim.runs.replicate import ENGINES, Sample, run_chunk
-from campsim.runs.signals import leave_signals_to_the_parent, submit_all
+from campsim.runs.signals import held_signals, stop_pool, submit_all, worker_setup
 
 MAX_CHUNK = 250  # SimPy engine: replications per task
 MAX_BATCH_CHUNK = 5000  # batch engine: replications stepped together
@@ -160,18 +160,13 @@ def _run_tasks(items, tasks, execution: Execution, keep_daily: bool, pool=None) 
         stop_pool(pool)
         raise
     if own:
-        pool.shutdown()
+        with held_signals():  # a signal in the middle of shutting down could hang the exit
+            pool.shutdown()
 
 
 def _new_pool(workers: int) -> ProcessPoolExecutor:
-    return ProcessPoolExecutor(max_workers=workers, initializer=leave_signals_to_the_parent)
-
-
-def stop_pool(pool: ProcessPoolExecutor) -> None:
-    """Ctrl-C or SIGTERM: stop the workers now rather than after their queued chunks."""
-    for process in list((getattr(pool, "_processes", None) or {}).values()):
-        process.terminate()
-    pool.shutdown(wait=False, cancel_futures=True)
+    initializer, initargs = worker_setup()  # workers die with this process, even by kill -9
+    return ProcessPoolExecutor(max_workers=workers, initializer=initializer, initargs=initargs)
 
 
 @contextmanager
@@ -190,7 +185,8 @@ def shared_pool(execution: Execution) -> Iterator[ProcessPoolExecutor | None]:
     except BaseException:
         stop_pool(pool)
         raise
-    pool.shutdown()
+    with held_signals():
+        pool.shutdown()
 
 
 def _dask(items, tasks, address: str | None, keep_daily: bool, engine: str) -> Iterator[tuple[int, list[Sample]]]:
