@@ -43,8 +43,13 @@ def staging(out: Path) -> list[str]:
 
 def start(out: Path, *extra: str) -> subprocess.Popen:
     argv = [sys.executable, "-m", "campsim", "run", str(RAMADI), "-n", "2000", "-j", "2", "--out", str(out), "-q"]
+    # preexec: a shell's background job ignores SIGINT, and its children would inherit that
     return subprocess.Popen([*argv, *extra], env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            start_new_session=True)  # fmt: skip
+                            start_new_session=True, preexec_fn=default_sigint)  # fmt: skip
+
+
+def default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def wait_for(condition, what: str, child: subprocess.Popen, limit_s: float = 120) -> None:

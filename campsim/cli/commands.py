@@ -49,7 +49,7 @@ def cli() -> None:
 @replication_options
 def run(scenario: str, out: Path | None, seed: int | None, overrides: tuple[str, ...], quiet: bool,
         no_charts: bool, force: bool, replications: int | None, jobs: int | None, executor: str,
-        address: str | None, engine: str) -> int:  # fmt: skip
+        address: str | None, engine: str, max_memory: int | None) -> int:  # fmt: skip
     """Simulate SCENARIO.yaml and write its shortage report.
 
     \b
@@ -79,9 +79,10 @@ def run(scenario: str, out: Path | None, seed: int | None, overrides: tuple[str,
     if n == 1:
         result = simulate(loaded, seed=seed)
     else:
-        from campsim.runs.executors import progress_bar
+        from campsim.runs.executors import Execution, preflight, progress_bar
         from campsim.runs.simulate import run_replications
 
+        preflight([(loaded, n)], Execution(jobs, executor, address, engine), max_memory)  # before any work
         with progress_bar(n, quiet, "replications") as bar:
             result = run_replications(loaded, n, seed, jobs, executor, address, bar.update, engine)
     if loaded.is_network:  # a camp network: its tables, words, charts and page
@@ -113,7 +114,8 @@ def run(scenario: str, out: Path | None, seed: int | None, overrides: tuple[str,
 @replication_options
 def compare(scenarios: tuple[str, ...], vary: tuple[str, ...], out: Path | None, seed: int | None,
             overrides: tuple[str, ...], quiet: bool, no_charts: bool, force: bool, replications: int | None,
-            jobs: int | None, executor: str, address: str | None, engine: str) -> int:  # fmt: skip
+            jobs: int | None, executor: str, address: str | None, engine: str,
+            max_memory: int | None) -> int:  # fmt: skip
     """Compare scenarios side by side, with charts that overlay them.
 
     \b
@@ -143,10 +145,12 @@ def compare(scenarios: tuple[str, ...], vary: tuple[str, ...], out: Path | None,
     check_replaceable(folder, force)
     n = replications or 1
     if n > 1:
-        from campsim.runs.executors import Execution, progress_bar
+        from campsim.runs.executors import Execution, preflight, progress_bar
 
+        execution = Execution(jobs, executor, address, engine)
+        preflight([(s, n) for _, s in variants], execution, max_memory)
         with progress_bar(n * len(variants), quiet, "compare") as bar:
-            runs = run_variants(variants, seed, n, Execution(jobs, executor, address, engine), bar.update)
+            runs = run_variants(variants, seed, n, execution, bar.update)
     else:
         runs = run_variants(variants, seed=seed)
     write_compare_report(runs, compare_table(runs), folder, charts=not no_charts, force=force, chart_workers=jobs)
@@ -166,7 +170,7 @@ def compare(scenarios: tuple[str, ...], vary: tuple[str, ...], out: Path | None,
 @replication_options
 def sweep(scenario: str, vary: tuple[str, ...], out: Path | None, seed: int | None, overrides: tuple[str, ...],
           quiet: bool, no_charts: bool, force: bool, replications: int | None, jobs: int | None, executor: str,
-          address: str | None, engine: str) -> int:  # fmt: skip
+          address: str | None, engine: str, max_memory: int | None) -> int:  # fmt: skip
     """Run a grid of variants with replications: how shortage responds to funding (or any key).
 
     \b
@@ -181,7 +185,7 @@ def sweep(scenario: str, vary: tuple[str, ...], out: Path | None, seed: int | No
     """
     from campsim.report.folders import check_replaceable, write_sweep_report
     from campsim.runs.compare import grid
-    from campsim.runs.executors import Execution, progress_bar
+    from campsim.runs.executors import Execution, preflight, progress_bar
     from campsim.runs.sweep import sweep as run_sweep
 
     started = time.perf_counter()
@@ -189,6 +193,8 @@ def sweep(scenario: str, vary: tuple[str, ...], out: Path | None, seed: int | No
     folder = out or Path("reports") / f"sweep-{Path(scenario).stem}"
     check_replaceable(folder, force)
     n = points[0][2].replications if replications is None else replications
+    execution = Execution(jobs, executor, address, engine)
+    preflight([(s, n) for _, _, s in points], execution, max_memory, keep_daily=False)
     with progress_bar(n * len(points), quiet, "sweep") as bar:
         result = run_sweep(
             scenario,
@@ -196,7 +202,7 @@ def sweep(scenario: str, vary: tuple[str, ...], out: Path | None, seed: int | No
             overrides,
             replications,
             seed,
-            Execution(jobs, executor, address, engine),
+            execution,
             bar.update,
             points,
         )
@@ -231,7 +237,8 @@ def sweep(scenario: str, vary: tuple[str, ...], out: Path | None, seed: int | No
 @replication_options
 def solve(scenario: str, key: str, bounds: str | None, tol: float, targets: tuple[str, ...], out: Path | None,
           seed: int | None, overrides: tuple[str, ...], quiet: bool, force: bool, replications: int | None,
-          jobs: int | None, executor: str, address: str | None, engine: str) -> int:  # fmt: skip
+          jobs: int | None, executor: str, address: str | None, engine: str,
+          max_memory: int | None) -> int:  # fmt: skip
     """Find the least value of one knob that meets every target (bisection on common random numbers).
 
     \b
@@ -243,7 +250,7 @@ def solve(scenario: str, key: str, bounds: str | None, tol: float, targets: tupl
     in the range meets the targets.
     """
     from campsim.report.folders import check_replaceable, scenario_fingerprint, write_solve_report
-    from campsim.runs.executors import Execution
+    from campsim.runs.executors import Execution, preflight
     from campsim.runs.sweep import solve as run_solve
 
     started = time.perf_counter()
@@ -255,6 +262,8 @@ def solve(scenario: str, key: str, bounds: str | None, tol: float, targets: tupl
             raise ScenarioError(f"--range {bounds!r}: expected LO:HI, e.g. 0.3:1") from None
     folder = out or Path("reports") / f"solve-{Path(scenario).stem}"
     check_replaceable(folder, force)
+    execution = Execution(jobs, executor, address, engine)
+    preflight([], execution, max_memory)  # the cluster, before any work
     result = run_solve(
         scenario,
         key,
@@ -265,7 +274,7 @@ def solve(scenario: str, key: str, bounds: str | None, tol: float, targets: tupl
         overrides,
         replications,
         seed,
-        Execution(jobs, executor, address, engine),
+        execution,
     )
     for warning in result.warnings:
         click.echo(warning, err=True)
