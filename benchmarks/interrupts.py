@@ -98,8 +98,10 @@ def signals(n: int, base: Path, longest_s: float) -> None:
     before = (out / "summary.json").read_bytes()
     latencies = []
     problems = 0
-    for i in range(n):
-        sig = (signal.SIGINT, signal.SIGTERM)[i % 2]
+    for i in range(3 * n):  # until n signals landed during a run (a run may finish first)
+        if len(latencies) == n:
+            break
+        sig = (signal.SIGINT, signal.SIGTERM)[len(latencies) % 2]
         child = start(out)
         time.sleep(random.uniform(0.5, longest_s))
         sent = time.monotonic()

@@ -44,6 +44,15 @@ def test_a_300_character_name_is_refused_before_simulating(tmp_path, capsys, no_
     assert no_simulation == [] and leftovers(tmp_path) == []
 
 
+def test_a_too_long_folder_within_the_path_or_a_too_long_path(tmp_path, capsys, no_simulation):
+    for out, words in [(tmp_path / ("d" * 300) / "r", "a folder name in it is 300 bytes"),
+                       (tmp_path / "/".join(["d" * 200] * 25), "the path is too long")]:  # fmt: skip
+        assert main(["run", str(RAMADI), "--out", str(out), *QUICK]) == 2
+        err = capsys.readouterr().err
+        assert words in err and len(err.strip().splitlines()) == 1 and "internal error" not in err
+    assert no_simulation == [] and list(tmp_path.iterdir()) == []
+
+
 def test_out_dot_inside_a_report_is_refused_before_simulating(tmp_path, monkeypatch, capsys):
     report = tmp_path / "report"
     assert main(["run", str(RAMADI), "--out", str(report), *QUICK, "--seed", "1"]) == 0

@@ -38,23 +38,38 @@ def destination(out: Path) -> Path:
     """
     given = Path(os.path.abspath(out))
     _check_name(out, given)  # before lstat, which fails on a name too long
-    dest = Path(os.path.realpath(out)) if given.is_symlink() else given
+    try:
+        dest = Path(os.path.realpath(out)) if given.is_symlink() else given
+    except OSError as exc:
+        raise OutputFolderError(f"{_shown(out)}: {exc.strerror}; choose another --out") from None
     _check_name(out, dest)
     return dest
+
+
+def _shown(out: Path) -> str:
+    return str(out) if len(str(out)) <= 60 else f"{str(out)[:40]}...{str(out)[-12:]}"
 
 
 def _check_name(out: Path, dest: Path) -> None:
     try:
         name_max = os.pathconf(_existing_parent(dest), "PC_NAME_MAX")
+        path_max = os.pathconf(_existing_parent(dest), "PC_PATH_MAX")
     except (OSError, ValueError):
-        name_max = 255
+        name_max, path_max = 255, 4096
     length = len(os.fsencode(dest.name))
     if length + SUFFIX_BYTES > name_max:
-        shown = str(out) if len(str(out)) <= 60 else f"{str(out)[:40]}...{str(out)[-12:]}"
         raise OutputFolderError(
-            f"{shown}: the folder name is {length} bytes long; at most {name_max - SUFFIX_BYTES} "
+            f"{_shown(out)}: the folder name is {length} bytes long; at most {name_max - SUFFIX_BYTES} "
             "(room is needed for its staging folder); choose a shorter --out"
         )
+    longest = max((len(os.fsencode(part)) for part in dest.parts), default=0)
+    if longest > name_max:
+        raise OutputFolderError(
+            f"{_shown(out)}: a folder name in it is {longest} bytes long; at most {name_max}; choose another --out"
+        )
+    # the deepest file written: the staging folder's longest file name inside it
+    if len(os.fsencode(str(dest))) + SUFFIX_BYTES + 64 > path_max:
+        raise OutputFolderError(f"{_shown(out)}: the path is too long (at most {path_max} bytes); choose another --out")
 
 
 def _existing_parent(path: Path) -> Path:
@@ -75,10 +90,13 @@ def check_replaceable(out: Path, force: bool = False) -> None:
     here = Path.cwd().resolve()
     if dest == here or dest in here.parents or dest.resolve() == here or dest.resolve() in here.parents:
         raise OutputFolderError(f"{out}: is the working folder or one of its parents; choose another --out")
-    if dest.exists() and not dest.is_dir():
-        raise OutputFolderError(f"{out}: exists and is not a folder; choose another --out")
-    if not dest.is_dir() or not any(dest.iterdir()) or (dest / MARKER).is_file():
-        return
+    try:
+        if dest.exists() and not dest.is_dir():
+            raise OutputFolderError(f"{out}: exists and is not a folder; choose another --out")
+        if not dest.is_dir() or not any(dest.iterdir()) or (dest / MARKER).is_file():
+            return
+    except OSError as exc:
+        raise OutputFolderError(f"{_shown(out)}: cannot be read: {exc.strerror}; choose another --out") from None
     if not force:
         raise OutputFolderError(
             f"{out}: folder exists and is not a campsim report (no {MARKER}); "
