@@ -9,6 +9,7 @@ import socket
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 
 import pytest
@@ -101,6 +102,25 @@ def test_an_http_server_is_not_a_scheduler_and_does_not_hang(tmp_path, capsys, n
     finally:
         server.kill()
         server.wait()
+    assert no_simulation == []
+
+
+def test_a_server_that_speaks_another_protocol(tmp_path, capsys, no_simulation, quick):
+    """Such bytes read as a Dask message once asked for 3.07 EiB of memory."""
+    server = socket.create_server(("127.0.0.1", 0))
+    port = server.getsockname()[1]
+
+    def banner() -> None:
+        conn, _ = server.accept()
+        conn.sendall(b"SSH-2.0-OpenSSH_9.6\r\n" * 4)
+        conn.close()
+
+    thread = threading.Thread(target=banner, daemon=True)
+    thread.start()
+    try:
+        one_line_exit_2(run(tmp_path, "--address", f"tcp://127.0.0.1:{port}"), capsys, "is not a Dask scheduler")
+    finally:
+        server.close()
     assert no_simulation == []
 
 
