@@ -126,3 +126,34 @@ def test_sigterm_during_replications_stops_the_workers_and_writes_nothing(tmp_pa
     assert child.returncode == 143, err
     assert survivors(workers) == []
     assert not out.exists() and staging(out) == []
+
+
+POOL_SCRIPT = """
+import sys, time
+from concurrent.futures import ProcessPoolExecutor
+import multiprocessing
+from campsim.runs.signals import worker_setup
+
+if __name__ == "__main__":
+    initializer, initargs = worker_setup()
+    context = multiprocessing.get_context(sys.argv[1])
+    with ProcessPoolExecutor(2, mp_context=context, initializer=initializer, initargs=initargs) as pool:
+        for _ in range(4):
+            pool.submit(time.sleep, 0.2).result()  # the workers work
+        print(" ".join(str(p.pid) for p in pool._processes.values()), flush=True)
+        time.sleep(600)
+"""
+
+
+@pytest.mark.parametrize("method", ["fork", "forkserver", "spawn"])
+def test_workers_die_with_their_run_whatever_starts_them(tmp_path, method):
+    """Forked workers get the kernel's signal; a fork server's are watched by a thread."""
+    script = tmp_path / "pool.py"
+    script.write_text(POOL_SCRIPT)
+    run = subprocess.Popen([sys.executable, str(script), method], env=ENV, stdout=subprocess.PIPE,
+                           start_new_session=True)  # fmt: skip
+    workers = [int(p) for p in run.stdout.readline().split()]
+    assert workers and all(alive(p) for p in workers)
+    run.kill()
+    run.wait()
+    assert survivors(workers) == []

@@ -71,14 +71,15 @@ PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
 def die_with_parent(parent_pid: int) -> None:
-    """End this worker when its parent dies, even by ``kill -9`` (which no handler sees).
+    """End this worker when the run that started it dies, even by ``kill -9`` (which no handler sees).
 
     Orphaned workers would otherwise live on, re-parented to init and blocked on a pipe,
     holding the terminal's pipe open so a caller reading campsim's output never sees its end.
-    On Linux the kernel sends SIGKILL (prctl PR_SET_PDEATHSIG); elsewhere a daemon thread
-    polls the parent's id every half second.
+    A worker forked by the run itself asks the kernel for SIGKILL when its parent dies (Linux:
+    prctl PR_SET_PDEATHSIG); elsewhere, or when a fork server started it (its parent is then
+    not the run), a daemon thread checks every half second that the run is still alive.
     """
-    if sys.platform.startswith("linux"):
+    if sys.platform.startswith("linux") and os.getppid() == parent_pid:
         try:
             libc = ctypes.CDLL(None, use_errno=True)
             if libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0:
@@ -89,8 +90,24 @@ def die_with_parent(parent_pid: int) -> None:
             pass
 
     def watch() -> None:
-        while os.getppid() == parent_pid:
+        while _running(parent_pid):
             time.sleep(0.5)
         os._exit(1)
 
     threading.Thread(target=watch, daemon=True, name="campsim-parent-watch").start()
+
+
+def _running(pid: int) -> bool:
+    """Whether process pid is running (a zombie, dead but not yet reaped, is not)."""
+    try:
+        stat = open(f"/proc/{pid}/stat").read()  # noqa: SIM115 (one read, closed by refcounting)
+        return stat[stat.rindex(")") + 2] != "Z"
+    except (OSError, ValueError, IndexError):
+        pass
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # exists, owned by someone else
+        return True
+    return True
