@@ -52,7 +52,7 @@ def cli() -> None:
 @data_root_option
 def run(scenario: str, out: Path | None, seed: int | None, overrides: tuple[str, ...], quiet: bool,
         no_charts: bool, force: bool, replications: int | None, jobs: int | None, executor: str,
-        address: str | None, engine: str, data_root: Path | None) -> int:  # fmt: skip
+        address: str | None, engine: str, data_root: Path | None, max_memory: int | None) -> int:  # fmt: skip
     """Simulate SCENARIO.yaml and write its shortage report.
 
     \b
@@ -83,9 +83,10 @@ def run(scenario: str, out: Path | None, seed: int | None, overrides: tuple[str,
     if n == 1:
         result = simulate(loaded, seed=seed)
     else:
-        from campsim.runs.executors import progress_bar
+        from campsim.runs.executors import Execution, preflight, progress_bar
         from campsim.runs.simulate import run_replications
 
+        preflight([(loaded, n)], Execution(jobs, executor, address, engine), max_memory)  # before any work
         with progress_bar(n, quiet, "replications") as bar:
             result = run_replications(loaded, n, seed, jobs, executor, address, bar.update, engine)
     if loaded.is_network:  # a camp network: its tables, words, charts and page
@@ -119,7 +120,7 @@ def run(scenario: str, out: Path | None, seed: int | None, overrides: tuple[str,
 def compare(scenarios: tuple[str, ...], vary: tuple[str, ...], out: Path | None, seed: int | None,
             overrides: tuple[str, ...], quiet: bool, no_charts: bool, force: bool, replications: int | None,
             jobs: int | None, executor: str, address: str | None, engine: str,
-            data_root: Path | None) -> int:  # fmt: skip
+            data_root: Path | None, max_memory: int | None) -> int:  # fmt: skip
     """Compare scenarios side by side, with charts that overlay them.
 
     \b
@@ -150,10 +151,12 @@ def compare(scenarios: tuple[str, ...], vary: tuple[str, ...], out: Path | None,
     check_replaceable(folder, force)
     n = replications or 1
     if n > 1:
-        from campsim.runs.executors import Execution, progress_bar
+        from campsim.runs.executors import Execution, preflight, progress_bar
 
+        execution = Execution(jobs, executor, address, engine)
+        preflight([(s, n) for _, s in variants], execution, max_memory)
         with progress_bar(n * len(variants), quiet, "compare") as bar:
-            runs = run_variants(variants, seed, n, Execution(jobs, executor, address, engine), bar.update)
+            runs = run_variants(variants, seed, n, execution, bar.update)
     else:
         runs = run_variants(variants, seed=seed)
     write_compare_report(runs, compare_table(runs), folder, charts=not no_charts, force=force, chart_workers=jobs)
@@ -174,7 +177,7 @@ def compare(scenarios: tuple[str, ...], vary: tuple[str, ...], out: Path | None,
 @data_root_option
 def sweep(scenario: str, vary: tuple[str, ...], out: Path | None, seed: int | None, overrides: tuple[str, ...],
           quiet: bool, no_charts: bool, force: bool, replications: int | None, jobs: int | None, executor: str,
-          address: str | None, engine: str, data_root: Path | None) -> int:  # fmt: skip
+          address: str | None, engine: str, data_root: Path | None, max_memory: int | None) -> int:  # fmt: skip
     """Run a grid of variants with replications: how shortage responds to funding (or any key).
 
     \b
@@ -190,7 +193,7 @@ def sweep(scenario: str, vary: tuple[str, ...], out: Path | None, seed: int | No
     from campsim.report.folders import check_replaceable, write_sweep_report
     from campsim.report.wording import overrides_line, shared_overrides
     from campsim.runs.compare import grid
-    from campsim.runs.executors import Execution, progress_bar
+    from campsim.runs.executors import Execution, preflight, progress_bar
     from campsim.runs.sweep import sweep as run_sweep
 
     started = time.perf_counter()
@@ -199,6 +202,8 @@ def sweep(scenario: str, vary: tuple[str, ...], out: Path | None, seed: int | No
     folder = out or Path("reports") / f"sweep-{Path(scenario).stem}"
     check_replaceable(folder, force)
     n = points[0][2].replications if replications is None else replications
+    execution = Execution(jobs, executor, address, engine)
+    preflight([(s, n) for _, _, s in points], execution, max_memory, keep_daily=False)
     with progress_bar(n * len(points), quiet, "sweep") as bar:
         result = run_sweep(
             scenario,
@@ -206,7 +211,7 @@ def sweep(scenario: str, vary: tuple[str, ...], out: Path | None, seed: int | No
             overrides,
             replications,
             seed,
-            Execution(jobs, executor, address, engine),
+            execution,
             bar.update,
             points,
         )
@@ -246,7 +251,7 @@ def sweep(scenario: str, vary: tuple[str, ...], out: Path | None, seed: int | No
 def solve(scenario: str, key: str, bounds: str | None, tol: float, targets: tuple[str, ...], out: Path | None,
           seed: int | None, overrides: tuple[str, ...], quiet: bool, force: bool, replications: int | None,
           jobs: int | None, executor: str, address: str | None, engine: str,
-          data_root: Path | None) -> int:  # fmt: skip
+          data_root: Path | None, max_memory: int | None) -> int:  # fmt: skip
     """Find the least value of one knob that meets every target (bisection on common random numbers).
 
     \b
@@ -258,7 +263,7 @@ def solve(scenario: str, key: str, bounds: str | None, tol: float, targets: tupl
     in the range meets the targets.
     """
     from campsim.report.folders import check_replaceable, scenario_fingerprint, write_solve_report
-    from campsim.runs.executors import Execution
+    from campsim.runs.executors import Execution, preflight
     from campsim.runs.sweep import solve as run_solve
 
     started = time.perf_counter()
@@ -270,6 +275,8 @@ def solve(scenario: str, key: str, bounds: str | None, tol: float, targets: tupl
             raise ScenarioError(f"--range {bounds!r}: expected LO:HI, e.g. 0.3:1") from None
     folder = out or Path("reports") / f"solve-{Path(scenario).stem}"
     check_replaceable(folder, force)
+    execution = Execution(jobs, executor, address, engine)
+    preflight([], execution, max_memory)  # the cluster, before any work
     result = run_solve(
         scenario,
         key,
@@ -280,7 +287,7 @@ def solve(scenario: str, key: str, bounds: str | None, tol: float, targets: tupl
         overrides,
         replications,
         seed,
-        Execution(jobs, executor, address, engine),
+        execution,
         data_root,
     )
     for warning in result.warnings:

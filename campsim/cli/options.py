@@ -34,18 +34,48 @@ replications_option = click.option(
     help="Number of replications (default: the scenario's replications:, else 1). Replication i draws "
     "from the i-th child of SeedSequence(seed); replication 0 is the single run.",
 )  # fmt: skip
+
+
+def _cap_jobs(ctx: click.Context, param: click.Parameter, jobs: int | None) -> int | None:
+    """More workers than cores only share them, at a cost in memory: cap, and say so once."""
+    from campsim.runs.executors import default_jobs
+
+    if jobs is not None and jobs > default_jobs():
+        click.echo(f"--jobs {jobs}: this machine has {default_jobs()} usable cores; using {default_jobs()}", err=True)
+        return default_jobs()
+    return jobs
+
+
+def _size(ctx: click.Context, param: click.Parameter, text: str | None) -> int | None:
+    from campsim.model.errors import ScenarioError
+    from campsim.runs.budget import parse_size
+
+    try:
+        return None if text is None else parse_size(text)
+    except ScenarioError as exc:
+        raise click.BadParameter(str(exc).split(": ", 1)[-1]) from None
+
+
 jobs_option = click.option(
-    "--jobs", "-j", type=click.IntRange(min=1), default=None,
-    help="Worker processes for replications and for rendering charts (default: all cores; 1 = in this "
-    "process). Results are identical whatever the number.",
+    "--jobs", "-j", type=click.IntRange(min=1), default=None, callback=_cap_jobs,
+    help="Worker processes for replications and for rendering charts (default: all cores, and at most "
+    "that; 1 = in this process). Results are identical whatever the number.",
 )  # fmt: skip
 executor_option = click.option(
-    "--executor", type=click.Choice(["local", "dask"]), default="local", show_default=True,
-    help="Where replications run: local processes, or an existing Dask distributed cluster (needs --address).",
+    "--executor", type=click.Choice(["local", "dask"]), default=None,
+    help="Where replications run: local processes, or an existing Dask distributed cluster (needs --address). "
+    "Default: local, or dask when --address is given.",
 )  # fmt: skip
 address_option = click.option(
-    "--address", metavar="tcp://HOST:8786", default=None, help="The Dask scheduler for --executor dask."
-)
+    "--address", metavar="tcp://HOST:8786", default=None,
+    help="The Dask scheduler (implies --executor dask); checked before any work: reachable, with workers "
+    "that import this campsim version.",
+)  # fmt: skip
+max_memory_option = click.option(
+    "--max-memory", metavar="SIZE", default=None, callback=_size,
+    help="Refuse replications whose estimated memory exceeds SIZE (e.g. 8G, 500M). Default: half the "
+    "machine's memory. See docs/reliability.md.",
+)  # fmt: skip
 engine_option = click.option(
     "--engine", type=click.Choice(["batch", "des"]), default="batch", show_default=True,
     help="Engine for replication statistics: batch steps all replications at once with numpy; des runs the "
@@ -75,4 +105,6 @@ def _stack(*options):
 
 # every command that writes a report folder takes these
 report_options = _stack(out_option, seed_option, set_option, quiet_option, no_charts_option, force_option)
-replication_options = _stack(replications_option, jobs_option, executor_option, address_option, engine_option)
+replication_options = _stack(
+    replications_option, jobs_option, executor_option, address_option, engine_option, max_memory_option
+)

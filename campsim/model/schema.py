@@ -152,7 +152,9 @@ class ArrivalComponent(Model):
     """One source of arrivals; a scenario's components add up."""
 
     rate: dict[IsoDate, People] | None = Field(
-        default=None, description="people/day from each date on (piecewise constant)"
+        default=None,
+        max_length=standards.MAX_LIST_ITEMS,  # dates, like list items (100,000 took 50 s)
+        description="people/day from each date on (piecewise constant)",
     )
     surge: Surge | None = None
     csv: str | None = Field(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from campsim.report.csvsafe import write_csv
 from campsim.report.folders import write_folder
 from campsim.results.calibration import Calibration, CalibrationPoint
 
@@ -85,7 +86,7 @@ def write_report(
     import pandas as pd
 
     def fill(folder: Path) -> None:
-        pd.DataFrame(csv_rows(cal)).to_csv(folder / "calibration.csv", index=False, lineterminator="\n")
+        write_csv(pd.DataFrame(csv_rows(cal)), folder / "calibration.csv")
         (folder / "summary.md").write_text(summary_markdown(cal, scenario_file, observed_file))
         if charts:
             from campsim.report import chartfiles  # matplotlib only when charts are wanted

@@ -25,7 +25,7 @@ matplotlib.use("Agg")  # before pyplot: a forked worker must never hold a GUI ba
 import matplotlib.pyplot as plt  # noqa: E402
 
 from campsim.report import charts  # noqa: E402
-from campsim.runs.signals import held_signals, leave_signals_to_the_parent  # noqa: E402
+from campsim.runs.signals import held_signals, stop_pool, submit_all, worker_setup  # noqa: E402
 
 if TYPE_CHECKING:  # noqa: E402 (after the backend is chosen)
     from collections.abc import Callable
@@ -115,15 +115,31 @@ def write_charts(
         paths = [_render(runs, folder, name, registry) for name in names]
     else:
         _FORKED = (runs, folder, registry)
-        # Ctrl-C and SIGTERM are held off while the pool lives (a second or two): a signal in
-        # the middle of forking or of shutting the pool down could leave a worker behind or
-        # hang the exit. Held off, it arrives when the charts are done and unwinds as usual.
         try:
-            with held_signals():
-                context = multiprocessing.get_context("fork")
-                # ProcessPoolExecutor rather than multiprocessing.Pool: it fails if a worker dies, Pool hangs
-                with ProcessPoolExecutor(workers, mp_context=context, initializer=leave_signals_to_the_parent) as pool:
-                    paths = list(pool.map(_render_forked, names))  # the costliest charts come first
+            paths = _render_in_pool(names, workers)
         finally:
             _FORKED = None
     return {name: p for name, p in zip(names, paths, strict=True) if p is not None}
+
+
+def _render_in_pool(names: list[str], workers: int) -> list[list[Path] | None]:
+    """Render the charts in forked workers, in the order given (the costliest first).
+
+    Ctrl-C and SIGTERM are held off only while the workers are forked (a signal then could
+    leave a worker the pool does not list) and while the finished pool shuts down; otherwise
+    a signal stops the workers at once (stop_pool) instead of waiting for their charts.
+    """
+    initializer, initargs = worker_setup()  # workers die with this process, even by kill -9
+    # ProcessPoolExecutor rather than multiprocessing.Pool: it fails if a worker dies, Pool hangs
+    pool = ProcessPoolExecutor(
+        workers, mp_context=multiprocessing.get_context("fork"), initializer=initializer, initargs=initargs
+    )
+    try:
+        futures = submit_all(pool, [(_render_forked, name) for name in names])
+        paths = [future.result() for future in futures]
+    except BaseException:
+        stop_pool(pool)
+        raise
+    with held_signals():
+        pool.shutdown()
+    return paths

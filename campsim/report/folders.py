@@ -18,6 +18,15 @@ from typing import TYPE_CHECKING
 from campsim.model.errors import OutputFolderError
 from campsim.report import html as htmlreport
 from campsim.report import hxlout
+from campsim.report.csvsafe import write_csv
+from campsim.report.destination import (
+    MARKER,
+    check_replaceable,
+    destination,
+    remove_stale,
+    set_aside_name,
+    staging_prefix,
+)
 from campsim.report.text import compare_markdown, summary_markdown
 from campsim.results.run import SimulationResult
 from campsim.runs.signals import held_signals
@@ -26,9 +35,6 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     import pandas as pd
-
-# Every report folder carries this marker, so only a report folder is ever replaced.
-MARKER = ".campsim-report"
 
 
 def write_report(
@@ -65,19 +71,22 @@ def write_folder(out_dir: str | Path, fill: Callable[[Path], None], force: bool)
     """Fill a staging folder beside ``out_dir``, then swap it into place.
 
     Whatever interrupts the run (an exception, Ctrl-C, SIGTERM turned into SystemExit by
-    the CLI) removes the staging folder and leaves the previous report as it was.
+    the CLI) removes the staging folder and leaves the previous report as it was; what a
+    killed run left beside ``out`` is removed first (destination.remove_stale).
     """
     out = Path(out_dir)
     check_replaceable(out, force)
+    dest = destination(out)  # a symbolic link's target: the link stays and points at the new report
     try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.campsim-tmp-", dir=out.parent))
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        remove_stale(dest)
+        staging = Path(tempfile.mkdtemp(prefix=staging_prefix(dest), dir=dest.parent))
     except OSError as exc:
         raise OutputFolderError(f"{out}: cannot create the report folder: {exc.strerror}") from None
     try:
         fill(staging)
         (staging / MARKER).write_text("a campsim report folder: campsim may replace it whole\n")
-        _swap_into_place(staging, out)
+        _swap_into_place(staging, dest)
     except OSError as exc:
         shutil.rmtree(staging, ignore_errors=True)
         raise OutputFolderError(f"{out}: cannot write the report: {exc}") from None
@@ -87,26 +96,6 @@ def write_folder(out_dir: str | Path, fill: Callable[[Path], None], force: bool)
     return out
 
 
-def check_replaceable(out: Path, force: bool = False) -> None:
-    """Refuse to replace what is not an earlier campsim report, unless forced.
-
-    An empty folder is fine. The working directory and its parents are never replaced,
-    even with ``force``.
-    """
-    if out.exists() and not out.is_dir():
-        raise OutputFolderError(f"{out}: exists and is not a folder; choose another --out")
-    if not out.is_dir() or not any(out.iterdir()) or (out / MARKER).is_file():
-        return
-    here = Path.cwd().resolve()
-    if out.resolve() == here or out.resolve() in here.parents:
-        raise OutputFolderError(f"{out}: is the working folder or one of its parents; choose another --out")
-    if not force:
-        raise OutputFolderError(
-            f"{out}: folder exists and is not a campsim report (no {MARKER}); "
-            "refusing to replace it; choose another --out, or add --force to replace it"
-        )
-
-
 def _swap_into_place(staging: Path, out: Path) -> None:
     """Replace ``out`` by ``staging``: move the old folder aside, the new one in, delete the old.
 
@@ -114,7 +103,7 @@ def _swap_into_place(staging: Path, out: Path) -> None:
     renames, and if the second fails the old folder is put back, so ``out`` is always either
     the old report or the new one.
     """
-    old = out.with_name(f".{out.name}.campsim-old-{os.getpid()}") if out.exists() else None
+    old = out.with_name(set_aside_name(out)) if out.exists() else None
     with held_signals():
         if old is not None:
             out.rename(old)
@@ -133,13 +122,13 @@ def _write_run(result: SimulationResult, folder: Path, charts: bool, workers: in
     summary = result.summary
     (folder / "summary.json").write_text(json.dumps(summary, indent=2, allow_nan=False) + "\n")
     (folder / "summary.md").write_text(summary_markdown(summary, result))
-    result.daily.to_csv(folder / "daily.csv", index=False, na_rep="", lineterminator="\n")
+    write_csv(result.daily, folder / "daily.csv", na_rep="")
     _write_text(folder / "daily.hxl.csv", hxlout.daily_hxl(result.scenario, result.daily))
-    result.events.to_csv(folder / "events.csv", index=False, na_rep="", lineterminator="\n")
+    write_csv(result.events, folder / "events.csv", na_rep="")
     quantiles = getattr(result, "daily_quantiles", None)
     if quantiles is not None:  # a replicated run
-        quantiles.to_csv(folder / "daily_quantiles.csv", index=False, na_rep="", lineterminator="\n")
-        result.p_shortage_by_date.to_csv(folder / "p_shortage_by_date.csv", index=False, lineterminator="\n")
+        write_csv(quantiles, folder / "daily_quantiles.csv", na_rep="")
+        write_csv(result.p_shortage_by_date, folder / "p_shortage_by_date.csv")
     pngs = _charts([(result.scenario.name, result)], folder, workers) if charts else {}
     (folder / "report.html").write_text(htmlreport.render_run(result, pngs), encoding="utf-8")
 
@@ -151,7 +140,7 @@ def _write_compare(
     charts: bool,
     workers: int | None = None,
 ) -> None:
-    table.to_csv(folder / "compare.csv", index=False, na_rep="", lineterminator="\n")
+    write_csv(table, folder / "compare.csv", na_rep="")
     _write_text(folder / "compare.hxl.csv", hxlout.compare_hxl(table))
     (folder / "compare.md").write_text(compare_markdown(runs))
     if "camp" in table.columns:  # camp networks: their own page and charts (short per camp, a map each)
@@ -183,7 +172,7 @@ def write_sweep_report(result, scenario_name: str, out_dir: str | Path, charts: 
     """Write the report folder of a sweep: sweep.csv, the curve and report.html."""
 
     def fill(folder: Path) -> None:
-        result.table.to_csv(folder / "sweep.csv", index=False, na_rep="", lineterminator="\n")
+        write_csv(result.table, folder / "sweep.csv", na_rep="")
         pngs = {}
         if charts:
             from campsim.report import chartfiles
@@ -210,7 +199,7 @@ def write_solve_report(result, out_dir: str | Path, fingerprint: str, force: boo
     """
 
     def fill(folder: Path) -> None:
-        result.points.to_csv(folder / "solve.csv", index=False, lineterminator="\n")
+        write_csv(result.points, folder / "solve.csv")
         record = {
             "fingerprint": fingerprint, "key": result.key, "value": result.value, "cost_usd": result.cost_usd,
             "targets": result.targets, "replications": result.replications, "seed": result.seed,

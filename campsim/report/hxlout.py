@@ -25,6 +25,8 @@ import io
 import re
 from typing import TYPE_CHECKING
 
+from campsim.report.csvsafe import safe_frame, safe_text
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -180,9 +182,9 @@ def _with_tags(headers: list[str], tags: list[str], frame: pd.DataFrame) -> str:
     """Header row, hashtag row, then the frame's rows written exactly as daily.csv and compare.csv are."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(headers)
-    writer.writerow(tags)
-    frame.to_csv(out, header=False, index=False, na_rep="", lineterminator="\n")
+    writer.writerow([safe_text(h) for h in headers])
+    writer.writerow([safe_text(t) for t in tags])
+    safe_frame(frame).to_csv(out, header=False, index=False, na_rep="", lineterminator="\n")
     return out.getvalue()
 
 

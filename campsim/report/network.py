@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from campsim.report.csvsafe import write_csv
 from campsim.report.folders import write_folder
 from campsim.report.hxlout import network_daily_hxl
 from campsim.report.network_page import render_run, shortage_headline
@@ -118,13 +119,13 @@ def write_network_report(
         headline = shortage_headline(result.summary)  # one wording for summary.md and report.html
         (folder / "summary.json").write_text(json.dumps(result.summary, indent=2, allow_nan=False) + "\n")
         (folder / "summary.md").write_text(network_markdown(result.summary, headline))
-        result.daily.to_csv(folder / "daily.csv", index=False, na_rep="", lineterminator="\n")
-        result.warehouses.to_csv(folder / "warehouses.csv", index=False, na_rep="", lineterminator="\n")
+        write_csv(result.daily, folder / "daily.csv", na_rep="")
+        write_csv(result.warehouses, folder / "warehouses.csv", na_rep="")
         (folder / "daily.hxl.csv").write_text(network_daily_hxl(result.scenario, result.daily))
-        result.events.to_csv(folder / "events.csv", index=False, na_rep="", lineterminator="\n")
+        write_csv(result.events, folder / "events.csv", na_rep="")
         if result.daily_quantiles is not None:  # replications
-            result.daily_quantiles.to_csv(folder / "daily_quantiles.csv", index=False, na_rep="", lineterminator="\n")
-            result.p_shortage_by_date.to_csv(folder / "p_shortage_by_date.csv", index=False, lineterminator="\n")
+            write_csv(result.daily_quantiles, folder / "daily_quantiles.csv", na_rep="")
+            write_csv(result.p_shortage_by_date, folder / "p_shortage_by_date.csv")
         pngs = {}
         if charts:  # matplotlib only when charts are wanted
             from campsim.report import chartfiles, network_charts

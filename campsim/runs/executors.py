@@ -19,7 +19,7 @@ from campsim.model.errors import ScenarioError
 from campsim.model.outputs import DAILY_FIELDS
 from campsim.plan.compile import Plan
 from campsim.runs.replicate import ENGINES, Sample, run_chunk
-from campsim.runs.signals import leave_signals_to_the_parent, submit_all
+from campsim.runs.signals import held_signals, stop_pool, submit_all, worker_setup
 
 MAX_CHUNK = 250  # SimPy engine: replications per task
 MAX_BATCH_CHUNK = 5000  # batch engine: replications stepped together
@@ -58,7 +58,11 @@ def _chunk_cap(plan: Plan, keep_daily: bool, engine: str = "des") -> int:
 
 
 def default_jobs() -> int:
-    return os.cpu_count() or 1
+    """The cores this process may use."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
 
 
 @dataclass(frozen=True)
@@ -67,19 +71,28 @@ class Execution:
 
     Attributes:
         jobs: worker processes for the local executor (None: all cores; 1 = in-process).
-        executor: "local" or "dask" (then ``address`` is the scheduler, e.g. tcp://host:8786).
+        executor: "local" or "dask" (then ``address`` is the scheduler, e.g. tcp://host:8786);
+            None: "dask" if an address is given, else "local".
         address: the Dask scheduler for executor "dask".
         engine: "batch" (vectorised across replications) or "des" (the SimPy engine).
     """
 
     jobs: int | None = None
-    executor: str = "local"
+    executor: str | None = "local"
     address: str | None = None
     engine: str = "batch"
 
+    def __post_init__(self) -> None:
+        # an --address is never ignored: it means Dask, unless local processes were asked for
+        if self.executor is None:
+            object.__setattr__(self, "executor", "dask" if self.address else "local")
+        elif self.executor == "local" and self.address:
+            raise ScenarioError(f"--address {self.address} is for --executor dask; drop --executor local or --address")
+
     @property
     def workers(self) -> int:
-        return self.jobs or default_jobs()
+        """Worker processes: --jobs, at most the usable cores (more only share them, at a cost in memory)."""
+        return min(self.jobs or default_jobs(), default_jobs())
 
 
 DEFAULT_EXECUTION = Execution()  # frozen: safe to share as a default argument
@@ -160,18 +173,13 @@ def _run_tasks(items, tasks, execution: Execution, keep_daily: bool, pool=None) 
         stop_pool(pool)
         raise
     if own:
-        pool.shutdown()
+        with held_signals():  # a signal in the middle of shutting down could hang the exit
+            pool.shutdown()
 
 
 def _new_pool(workers: int) -> ProcessPoolExecutor:
-    return ProcessPoolExecutor(max_workers=workers, initializer=leave_signals_to_the_parent)
-
-
-def stop_pool(pool: ProcessPoolExecutor) -> None:
-    """Ctrl-C or SIGTERM: stop the workers now rather than after their queued chunks."""
-    for process in list((getattr(pool, "_processes", None) or {}).values()):
-        process.terminate()
-    pool.shutdown(wait=False, cancel_futures=True)
+    initializer, initargs = worker_setup()  # workers die with this process, even by kill -9
+    return ProcessPoolExecutor(max_workers=workers, initializer=initializer, initargs=initargs)
 
 
 @contextmanager
@@ -190,23 +198,16 @@ def shared_pool(execution: Execution) -> Iterator[ProcessPoolExecutor | None]:
     except BaseException:
         stop_pool(pool)
         raise
-    pool.shutdown()
+    with held_signals():
+        pool.shutdown()
 
 
 def _dask(items, tasks, address: str | None, keep_daily: bool, engine: str) -> Iterator[tuple[int, list[Sample]]]:
-    if not address:
-        raise ScenarioError("--executor dask needs --address tcp://HOST:8786 (the Dask scheduler)")
-    try:
-        from distributed import Client
-        from distributed import as_completed as dask_completed
-    except ImportError:
-        raise ScenarioError(
-            "--executor dask needs the dask[distributed] package: pip install 'dask[distributed]'"
-        ) from None
-    try:
-        client = Client(address, timeout="10s")
-    except OSError as exc:
-        raise ScenarioError(f"--address {address}: cannot reach the Dask scheduler ({exc})") from None
+    from campsim.runs.cluster import connect
+
+    client = connect(address)  # checked: reachable, a scheduler, with workers running this campsim
+    from distributed import as_completed as dask_completed
+
     futures: dict = {}
     try:
         scattered = [client.scatter(plan, broadcast=True) for plan, *_ in items]
@@ -220,6 +221,20 @@ def _dask(items, tasks, address: str | None, keep_daily: bool, engine: str) -> I
         raise
     finally:
         client.close()
+
+
+def preflight(runs: list, execution: Execution, max_memory: int | None = None, keep_daily: bool = True) -> None:
+    """Refuse before any work what would fail later: replications that would not fit in memory
+    (budget.check_memory; runs are (scenario, replications)) and a Dask cluster that cannot
+    run them (cluster.connect)."""
+    from campsim.runs.budget import check_memory
+
+    if runs:
+        check_memory(runs, max_memory, keep_daily)
+    if execution.executor == "dask":
+        from campsim.runs.cluster import connect
+
+        connect(execution.address).close()
 
 
 def progress_bar(total: int, quiet: bool, label: str):
