@@ -90,3 +90,15 @@ def test_a_scenario_at_either_end_of_the_date_range_runs_and_draws(tmp_path, sta
 def test_one_day_past_the_range_is_refused(tmp_path):
     with pytest.raises(campsim.ScenarioError, match="the last day 2200-01-01"):
         campsim.load_scenario(_write(tmp_path, start="2199-12-01", days=32))
+
+
+def test_a_scenario_file_of_a_hundred_thousand_dates_is_refused_before_the_full_parse(tmp_path, capsys):
+    """The node count comes from libyaml's event stream, so the slow line-keeping parse never starts."""
+    rate = [f"        {1900 + i // 336}-{(i // 28) % 12 + 1:02d}-{i % 28 + 1:02d}: {i}" for i in range(100_000)]
+    path = tmp_path / "big.yaml"
+    path.write_text("\n".join(["name: x", "start: 2017-10-01", "days: 10", "population:", "  initial: 5",
+                               "  arrivals:", "    - rate:", *rate]) + "\n")  # fmt: skip
+    assert main(["validate", str(path)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.endswith("more than 200,000 YAML nodes: a scenario file holds settings; long series belong in a "
+                        "data file (csv:)") and len(err.splitlines()) == 1  # fmt: skip

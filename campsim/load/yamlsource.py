@@ -146,10 +146,38 @@ def read_yaml(path: str | Path) -> YamlDocument:
     return parse_yaml(text, name)
 
 
+_NODE_EVENTS = (yaml.ScalarEvent, yaml.AliasEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent)
+
+
+def _too_many_nodes(text: str) -> bool:
+    """Whether the text holds more than MAX_YAML_NODES nodes, found by libyaml's C parser.
+
+    The full parse is pure Python (it keeps every key's line) and takes tens of seconds on a
+    file of 100,000 dates; libyaml counts its events in a fraction of that, so such a file is
+    refused at once. Without libyaml, or on a syntax error (which the full parse reports with
+    its line), this says no and the full parse's own count applies.
+    """
+    loader = getattr(yaml, "CSafeLoader", None)
+    if loader is None:
+        return False
+    count = 0
+    try:
+        for event in yaml.parse(text, Loader=loader):
+            count += isinstance(event, _NODE_EVENTS)
+            if count > MAX_YAML_NODES:
+                return True
+    except yaml.YAMLError:
+        return False
+    return False
+
+
 def parse_yaml(text: str, name: str) -> YamlDocument:
     """Parse YAML text (see :func:`read_yaml`)."""
     if "\x00" in text:
         raise ScenarioError("binary data, expected a YAML text file", file=name)
+    if _too_many_nodes(text):
+        raise ScenarioError(f"more than {MAX_YAML_NODES:,} YAML nodes: a scenario file holds settings; long series "
+                            "belong in a data file (csv:)", file=name)  # fmt: skip
     loader = ScenarioLoader(text)
     try:
         node = loader.get_single_node()
