@@ -88,6 +88,20 @@ def test_compliance_bands_follow_the_standard_and_the_critical_level():
     assert r.summary["commodities"]["water"]["share_person_days_below_critical"] == 0.25
 
 
+def test_food_at_zero_is_critical_not_stressed():
+    """Food has no critical level in the file: half its standard applies, so 0 rations is critical (issue 15.4)."""
+    s = scenario({"food": {"initial_stock": 250, "per_person_day": 1,
+                           "rationing": [{"below_days_of_cover": 10, "ration": 0.8}]}},
+                 population={"initial": 100}, days=4)  # fmt: skip
+    r = campsim.simulate(s)
+    # 250 rations: 80 (ration 0.8, stressed), 80, 80, then 10 of 80 (0.1 per person, below 0.5: critical)
+    assert r.daily["distributed"].tolist() == [80, 80, 80, 10]
+    assert charts.compliance_bands(r, "food").tolist() == [1, 1, 1, 2]
+    ration = charts.ration_chart([("run", r)])
+    assert [line.get_ydata()[0] for line in ration.axes[0].get_lines()][-1] == 0.5  # the critical line drawn
+    plt.close("all")
+
+
 def test_write_charts_makes_non_empty_png_and_svg(two, tmp_path):
     written = chartfiles.write_charts(two, tmp_path)
     assert set(written) == set(charts.CHART_NAMES)

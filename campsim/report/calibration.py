@@ -90,8 +90,8 @@ def write_report(
         (folder / "summary.md").write_text(summary_markdown(cal, scenario_file, observed_file))
         if charts:
             from campsim.report import chartfiles  # matplotlib only when charts are wanted
-            from campsim.report import charts as ch
+            from campsim.report.calibration_chart import calibration_chart
 
-            chartfiles.save(ch.calibration_chart(cal), folder, "calibration")
+            chartfiles.save(calibration_chart(cal), folder, "calibration")
 
     return write_folder(out_dir, fill, force)

@@ -21,13 +21,13 @@ from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
 from matplotlib.ticker import FuncFormatter  # noqa: E402
 
+from campsim.model import standards  # noqa: E402
 from campsim.report.text import curve_ends, is_number, show  # noqa: E402
 from campsim.results.metrics import critical_mask, shortage_mask  # noqa: E402
 from campsim.results.metrics import runs as runs_of  # noqa: E402
 from campsim.results.run import commodities_of  # noqa: E402
 
 if TYPE_CHECKING:
-    from campsim.results.calibration import Calibration
     from campsim.results.run import SimulationResult
 
 Run = tuple[str, "SimulationResult"]
@@ -131,8 +131,9 @@ def ration_chart(runs: list[Run]) -> Figure:
             rows = _rows(r, name)
             ax.step(_dates(rows), rows["ration"], where="post", color=_line_colour(runs, i, j), lw=1.5,
                     label=_label(runs, label, name))  # fmt: skip
-            if spec.critical_per_person_day is not None and spec.per_person_day:
-                critical.add(spec.critical_per_person_day / spec.per_person_day)
+            level = critical_level(name, spec)
+            if level is not None:
+                critical.add(level / spec.per_person_day)
         ax.axhline(1.0, color="#000000", lw=0.8, ls=":", label="standard (1.0)")
         for k, level in enumerate(sorted(critical)):
             ax.axhline(level, color=BANDS["critical"], lw=1.0, ls="--", label="critical level" if k == 0 else None)
@@ -231,8 +232,13 @@ def compliance_bands(result: SimulationResult, name: str) -> np.ndarray:
     need, given = rows["need"].to_numpy(), rows["distributed"].to_numpy()
     population = rows["population"].to_numpy()
     band = shortage_mask(need, given).astype(int)
-    band[critical_mask(spec.critical_per_person_day, need, given, population)] = 2
+    band[critical_mask(critical_level(name, spec), need, given, population)] = 2  # kits: none
     return band
+
+
+def critical_level(name: str, spec) -> float | None:
+    """The critical level per person and day, as the summary counts it (standards.critical_per_person_day)."""
+    return standards.critical_per_person_day(name, spec.per_person_day, spec.critical_per_person_day)
 
 
 def compliance_chart(runs: list[Run]) -> Figure:
@@ -369,30 +375,4 @@ def sweep_chart(table: pd.DataFrame, keys: list[str]) -> Figure:
     for ax in (top, bottom):
         ax.grid(True, alpha=0.3)
         ax.legend(loc="upper right", fontsize=7)
-    return fig
-
-
-def calibration_chart(cal: Calibration) -> Figure:
-    """The deterministic population path as a line, the counts on record as markers with their error."""
-    fig, ax = plt.subplots(figsize=(9, 4.5), layout="constrained")
-    ax.plot(np.array(cal.dates(), dtype="datetime64[D]"), cal.path_persons, color=colour(0), lw=2,
-            label="model: deterministic path P(d)")  # fmt: skip
-    when = np.array([p.date for p in cal.points], dtype="datetime64[D]")
-    observed = [p.observed_persons for p in cal.points]
-    model = [p.model_persons for p in cal.points]
-    ax.vlines(when, observed, model, color=colour(5), lw=1.2)  # the gap each error measures
-    ax.plot(when, observed, "o", color=colour(5), ms=6, label="on record (label: model vs record)")
-    for p in cal.points:
-        below = p.difference_persons > 0  # label on the side of the point away from the line
-        where = (np.datetime64(p.date, "D"), p.observed_persons)
-        ax.annotate(f"{p.difference_persons / p.observed_persons:+.1%}", where, xytext=(6, -13) if below else (-6, 7),
-                    textcoords="offset points", ha="left" if below else "right", fontsize=8,
-                    color=colour(5))  # fmt: skip
-    ax.margins(y=0.08)  # room for the labels
-    ax.set_ylabel("population (people)")
-    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
-    ax.set_title(f"Population against the record: mean relative error {cal.mean_relative_error:.1%} "
-                 f"over {len(cal.points)} points", fontsize=12)  # fmt: skip
-    ax.legend(loc="upper left", fontsize=7)
-    _date_axis(ax)
     return fig
