@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -74,9 +75,14 @@ print(json.dumps({
 """
 
 
+# Bytecode is written (this sandbox sets PYTHONDONTWRITEBYTECODE): otherwise every new process
+# compiles every module it imports, and a tree with more code would seem slower to start.
+ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
+
 def probe(tree: Path) -> dict[str, float]:
     out = subprocess.run(
-        [sys.executable, "-c", PROBE, str(tree), str(YEAR)], capture_output=True, text=True, check=True
+        [sys.executable, "-c", PROBE, str(tree), str(YEAR)], capture_output=True, text=True, check=True, env=ENV
     )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
@@ -85,7 +91,7 @@ def cli_s(tree: Path, *args: str) -> float:
     with tempfile.TemporaryDirectory() as scratch:
         started = time.perf_counter()
         subprocess.run([sys.executable, "-m", "campsim", "run", str(RAMADI), "--out", f"{scratch}/r", "-q", *args],
-                       cwd=tree, check=True)  # fmt: skip
+                       cwd=tree, check=True, env=ENV)  # fmt: skip
         return time.perf_counter() - started
 
 
@@ -100,6 +106,8 @@ def main() -> None:
         for tree, rev in ((old, args.rev), (new, args.after)):
             subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "-q", "--detach", str(tree), rev], check=True)
         try:
+            for tree in (old, new):  # a warm-up run each: bytecode written, files cached
+                cli_s(tree)
             samples: dict[str, dict[str, list[float]]] = {"before": {}, "after": {}}
             for _ in range(args.rounds):
                 for label, tree in (("before", old), ("after", new)):

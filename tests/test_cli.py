@@ -268,3 +268,23 @@ def test_an_error_caused_by_ctrl_c_is_an_interruption_not_an_internal_error(tmp_
     assert main(["run", str(RAMADI), "--out", str(tmp_path / "r"), "--quiet", "--no-charts"]) == 130
     err = capsys.readouterr().err
     assert "interrupted" in err and "internal error" not in err
+
+
+@pytest.mark.parametrize("argv", [["run", "--seed", "-1"], ["run", "--jobs", "0"], ["run", "-n", "1000001"],
+                                  ["run", "--max-memory", "lots"], ["run"], ["frobnicate"]])  # fmt: skip
+def test_a_bad_option_value_is_one_line_and_exit_2(argv, capsys):
+    """click's own usage error takes four lines; campsim says it in one, naming --help."""
+    if argv[0] == "run" and len(argv) > 1:
+        argv = [argv[0], str(RAMADI), *argv[1:]]
+    assert main(argv) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and err.endswith("--help)") and "Usage:" not in err
+
+
+@pytest.mark.parametrize("character", ["\x02", "\x1b", "\x7f", "\x0c", "\ufffe"])
+def test_a_control_character_in_a_scenario_file_is_bad_input_not_an_internal_error(tmp_path, capsys, character):
+    path = tmp_path / "ctl.yaml"
+    path.write_text(f'start: 2017-10-01\nname: "a{character}b"\n', encoding="utf-8")
+    assert main(["validate", str(path)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith(f"{path}:2: character U+{ord(character):04X} is not allowed") and len(err.splitlines()) == 1

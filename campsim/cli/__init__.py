@@ -82,10 +82,14 @@ def _main(argv: list[str] | None) -> int:
     except click.exceptions.Abort:
         click.echo("aborted", err=True)
         return 130
+    except click.UsageError as exc:  # one line, like every bad input (click's own takes four)
+        command = exc.ctx.command_path if exc.ctx is not None else "campsim"
+        click.echo(printable(f"{command}: {exc.format_message()} (see {command} --help)"), err=True)
+        return 2
     except click.ClickException as exc:
         exc.message = printable(exc.message)  # it may quote an argument as typed
         exc.show()
-        return 2 if isinstance(exc, click.UsageError) else exc.exit_code
+        return exc.exit_code
     except (ScenarioError, OutputFolderError) as exc:
         say_error(exc)
         return 2

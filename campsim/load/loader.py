@@ -176,7 +176,11 @@ def _problem(err: dict[str, Any], loc: PathKey) -> str:
         limit = next(iter(ctx.values()))
         shown = f"{limit:,.16g}" if isinstance(limit, int | float) else str(limit)
         return f"expected a number {bounds[kind]} {shown}{got}"
-    if kind in ("too_short", "too_long"):
+    if kind in ("too_short", "too_long"):  # pydantic's words quote the whole list or map: count it instead
+        limit, actual = ctx.get("min_length" if kind == "too_short" else "max_length"), ctx.get("actual_length")
+        if limit is not None and actual is not None:
+            items = "item" if limit == 1 else "items"
+            return f"{'at least' if kind == 'too_short' else 'at most'} {limit:,} {items}, got {actual:,}"
         return f"{err['msg'][0].lower()}{err['msg'][1:]}{got}"
     msg = err["msg"]
     for prefix in ("Value error, ", "Assertion failed, "):

@@ -178,7 +178,13 @@ def parse_yaml(text: str, name: str) -> YamlDocument:
     if _too_many_nodes(text):
         raise ScenarioError(f"more than {MAX_YAML_NODES:,} YAML nodes: a scenario file holds settings; long series "
                             "belong in a data file (csv:)", file=name)  # fmt: skip
-    loader = ScenarioLoader(text)
+    try:  # PyYAML's reader checks every character before any parsing
+        loader = ScenarioLoader(text)
+    except yaml.reader.ReaderError as exc:
+        line = text[: exc.position].count("\n") + 1
+        raise ScenarioError(f"character U+{exc.character:04X} is not allowed in a YAML file; a scenario holds "
+                            "printable text (write it as an escape in a quoted string)", file=name,
+                            line=line) from None  # fmt: skip
     try:
         node = loader.get_single_node()
         if node is None:

@@ -57,7 +57,7 @@ def parse_vary(option: str) -> tuple[str, list[str]]:
         raise ScenarioError(f"--vary {option!r}: a range needs step > 0 and hi >= lo")
     count = math.floor((hi - lo) / step + 1e-9) + 1
     if count > 10_000:
-        raise ScenarioError(f"--vary {option!r}: {count} values; at most 10,000")
+        raise ScenarioError(f"--vary {option!r}: {count:,} values; at most 10,000")
     whole = all(isinstance(x, int) for x in numbers)
     # round away floating-point residue so 0.3 + 2 x 0.05 reads 0.4, not 0.39999999999999997
     values = [lo + i * step if whole else round(lo + i * step, 10) for i in range(count)]
