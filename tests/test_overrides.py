@@ -114,8 +114,8 @@ def test_set_reads_numbers_as_a_file_does(value, words):
 @pytest.mark.parametrize(
     ("spec", "words"),
     [
-        ("0:1:1e-9", "1000000000 values; at most 10,000"),
-        ("0:1:1.0e-9", "1000000000 values; at most 10,000"),
+        ("0:1:1e-9", "1,000,000,000 values; at most 10,000"),
+        ("0:1:1.0e-9", "1,000,000,000 values; at most 10,000"),
         ("0:1:0x1", "'0x1' is a hexadecimal number"),
         ("0:1_0:1", "underscores in numbers are refused"),
     ],
