@@ -43,7 +43,7 @@ def test_a_rate_map_is_limited_like_a_list():
     rate = {start + datetime.timedelta(days=i): 1 for i in range(standards.MAX_LIST_ITEMS + 1)}
     data = {"name": "long rate", "start": "2017-10-01", "days": 10, "commodities": {"water": {}},
             "population": {"initial": 100, "arrivals": [{"rate": rate}]}}  # fmt: skip
-    with pytest.raises(campsim.ScenarioError, match=r"arrivals\.0\.rate: .*at most 10000 items"):
+    with pytest.raises(campsim.ScenarioError, match=r"arrivals\.0\.rate: .*at most 10,000 items"):
         campsim.scenario_from_dict(data)
 
 

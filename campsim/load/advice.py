@@ -15,7 +15,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from campsim.load.loader import ScenarioFile
-from campsim.load.yamlsource import PathKey, apply_overrides
+from campsim.load.overrides import apply_overrides
+from campsim.load.yamlsource import PathKey
 from campsim.model.scenario import Scenario
 from campsim.model.schema import Commodity, Disruption, Donation, LeadTime, Ordering
 

@@ -27,8 +27,9 @@ from campsim.load.network_checks import (
     surge_checks,
     unknown,
 )
+from campsim.load.overrides import apply_overrides
 from campsim.load.scenario_data import DataFiles, with_data_files
-from campsim.load.yamlsource import PathKey, YamlDocument, apply_overrides, format_path, read_yaml
+from campsim.load.yamlsource import PathKey, YamlDocument, format_path, read_yaml
 from campsim.model import standards
 from campsim.model.errors import ScenarioError, ScenarioErrors
 from campsim.model.scenario import Scenario
