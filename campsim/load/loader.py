@@ -179,6 +179,8 @@ def _problem(err: dict[str, Any], loc: PathKey) -> str:
         return f"expected a number {bounds[kind]} {shown}{got}"
     if kind in ("too_short", "too_long"):  # pydantic's words quote the whole list or map: count it instead
         limit, actual = ctx.get("min_length" if kind == "too_short" else "max_length"), ctx.get("actual_length")
+        if actual is None and hasattr(err.get("input"), "__len__"):  # newer pydantic stops counting at the limit
+            actual = len(err["input"])
         if limit is not None and actual is not None:
             items = "item" if limit == 1 else "items"
             return f"{'at least' if kind == 'too_short' else 'at most'} {limit:,} {items}, got {actual:,}"
