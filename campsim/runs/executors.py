@@ -244,9 +244,15 @@ def progress_bar(total: int, quiet: bool, label: str):
     may not fork, so the report's charts would then render in one process (chartfiles.py).
     Bars here are updated once per chunk, so nothing needs the monitor's forced refresh.
     """
+    import shutil
+
     from tqdm import tqdm
 
     class Bar(tqdm):
         monitor_interval = 0
 
-    return Bar(total=total, desc=label, unit="run", disable=quiet or not sys.stderr.isatty(), leave=False)
+    # a pseudo-terminal that reports 0 x 0 (script, CI runners, some IDE consoles) makes tqdm
+    # draw nothing (it takes -1 rows): give it the usual 80 x 24 instead
+    size = shutil.get_terminal_size()
+    return Bar(total=total, desc=label, unit="run", disable=quiet or not sys.stderr.isatty(), leave=False,
+               ncols=size.columns, nrows=size.lines)  # fmt: skip
