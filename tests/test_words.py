@@ -340,6 +340,7 @@ def test_a_replicated_network_and_a_replicated_compare_say_their_figures_are_mea
     assert summary["overrides"] == ["seed=3"]
     md = (out / "summary.md").read_text()
     assert "mean of 3 replications" in terminal and "with --set seed=3" in terminal
+    assert [line for line in terminal.splitlines() if line.startswith("funding:")][0].endswith(" spent (means)")
     assert "mean of 3 replications" in md and "Worst (mean of 3 replications)" in md
     assert "P10–P90" in section(md, "## Person-days short", "## Warehouses")
     cmp = tmp_path / "cmp"

@@ -40,7 +40,7 @@ def network_table(summary: dict[str, Any]) -> str:
         *changed,
         _table(header, rows, left=2),
         f"funding: US${_num(fund['received_usd'])} received of US${_num(fund['requirement_usd'])} required, "
-        f"US${_num(fund['spent_usd'])} spent",
+        f"US${_num(fund['spent_usd'])} spent" + (" (means)" if n > 1 else ""),
     ])  # fmt: skip
 
 
