@@ -11,7 +11,7 @@ import pytest
 
 import campsim
 from campsim.report import chartfiles, charts
-from tests.conftest import scenario
+from tests.conftest import ROOT, scenario
 
 SMALL = {
     "water": {"per_person_day": 15, "initial_stock": 60_000, "unit_cost_usd": 0.01,
@@ -151,3 +151,28 @@ def test_an_explicit_worker_count_never_forks_where_fork_is_unsafe(two, tmp_path
     monkeypatch.setattr(chartfiles, "chart_workers", lambda: 1)  # as on macOS, or beside a Dask client's threads
     monkeypatch.setattr(chartfiles, "ProcessPoolExecutor", None)  # any attempt to fork would fail
     assert set(chartfiles.write_charts(two, tmp_path, workers=4)) == set(charts.CHART_NAMES)
+
+
+def test_the_shortfall_title_never_adds_person_days_of_different_items():
+    """Reports issue: "6,542,010 in all" added litres-short days to rations-short days; name the worst item instead."""
+    s = campsim.load_scenario(ROOT / "scenarios" / "ramadi.yaml")
+    r = campsim.simulate(s)
+    fig = charts.shortfall_chart([("run", r)])
+    worst = max(r.summary["commodities"].items(), key=lambda kv: kv[1]["shortfall_person_days"])
+    assert fig.axes[0].get_title() == (f"Shortfall: {worst[0]} worst, "
+                                       f"{worst[1]['shortfall_person_days']:,.0f} person-days short")  # fmt: skip
+    assert "in all" not in fig.axes[0].get_title()
+    plt.close("all")
+
+
+def test_the_first_shortage_title_names_the_item_short_soonest():
+    s = campsim.load_scenario(ROOT / "scenarios" / "ramadi.yaml")
+    r = campsim.run_replications(s, 20, jobs=1)
+    frame = r.p_shortage_by_date
+    # the item whose P(first shortage by date) reaches 50% on the earliest date, found here from the table
+    firsts = {name: rows.loc[rows["p_first_shortage_by_date"] >= 0.5, "date"].min()
+              for name, rows in frame.groupby("commodity")}  # fmt: skip
+    soonest = min((d, name) for name, d in firsts.items() if d == d)
+    title = charts.first_shortage_chart([("run", r)]).axes[0].get_title()
+    assert title.startswith(f"Chance of a shortage by date: {soonest[1]} first, even odds by {soonest[0]:%d %b %Y}")
+    plt.close("all")

@@ -206,19 +206,24 @@ def shortfall_chart(runs: list[Run]) -> Figure:
     fig, ax = plt.subplots(figsize=(9, 4), layout="constrained")
     width = 0.8 / len(runs)
     x = np.arange(len(names))
-    totals = []
+    worst = []  # (person-days, commodity, label): person-days of different items are never added up
     for i, (label, r) in enumerate(runs):
         values = [r.summary["commodities"].get(n, {}).get("shortfall_person_days", np.nan) for n in names]
-        totals.append((np.nansum(values), label))
+        worst += [(v, n, label) for v, n in zip(values, names, strict=True) if v == v]
         ax.bar(x + (i - (len(runs) - 1) / 2) * width, values, width=width, color=colour(i), label=label)
     ax.set_xticks(x, names)
     ax.set_ylabel("shortfall (person-days)")
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
-    if len(runs) > 1:
-        (hi, hi_label), (lo, lo_label) = max(totals), min(totals)
-        title = f"Shortfall: {hi:,.0f} person-days ({hi_label}) vs {lo:,.0f} ({lo_label})"
+    top = max(worst, default=(0.0, "", ""))
+    if top[0] <= 0:
+        title = "Shortfall: no commodity went short"
+    elif len(runs) > 1:
+        same = [v for v, n, _ in worst if n == top[1]]
+        low = min((v, label) for v, n, label in worst if n == top[1])
+        title = (f"Shortfall: {top[1]} worst, {top[0]:,.0f} person-days ({top[2]}) vs {low[0]:,.0f} ({low[1]})"
+                 if len(same) > 1 else f"Shortfall: {top[1]} worst, {top[0]:,.0f} person-days ({top[2]})")  # fmt: skip
     else:
-        title = f"Shortfall: {totals[0][0]:,.0f} person-days in all"
+        title = f"Shortfall: {top[1]} worst, {top[0]:,.0f} person-days short"
     ax.set_title(title, fontsize=12)
     ax.legend(loc="upper right", fontsize=7)
     ax.grid(True, axis="y", alpha=0.3)
@@ -301,7 +306,7 @@ def first_shortage_chart(runs: list[Run]) -> Figure | None:
     if not replicated:
         return None
     fig, ax = plt.subplots(figsize=(9, 4), layout="constrained")
-    worst = (0.0, "", "")
+    series = []  # (first date at even odds or None, -final chance, final chance, item, last date)
     for i, (label, r) in enumerate(replicated):
         frame = r.p_shortage_by_date
         for j, name in enumerate(r.scenario.commodities):
@@ -311,14 +316,24 @@ def first_shortage_chart(runs: list[Run]) -> Figure | None:
             tag = name if len(replicated) == 1 else f"{name} · {label}"
             ax.step(_dates(rows), rows["p_first_shortage_by_date"], where="post", color=c, ls=style, lw=1.6,
                     label=tag)  # fmt: skip
-            p = float(rows["p_first_shortage_by_date"].iloc[-1])
-            if p > worst[0]:
-                worst = (p, tag, f"{rows['date'].iloc[-1]:%Y-%m-%d}")
+            p = rows["p_first_shortage_by_date"].to_numpy()
+            dates = pd.to_datetime(rows["date"]).tolist()
+            half = next((d for d, q in zip(dates, p, strict=True) if q >= 0.5), None)
+            series.append((half, -p[-1], float(p[-1]), tag, dates[-1]))
     ax.set_ylim(-0.02, 1.02)
     ax.set_ylabel("P(first shortage by date)")
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:.0%}"))
-    ax.set_title(f"Chance of a shortage by date: {worst[1]} reaches {worst[0]:.0%} by {worst[2]}"
-                 if worst[0] > 0 else "Chance of a shortage by date: none in any replication", fontsize=12)  # fmt: skip
+    even = sorted((s for s in series if s[0] is not None), key=lambda s: (s[0], s[1]))
+    likely = min(series, key=lambda s: s[1], default=None)
+    if even:  # the item short soonest in half the replications, not the last one to reach its highest
+        half, _, p, tag, end = even[0]
+        title = (f"Chance of a shortage by date: {tag} first, even odds by {half:%d %b %Y}, "
+                 f"{p:.0%} by {end:%d %b %Y}")  # fmt: skip
+    elif likely is not None and likely[2] > 0:
+        title = f"Chance of a shortage by date: {likely[3]} most likely, {likely[2]:.0%} by {likely[4]:%d %b %Y}"
+    else:
+        title = "Chance of a shortage by date: none in any replication"
+    ax.set_title(title, fontsize=12)
     ax.legend(loc="upper left", fontsize=7)
     _date_axis(ax)
     return fig
