@@ -313,3 +313,26 @@ def test_a_progress_bar_shows_in_a_pseudo_terminal_of_unknown_size(tmp_path):
     assert child.wait(timeout=120) == 0
     os.close(main_fd)
     assert b"replications:" in out and b"%|" in out
+
+
+def test_a_compare_measures_each_scenario_against_the_first(tmp_path):
+    """Reports issue: the change in person-days short, and the cost per person-day averted =
+    (funding received - the first's) / (the first's person-days short - this one's); empty when none is averted."""
+    out = tmp_path / "c"
+    assert main(["compare", str(RAMADI), str(ROOT / "scenarios" / "ramadi-funded.yaml"), "--out", str(out), "-q",
+                 "--no-charts"]) == 0  # fmt: skip
+    table = pd.read_csv(out / "compare.csv")
+    assert list(table.columns[-2:]) == ["shortfall_person_days_vs_first", "usd_per_person_day_averted"]
+    first, second = (table[table["scenario"] == s].set_index("commodity") for s in table["scenario"].unique())
+    assert (first["shortfall_person_days_vs_first"] == 0).all() and first["usd_per_person_day_averted"].isna().all()
+    for name, row in second.iterrows():
+        base = first.loc[name]
+        change = row["shortfall_person_days"] - base["shortfall_person_days"]
+        assert row["shortfall_person_days_vs_first"] == pytest.approx(change, rel=1e-12, abs=1e-9)
+        if change < 0:
+            cost = (row["received_usd"] - base["received_usd"]) / -change
+            assert row["usd_per_person_day_averted"] == pytest.approx(cost, rel=1e-12)
+            assert f"| {name} | {change:,.0f} (US${cost:,.2f} each) |" in (out / "compare.md").read_text()
+        else:
+            assert pd.isna(row["usd_per_person_day_averted"])
+    assert second.loc["food", "usd_per_person_day_averted"] > 0  # full funding averts food shortage at a cost

@@ -110,6 +110,7 @@ def compare_markdown(runs: list[tuple[str, SimulationResult]]) -> str:
                 c = r.summary["commodities"].get(name)
                 cells.append("absent" if c is None else fmt(c[key]))
             lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    lines += against_first_table(runs, labels, names)
     lines += [
         "",
         "Per-scenario rows with every metric: compare.csv (with HXL hashtags: compare.hxl.csv). "
@@ -165,3 +166,29 @@ def curve_ends(table: pd.DataFrame, key: str) -> tuple[tuple[Any, float], tuple[
     if all(is_number(v) for v in totals.index):
         totals = totals.sort_index()
     return (totals.index[0], float(totals.iloc[0])), (totals.index[-1], float(totals.iloc[-1]))
+
+
+def against_first_table(runs: list[tuple[str, SimulationResult]], labels: list[str], names: list[str]) -> list[str]:
+    """compare.md's table against the first scenario: the change in person-days short and, where some
+    were averted, the extra funding received per person-day averted (as compare.csv's columns)."""
+    if len(runs) < 2:
+        return []
+    first = runs[0][1].summary["commodities"]
+    lines = ["", f"## Against {labels[0]}", "",
+             "Person-days short against the first scenario; where fewer, the extra funding received per "
+             "person-day averted.", "", "| commodity | " + " | ".join(labels[1:]) + " |",
+             "|---|" + "---:|" * (len(labels) - 1)]  # fmt: skip
+    for name in names:
+        cells = []
+        for _, r in runs[1:]:
+            c, ref = r.summary["commodities"].get(name), first.get(name)
+            if c is None or ref is None:
+                cells.append("absent")
+                continue
+            change = c["shortfall_person_days"] - ref["shortfall_person_days"]
+            cell = f"{'+' if change > 0 else ''}{num(change)}"
+            if change < 0:
+                cell += f" (US${(c['received_usd'] - ref['received_usd']) / -change:,.2f} each)"
+            cells.append(cell)
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    return lines

@@ -103,6 +103,8 @@ COMPARE_TAGS: dict[str, str] = {
     "mean_wait_days": "#indicator+mean_wait_days+num",
     "longest_wait_days": "#indicator+longest_wait_days+num",
     "on_time_share": "#indicator+on_time_share+num",
+    "shortfall_person_days_vs_first": "#indicator+shortfall_person_days_vs_first+num",
+    "usd_per_person_day_averted": "#indicator+usd_per_person_day_averted+num",
 }
 
 

@@ -190,4 +190,24 @@ def compare_table(runs: list[tuple[str, SimulationResult]]) -> pd.DataFrame:
                     **{m: (None if c is None else c.get(m)) for m in METRICS},
                 })  # fmt: skip
     head = ["scenario", "name", "file", "seed", *(["camp"] if network else []), "commodity", "present"]
-    return pd.DataFrame(rows, columns=[*head, *METRICS])
+    return pd.DataFrame(against_first(rows), columns=[*head, *METRICS, *AGAINST_FIRST])
+
+
+# against the first scenario, per camp and commodity: the change in person-days short, and what
+# each person-day averted cost in extra funding received (empty where none was averted)
+AGAINST_FIRST = ["shortfall_person_days_vs_first", "usd_per_person_day_averted"]
+
+
+def against_first(rows: list[dict]) -> list[dict]:
+    """Each row with AGAINST_FIRST, measured from the first scenario's row of the same camp and commodity."""
+    first_label = rows[0]["scenario"] if rows else None
+    base = {(r.get("camp", ""), r["commodity"]): r for r in rows if r["scenario"] == first_label}
+    for row in rows:
+        ref = base.get((row.get("camp", ""), row["commodity"]))
+        short, ref_short = row["shortfall_person_days"], None if ref is None else ref["shortfall_person_days"]
+        row["shortfall_person_days_vs_first"] = None if short is None or ref_short is None else short - ref_short
+        averted = None if row["shortfall_person_days_vs_first"] is None else -row["shortfall_person_days_vs_first"]
+        usd, ref_usd = row["received_usd"], None if ref is None else ref["received_usd"]
+        paid = averted is not None and averted > 0 and usd is not None and ref_usd is not None
+        row["usd_per_person_day_averted"] = (usd - ref_usd) / averted if paid else None
+    return rows
