@@ -176,3 +176,22 @@ def test_the_first_shortage_title_names_the_item_short_soonest():
     title = charts.first_shortage_chart([("run", r)]).axes[0].get_title()
     assert title.startswith(f"Chance of a shortage by date: {soonest[1]} first, even odds by {soonest[0]:%d %b %Y}")
     plt.close("all")
+
+
+def test_disruptions_are_drawn_on_the_time_charts_with_their_reason():
+    """Reports issue: a disruption is a hatched band with its reason (Ramadi: a 3-day road closure from 20 Nov)."""
+    import matplotlib.dates as mdates
+
+    s = campsim.load_scenario(ROOT / "scenarios" / "ramadi.yaml")
+    r = campsim.simulate(s)
+    for chart in (charts.cover_chart, charts.ration_chart):
+        fig = chart([("run", r)])
+        for ax in fig.axes[: len(s.commodities)]:
+            bands = [p for p in ax.patches if p.get_hatch() == "///"]
+            assert len(bands) == 1
+            first, width = bands[0].get_x(), bands[0].get_width()
+            span = (mdates.num2date(first).date().isoformat(), mdates.num2date(first + width).date().isoformat())
+            assert span == ("2017-11-20", "2017-11-23")  # three days: the 20th, 21st and 22nd
+            labels = ax.get_legend_handles_labels()[1]
+            assert "disruption: road closure on the supply route" in labels
+        plt.close("all")

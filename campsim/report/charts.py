@@ -22,6 +22,7 @@ from matplotlib.patches import Patch  # noqa: E402
 from matplotlib.ticker import FuncFormatter  # noqa: E402
 
 from campsim.model import standards  # noqa: E402
+from campsim.report.chartmarks import mark_disruptions  # noqa: E402
 from campsim.report.text import curve_ends, is_number, show  # noqa: E402
 from campsim.results.metrics import critical_mask, shortage_mask  # noqa: E402
 from campsim.results.metrics import runs as runs_of  # noqa: E402
@@ -104,6 +105,7 @@ def cover_chart(runs: list[Run]) -> Figure:
             _shade(ax, dates, rows["shortage"].to_numpy() > 0, c if len(runs) > 1 else "#D55E00",
                    None if len(runs) > 1 else "below standard")  # fmt: skip
             thresholds |= {s.below_days_of_cover for s in r.scenario.commodities[name].rationing}
+        mark_disruptions(ax, runs, name)
         for k, t in enumerate(sorted(thresholds)):
             ax.axhline(t, color="#555555", ls="--", lw=0.9, label="rationing threshold" if k == 0 else None)
         ax.set_ylabel(f"{name}\ndays of cover")
@@ -134,6 +136,7 @@ def ration_chart(runs: list[Run]) -> Figure:
             level = critical_level(name, spec)
             if level is not None:
                 critical.add(level / spec.per_person_day)
+        mark_disruptions(ax, runs, name)
         ax.axhline(1.0, color="#000000", lw=0.8, ls=":", label="standard (1.0)")
         for k, level in enumerate(sorted(critical)):
             ax.axhline(level, color=BANDS["critical"], lw=1.0, ls="--", label="critical level" if k == 0 else None)
