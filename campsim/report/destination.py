@@ -14,6 +14,7 @@ import shutil
 from pathlib import Path
 
 from campsim.model.errors import OutputFolderError
+from campsim.runs.signals import process_running
 
 # Every report folder carries this marker, so only a report folder is ever replaced.
 MARKER = ".campsim-report"
@@ -104,22 +105,6 @@ def check_replaceable(out: Path, force: bool = False) -> None:
         )
 
 
-def _alive(pid: int) -> bool:
-    """Whether process ``pid`` is running (a zombie, dead but not yet reaped, is not)."""
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-        return stat[stat.rindex(")") + 2] != "Z"
-    except (OSError, ValueError, IndexError):
-        pass
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:  # another user's process
-        return True
-    return True
-
-
 def remove_stale(dest: Path) -> None:
     """Remove staging and set-aside folders beside ``dest`` whose writer is gone.
 
@@ -134,7 +119,7 @@ def remove_stale(dest: Path) -> None:
     stale = []
     for entry in entries:
         match = pattern.fullmatch(entry.name)
-        if match and int(match.group(2)) != os.getpid() and not _alive(int(match.group(2))):
+        if match and int(match.group(2)) != os.getpid() and not process_running(int(match.group(2))):
             stale.append((match.group(1), entry))
     for kind, entry in sorted(stale, key=lambda item: item[0] == "tmp"):  # set-aside reports first
         if kind == "old" and not dest.exists() and (entry / MARKER).is_file():

@@ -90,14 +90,14 @@ def die_with_parent(parent_pid: int) -> None:
             pass
 
     def watch() -> None:
-        while _running(parent_pid):
+        while process_running(parent_pid):
             time.sleep(0.5)
         os._exit(1)
 
     threading.Thread(target=watch, daemon=True, name="campsim-parent-watch").start()
 
 
-def _running(pid: int) -> bool:
+def process_running(pid: int) -> bool:
     """Whether process pid is running (a zombie, dead but not yet reaped, is not)."""
     try:
         stat = open(f"/proc/{pid}/stat").read()  # noqa: SIM115 (one read, closed by refcounting)
