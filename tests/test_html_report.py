@@ -5,11 +5,14 @@ from __future__ import annotations
 import base64
 import csv
 import json
+import re
+from html import unescape
 from html.parser import HTMLParser
 
 import pytest
 
 from campsim.cli import main
+from campsim.report.yamlview import scalar
 from campsim.runs.compare import load_variants, run_variants
 from tests.conftest import ROOT
 
@@ -79,10 +82,72 @@ def test_run_report_is_self_contained_and_has_every_chart(run_report):
     for kind in ("tranche", "disruption", "stockout"):
         assert kind in text
     assert "Sphere Handbook 2018, water supply standard 2.1" in text  # standards with sources
-    assert "commodities.food.ordering.order_up_to_days" in text  # the inputs table
+    assert "Appendix: scenario inputs" in text
     for name in CHARTS:
         assert (run_report / f"{name}.png").stat().st_size > 0
         assert (run_report / f"{name}.svg").stat().st_size > 0
+
+
+def inputs_lines(html: str) -> list[tuple[int, str, str]]:
+    """The inputs appendix as (depth, key, value) lines."""
+    section = html[html.index('id="inputs"') :]
+    section = section[: section.index("</section>")]
+    rows = re.findall(r'--depth: (\d+)"><span class="k">(.*?)</span> (.*?)</div>', section)
+    return [(int(d), unescape(k), unescape(v)) for d, k, v in rows]
+
+
+def test_run_report_inputs_read_as_the_yaml_is_written(run_report):
+    html = (run_report / "report.html").read_text()
+    lines = inputs_lines(html)
+    assert lines[:6] == [
+        (0, "name:", "Ramadi camps, October 2017 influx (62% funded)"),
+        (0, "start:", "2017-10-01"),  # the date as written
+        (0, "days:", "182"),
+        (0, "seed:", "2017"),  # an identifier: no thousands separator
+        (0, "replications:", "1"),
+        (0, "deterministic:", "no"),  # not Python's False
+    ]
+    # the food entry as a tree: commodities > food > ordering > order_up_to_days
+    food = lines.index((1, "food:", ""))
+    assert lines[food - 1] == (0, "commodities:", "")
+    assert (2, "initial_stock:", "2,000,000") in lines[food:]  # 2000000 in the file
+    assert (2, "capacity:", "4,000,000") in lines[food:]
+    assert (2, "donations:", "none") in lines[food:]  # an empty list, not []
+    assert (3, "order_up_to_days:", "90") in lines[food:]
+    assert (4, "triangular:", "0, 1, 2") in lines  # water's lead time, a list of numbers
+    # a list of mappings as YAML writes it: the first key after "- "
+    disruption = lines.index((1, "- start:", "2017-11-20"))
+    assert lines[disruption - 1 : disruption + 3] == [
+        (0, "disruptions:", ""),
+        (1, "- start:", "2017-11-20"),
+        (2, "days:", "3"),
+        (2, "reason:", "road closure on the supply route"),
+    ]
+    values = {value for _, _, value in lines}
+    assert not values & {"False", "True", "[]", "None", "{}"}
+    assert not any(re.fullmatch(r"\d+\.0", v) for v in values)  # no 4000000.0
+
+
+@pytest.mark.parametrize(
+    ("value", "key", "text"),
+    [
+        (False, "deterministic", "no"),
+        (True, "x", "yes"),
+        (None, "x", "none"),
+        ([], "donations", "none"),
+        ({}, "x", "none"),
+        (4000000.0, "capacity", "4,000,000"),
+        (32886, "initial", "32,886"),
+        (2017, "seed", "2017"),
+        (0.62, "funded_fraction", "0.62"),
+        (1234567.5, "x", "1,234,567.5"),
+        ([7, 14.0, 30], "triangular", "7, 14, 30"),
+        ("2017-10-01", "start", "2017-10-01"),
+        ("", "reason", '""'),
+    ],
+)
+def test_an_input_value_reads_as_a_yaml_author_writes_it(value, key, text):
+    assert scalar(value, key) == text
 
 
 def test_a_hostile_scenario_name_renders_as_text(tmp_path):

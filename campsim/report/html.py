@@ -8,7 +8,6 @@ All values are escaped by Jinja2's autoescaping.
 from __future__ import annotations
 
 import base64
-import json
 import struct
 from datetime import datetime
 from pathlib import Path
@@ -20,6 +19,7 @@ from campsim.model import standards
 from campsim.report import text as words
 from campsim.report.headline import key_words
 from campsim.report.wording import is_kit, overrides_line, plural, quantity, shared_overrides
+from campsim.report.yamlview import scalar, tree
 from campsim.results.run import SimulationResult, commodities_of
 
 MAX_EVENT_ROWS = 300
@@ -35,6 +35,20 @@ CAPTIONS = {
     "first_shortage": "Probability that a commodity has gone below the standard by each date, over the replications.",
     "sweep": "Shortfall person-days (mean, P10-P90 band) and the probability of any shortage at each grid point.",
 }
+
+
+# the chart shown under the cards (on page 1 in print): the first of these the run has, else its first chart
+KEY_CHARTS = ("first_shortage", "compliance")
+
+
+def key_chart(charts: list[dict[str, Any]]) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
+    """(the key chart, the others in their order); a replicated run's key chart is its chance of shortage
+    by date, a single run's the daily compliance bands, which tell the headline's story at full width."""
+    if not charts:
+        return None, []
+    names = [c["name"] for c in charts]
+    key = next((names.index(n) for n in KEY_CHARTS if n in names), 0)
+    return charts[key], charts[:key] + charts[key + 1 :]
 
 
 def _environment() -> jinja2.Environment:
@@ -68,8 +82,8 @@ def _mode(summary: dict[str, Any]) -> str:
 
 
 def flatten(value: Any, prefix: str = "") -> list[tuple[str, str]]:
-    """Nested scenario data -> (dotted key, value text) rows."""
-    if isinstance(value, dict):
+    """Nested scenario data -> (dotted key, value as a YAML author writes it) rows."""
+    if isinstance(value, dict) and value:
         rows: list[tuple[str, str]] = []
         for key, item in value.items():
             rows += flatten(item, f"{prefix}.{key}" if prefix else str(key))
@@ -79,13 +93,21 @@ def flatten(value: Any, prefix: str = "") -> list[tuple[str, str]]:
         for i, item in enumerate(value):
             rows += flatten(item, f"{prefix}.{i}")
         return rows
-    text = json.dumps(value, ensure_ascii=False) if isinstance(value, list) else str(value)
-    return [(prefix, text)]
+    return [(prefix, scalar(value, prefix))]
+
+
+def _validated(result: SimulationResult) -> dict[str, Any]:
+    return result.scenario.model_dump(mode="json", exclude_none=True)
 
 
 def scenario_inputs(result: SimulationResult) -> list[tuple[str, str]]:
-    """The scenario as validated (defaults filled in), as key/value rows."""
-    return flatten(result.scenario.model_dump(mode="json", exclude_none=True))
+    """The scenario as validated (defaults filled in), as dotted key/value rows."""
+    return flatten(_validated(result))
+
+
+def scenario_tree(result: SimulationResult) -> list[tuple[int, str, str]]:
+    """The scenario as validated, as the (depth, key, value) lines of a YAML-like tree (yamlview.tree)."""
+    return tree(_validated(result))
 
 
 def used_standards(results: list[SimulationResult]) -> list[tuple[str, str, str]]:
@@ -148,6 +170,7 @@ def render_run(result: SimulationResult, charts: dict[str, Path]) -> str:
         })  # fmt: skip
     events, left = _event_rows(result)
     source = result.scenario.source
+    key, others = key_chart([_chart(name, path) for name, path in charts.items()])
     return (
         _environment()
         .get_template("run.html.j2")
@@ -160,10 +183,11 @@ def render_run(result: SimulationResult, charts: dict[str, Path]) -> str:
             overall=words.overall(s),
             headlines=words.run_headlines(result),
             cards=cards,
-            charts=[_chart(name, path) for name, path in charts.items()],
+            key_chart=key,
+            charts=others,
             events=events,
             events_left=left,
-            inputs=scenario_inputs(result),
+            inputs=scenario_tree(result),
             uncertainty=_uncertainty_rows(s),
             **_common([result]),
         )

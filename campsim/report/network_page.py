@@ -180,7 +180,7 @@ def render_run(result: NetworkResult, pngs: dict[str, Path], headline: list[str]
         overall=_overall(s) or headline[0], headline=headline if _overall(s) else [], more=_more(s),
         names=names, person_days=person_days, camps=_camp_rows(s), uncertainty=_uncertainty(s),
         charts=_charts(pngs, CAPTIONS, suffix), events=events, events_left=left,
-        inputs=htmlreport.scenario_inputs(result), **htmlreport._common([result]),
+        inputs=htmlreport.scenario_tree(result), **htmlreport._common([result]),
     )  # fmt: skip
 
 
