@@ -185,7 +185,49 @@ def test_compare_writes_the_table_words_charts_and_report(tmp_path, capsys):
     assert {f"chart-{name}" for name in CHARTS} <= page.ids
     text = " ".join(page.text)
     assert "funding.funded_fraction" in text  # what differs between the scenarios
-    assert "Water: 62% funded: short from 22 Nov 2017 (pipeline break)" in text
+    headline = headline_of((out / "report.html").read_text())
+    water, cell = headline["table"][1][:2]  # the 62% funded column
+    assert water == "Water" and cell.startswith("short from 22 Nov 2017 (pipeline break) for up to ")
+    row = next(r for r in rows if r["scenario"] == "62% funded" and r["commodity"] == "water")
+    assert (
+        f"{float(row['shortfall_person_days']):,.0f} person-days, US${float(row['unmet_cost_usd']):,.0f} unmet" in cell
+    )
+
+
+def headline_of(html: str) -> dict[str, list]:
+    """A comparison page's headline: its sentences and its table (header row first, cells as text)."""
+    section = html[html.index('id="headline"') : html.index("</section>")]
+    text = lambda cell: unescape(re.sub(r"<[^>]+>", "", cell)).strip()  # noqa: E731
+    sentences = [text(li) for li in re.findall(r"<li>(.*?)</li>", section)]
+    rows = [
+        [text(c) for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", tr)] for tr in re.findall(r"<tr>(.*?)</tr>", section)
+    ]
+    return {"sentences": sentences, "header": rows[0], "table": rows[1:]}
+
+
+def test_a_four_scenario_compare_headline_is_a_sentence_each_then_a_table(tmp_path):
+    out = tmp_path / "four"
+    assert main(["compare", str(RAMADI), "--vary", "funding.funded_fraction=0.25,0.5,0.75,1.0",
+                 "--out", str(out), "--quiet", "--no-charts"]) == 0  # fmt: skip
+    headline = headline_of((out / "report.html").read_text())
+    labels = [f"every item funded at {p}%" for p in (25, 50, 75, 100)]
+    assert headline["header"] == ["commodity", *labels]
+    # the words of compare.md, laid out: its first line cut at each scenario, its bullets cut into cells
+    md = (out / "compare.md").read_text().splitlines()
+    overall = md[md.index("") + 1]
+    assert overall.startswith("Every item funded at 25%: ")
+    parts = overall.rstrip(".").split("; ")
+    assert headline["sentences"] == [p[:1].upper() + p[1:] + "." for p in parts]
+    assert len(headline["sentences"]) == 4
+    bullets = [line[2:] for line in md if line.startswith("- ")]
+    assert [row[0] for row in headline["table"]] == ["Food", "Water", "Hygiene", "Household kits"]
+    for row, bullet in zip(headline["table"], bullets, strict=True):
+        name, cells = row[0], row[1:]
+        assert (
+            bullet
+            == f"{name}: " + "; ".join(f"{label}: {cell}" for label, cell in zip(labels, cells, strict=True)) + "."
+        )
+    assert headline["table"][3][3:] == ["never short", "never short"]  # kits at 75% and 100%
 
 
 def test_compare_vary_labels_variants_by_value_and_shares_random_numbers(tmp_path):

@@ -28,30 +28,30 @@ if TYPE_CHECKING:
 
 def compare_headlines(runs: list[tuple[str, SimulationResult]]) -> list[str]:
     """Per commodity, what each scenario gives: 'At A, water falls below ... ; at B it never does.'"""
-    names = commodities_of(runs)
     sentences = []
-    for name in names:
-        parts = []
-        for label, r in runs:
-            label = label_words(label)  # a sentence names a --vary variant in words
-            c = r.summary["commodities"].get(name)
-            if c is None:
-                parts.append(f"{label}: not in this scenario")
-            elif not c["shortage_days"]:
-                parts.append(f"{label}: never short")
-            else:
-                kit = is_kit(c)
-                people, person_days = ("people waiting", "person-days waiting") if kit else ("people", "person-days")
-                median = "median " if r.summary.get("replications", 1) > 1 else ""
-                parts.append(
-                    f"{label}: short from {median}{day_words(c['first_shortage_date'])} "
-                    f"({c['first_shortage_cause']}) for up to {num(c['peak_people_short'])} {people}, "
-                    f"{days(c['shortage_days'])}, {num(c['shortfall_person_days'])} {person_days}, "
-                    f"US${num(c['unmet_cost_usd'])} unmet"
-                )
+    for name in commodities_of(runs):
+        # a sentence names a --vary variant in words
+        parts = [f"{label_words(label)}: {scenario_phrase(name, r)}" for label, r in runs]
         words = prose(name)
         sentences.append(f"{words[0].upper()}{words[1:]}: " + "; ".join(parts) + ".")
     return sentences
+
+
+def scenario_phrase(name: str, r: SimulationResult) -> str:
+    """What one scenario gives one commodity: 'short from 22 Nov 2017 (pipeline break) for up to ...'."""
+    c = r.summary["commodities"].get(name)
+    if c is None:
+        return "not in this scenario"
+    if not c["shortage_days"]:
+        return "never short"
+    people, person_days = ("people waiting", "person-days waiting") if is_kit(c) else ("people", "person-days")
+    median = "median " if r.summary.get("replications", 1) > 1 else ""
+    return (
+        f"short from {median}{day_words(c['first_shortage_date'])} "
+        f"({c['first_shortage_cause']}) for up to {num(c['peak_people_short'])} {people}, "
+        f"{days(c['shortage_days'])}, {num(c['shortfall_person_days'])} {person_days}, "
+        f"US${num(c['unmet_cost_usd'])} unmet"
+    )
 
 
 def overrides_lines(runs: list[tuple[str, SimulationResult]], bullet: str = "- ") -> list[str]:
@@ -74,18 +74,17 @@ def compare_preamble(runs: list[tuple[str, SimulationResult]]) -> list[str]:
 
 def compare_overall(runs: list[tuple[str, SimulationResult]]) -> str:
     """One sentence: total shortfall person-days and unmet cost per scenario."""
-    parts = []
-    for label, r in runs:
-        cs = r.summary["commodities"].values()
-        person_days = sum(c["shortfall_person_days"] for c in cs)
-        unmet = sum(c["unmet_cost_usd"] for c in cs)
-        short = sum(1 for c in cs if c["shortage_days"])
-        parts.append(
-            f"{label_words(label)}: {short} of {len(cs)} commodities short, {num(person_days)} person-days, "
-            f"US${num(unmet)} unmet"
-        )
-    text = "; ".join(parts) + "."
+    text = "; ".join(f"{label_words(label)}: {totals_phrase(r)}" for label, r in runs) + "."
     return text[:1].upper() + text[1:]
+
+
+def totals_phrase(r: SimulationResult) -> str:
+    """One scenario's totals: '3 of 4 commodities short, 6,542,010 person-days, US$1,366,131 unmet'."""
+    cs = r.summary["commodities"].values()
+    person_days = sum(c["shortfall_person_days"] for c in cs)
+    unmet = sum(c["unmet_cost_usd"] for c in cs)
+    short = sum(1 for c in cs if c["shortage_days"])
+    return f"{short} of {len(cs)} commodities short, {num(person_days)} person-days, US${num(unmet)} unmet"
 
 
 def compare_markdown(runs: list[tuple[str, SimulationResult]]) -> str:

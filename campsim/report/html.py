@@ -17,8 +17,9 @@ import jinja2
 
 from campsim.model import standards
 from campsim.report import text as words
-from campsim.report.headline import key_words
-from campsim.report.wording import is_kit, overrides_line, plural, quantity, shared_overrides
+from campsim.report.compare_text import scenario_phrase, totals_phrase
+from campsim.report.headline import key_words, label_words
+from campsim.report.wording import capital, is_kit, overrides_line, plural, prose, quantity, shared_overrides
 from campsim.report.yamlview import scalar, tree
 from campsim.results.run import SimulationResult, commodities_of
 
@@ -245,6 +246,20 @@ def input_differences(runs: list[tuple[str, SimulationResult]]) -> list[tuple[st
     return [(k, [f.get(k) for f in flat]) for k in keys if len({f.get(k) for f in flat}) > 1]
 
 
+def compare_headline(runs: list[tuple[str, SimulationResult]]) -> dict[str, Any]:
+    """The comparison's headline laid out to be read: a sentence per scenario (its totals), then a table
+    of what each scenario gives each commodity, in compare.md's words."""
+    sentences = []
+    for label, r in runs:
+        text = f"{label_words(label)}: {totals_phrase(r)}."
+        sentences.append(text[:1].upper() + text[1:])
+    rows = [
+        {"commodity": capital(prose(name)), "cells": [scenario_phrase(name, r) for _, r in runs]}
+        for name in commodities_of(runs)
+    ]
+    return {"sentences": sentences, "labels": [label_words(label) for label, _ in runs], "rows": rows}
+
+
 def render_compare(runs: list[tuple[str, SimulationResult]], charts: dict[str, Path]) -> str:
     """report.html of a comparison."""
     results = [r for _, r in runs]
@@ -258,8 +273,7 @@ def render_compare(runs: list[tuple[str, SimulationResult]], charts: dict[str, P
                 {"label": label, "s": r.summary, "mode": _mode(r.summary), "changed": overrides_line(r.summary)}
                 for label, r in runs
             ],
-            overall=words.compare_overall(runs),
-            headlines=words.compare_headlines(runs),
+            headline=compare_headline(runs),
             tables=_metric_tables(runs),
             charts=[_chart(name, path) for name, path in charts.items()],
             input_diff=input_differences(runs),
