@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from campsim.report import html as htmlreport
-from campsim.report.text import _num, compare_overall
+from campsim.report.compare_text import totals_phrase
+from campsim.report.text import _num
 from campsim.report.wording import overrides_line
 
 if TYPE_CHECKING:
@@ -210,7 +211,7 @@ def render_compare(runs: list[tuple[str, NetworkResult]], table: pd.DataFrame, p
     return _environment().get_template("network_compare.html.j2").render(
         title="Comparison: " + " vs ".join(labels), labels=labels,
         runs=[{"label": label, "s": r.summary, "mode": htmlreport._mode(r.summary), "headline": shortage_headline(
-            r.summary), "changed": overrides_line(r.summary)} for label, r in runs],
-        overall=compare_overall(runs), rows=_compare_rows(table, labels), charts=_charts(pngs, captions, suffix),
+            r.summary), "totals": totals_phrase(r), "changed": overrides_line(r.summary)} for label, r in runs],
+        rows=_compare_rows(table, labels), charts=_charts(pngs, captions, suffix),
         input_diff=htmlreport.input_differences(runs), **htmlreport._common([r for _, r in runs]),
     )  # fmt: skip
