@@ -66,13 +66,18 @@ def _environment() -> jinja2.Environment:
     return env
 
 
+def fallback_caption(name: str) -> str:
+    """A chart without a written caption still says what it is (its alt text), not its file name."""
+    return f"Chart of {name.replace('_', ' ')}."
+
+
 def _chart(name: str, png: Path) -> dict[str, Any]:
     data = png.read_bytes()
     width, height = struct.unpack(">II", data[16:24])  # the PNG header's IHDR size
     return {
         "name": name,
         "png_base64": base64.b64encode(data).decode("ascii"),
-        "caption": CAPTIONS.get(name, name),
+        "caption": CAPTIONS.get(name) or fallback_caption(name),
         "width": width,
         "height": height,
     }

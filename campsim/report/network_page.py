@@ -154,7 +154,7 @@ def _charts(pngs: dict[str, Path], captions: dict[str, str], suffix: dict[str, s
     order = list(captions)  # the overview first, whatever order the charts were rendered in
     for name in sorted(pngs, key=lambda n: order.index(n) if n in order else len(order)):
         chart = htmlreport._chart(name, pngs[name])
-        chart["caption"] = captions.get(name, name) + suffix.get(name, "")
+        chart["caption"] = (captions.get(name) or chart["caption"]) + suffix.get(name, "")
         charts.append(chart)
     return charts
 
