@@ -8,6 +8,7 @@ fails to start is a skip only if its binary has gone missing, otherwise the erro
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -97,3 +98,108 @@ def test_a_network_report_opens_in_chromium_with_every_image_decoded(browser, co
     browser.set_window_size(794, 1123)  # A4 width: the tables fit without horizontal overflow
     assert browser.execute_script("return document.documentElement.scrollWidth") <= 800
     browser.set_window_size(1200, 1600)
+
+
+# --- phone, print and alt text ---------------------------------------------------------------------------------
+
+PHONE_PX = 400
+# every element's right edge, unless it sits in a box that scrolls sideways (a table's or a chart's own)
+OVERFLOWING = """
+const width = arguments[0], out = [];
+const scrolls = e => { for (let p = e.parentElement; p; p = p.parentElement) {
+  if (['auto', 'scroll'].includes(getComputedStyle(p).overflowX)) return true; } return false; };
+for (const e of document.querySelectorAll('body *')) {
+  const right = e.getBoundingClientRect().right;
+  if (right > width + 0.5 && !scrolls(e)) out.push(`${e.tagName}#${e.id}.${e.className} right ${Math.round(right)}`);
+}
+return out;
+"""
+WRAPPED_DATES = """
+return Array.from(document.querySelectorAll('.date')).filter(e => {
+  const range = document.createRange(); range.selectNodeContents(e);
+  return new Set(Array.from(range.getClientRects()).map(r => Math.round(r.top))).size > 1;
+}).map(e => e.textContent);
+"""
+
+
+@pytest.fixture(scope="module")
+def reports(tmp_path_factory):
+    """One report folder per kind of page, written once for the module."""
+    ramadi, funded = str(ROOT / "scenarios" / "ramadi.yaml"), str(ROOT / "scenarios" / "ramadi-funded.yaml")
+    network = str(ROOT / "tests" / "data" / "network_small.yaml")
+    commands = {
+        "run": ["run", ramadi],
+        "replicated run": ["run", ramadi, "-n", "20"],
+        "compare": ["compare", ramadi, funded],
+        "compare of four": ["compare", ramadi, "--vary", "funding.funded_fraction=0.25,0.5,0.75,1.0"],
+        "sweep": ["sweep", ramadi, "--vary", "funding.funded_fraction=0.4:1.0:0.2", "-n", "5"],
+        "network": ["run", network],
+        "network compare": ["compare", str(ROOT / "scenarios" / "anbar.yaml"), network],
+    }
+    root = tmp_path_factory.mktemp("pages")
+    folders = {}
+    for kind, args in commands.items():
+        folders[kind] = root / kind.replace(" ", "-")
+        assert main([*args, "--out", str(folders[kind]), "--quiet"]) == 0
+    return folders
+
+
+@pytest.mark.parametrize(
+    "kind", ["run", "replicated run", "compare", "compare of four", "sweep", "network", "network compare"]
+)
+def test_on_a_400_px_phone_nothing_is_wider_than_the_screen(browser, reports, kind):
+    from benchmarks.screenshots import set_width
+
+    browser.get((reports[kind] / "report.html").as_uri())
+    set_width(browser, PHONE_PX, 860)
+    try:
+        assert browser.execute_script("return document.documentElement.scrollWidth") <= PHONE_PX
+        assert browser.execute_script(OVERFLOWING, PHONE_PX) == []
+        assert browser.execute_script(WRAPPED_DATES) == []
+        # charts keep a legible size: wider than the screen, in a box that scrolls sideways
+        widths = browser.execute_script("return Array.from(document.images).map(i => i.getBoundingClientRect().width)")
+        assert widths and min(widths) >= 640, widths
+        if kind == "run":  # the events table is wider than the phone, so it scrolls in its own box
+            box = browser.execute_script("const b = document.getElementById('events').parentElement; "
+                                         "return [b.className, b.clientWidth, b.scrollWidth];")  # fmt: skip
+            assert box[0] == "scroll" and box[1] <= PHONE_PX < box[2], box
+    finally:
+        set_width(browser, None)
+
+
+@pytest.mark.parametrize(
+    "kind", ["run", "replicated run", "compare", "compare of four", "sweep", "network", "network compare"]
+)
+def test_every_chart_image_says_in_words_what_it_shows(browser, reports, kind):
+    browser.get((reports[kind] / "report.html").as_uri())
+    images = browser.execute_script(
+        "return Array.from(document.images).map(i => [i.closest('figure').id, i.getAttribute('alt') || '']);"
+    )
+    assert images
+    for figure, alt in images:
+        name = figure.removeprefix("chart-")
+        # a sentence in words, not the chart's name or file name
+        assert len(alt.split()) >= 4 and alt not in (name, f"{name}.png") and ".png" not in alt, (figure, alt)
+
+
+def test_the_ramadi_run_report_prints_on_at_most_five_a4_pages(browser, reports):
+    from benchmarks.screenshots import pdf_pages, print_pdf, set_width
+
+    browser.get((reports["run"] / "report.html").as_uri())
+    pdf = print_pdf(browser)
+    boxes = {tuple(round(float(x)) for x in m[1].split()) for m in re.finditer(rb"/MediaBox \[([^\]]*)\]", pdf)}
+    assert pdf.startswith(b"%PDF") and boxes == {(0, 0, 595, 842)}  # A4: 210 x 297 mm = 595 x 842 points
+    assert pdf_pages(pdf) <= 5
+    # page 1 holds the headline, the cards and the key chart: laid out as print at A4's printable
+    # width (210 - 2 x 12 mm margins = 186 mm = 703 px), the key chart ends within the first page's
+    # printable height (297 - 2 x 12 mm = 273 mm = 1032 px)
+    set_width(browser, 703, 1032)
+    browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+    try:
+        bottom = browser.execute_script("return document.getElementById('chart-compliance').getBoundingClientRect()"
+                                        ".bottom + window.scrollY")  # fmt: skip
+        cards = browser.execute_script("return document.querySelector('.cards').getBoundingClientRect().bottom")
+        assert cards < bottom <= 1032
+    finally:
+        browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
+        set_width(browser, None)
