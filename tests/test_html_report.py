@@ -295,3 +295,10 @@ def test_compare_default_folder_is_reports_compare_stem(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     assert main(["compare", str(RAMADI), str(FUNDED), "--quiet", "--no-charts"]) == 0
     assert (tmp_path / "reports" / "compare-ramadi" / "compare.csv").exists()
+
+
+def test_dates_in_words_are_kept_on_one_line_and_the_rest_escaped():
+    from campsim.report.html import whole_dates
+
+    got = whole_dates("<b> ran out on 28 Nov 2017; from 2017-11-28 & 3 Oct 17")
+    assert str(got) == '&lt;b&gt; ran out on <span class="date">28 Nov 2017</span>; from 2017-11-28 &amp; 3 Oct 17'

@@ -8,12 +8,14 @@ All values are escaped by Jinja2's autoescaping.
 from __future__ import annotations
 
 import base64
+import re
 import struct
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import jinja2
+import markupsafe
 
 from campsim.model import standards
 from campsim.report import text as words
@@ -63,7 +65,17 @@ def _environment() -> jinja2.Environment:
     env.filters["num"] = lambda x, digits=0: f"{x:,.{digits}f}"
     env.filters["pct"] = lambda x, digits=0: f"{x:.{digits}%}"
     env.filters["days"] = lambda x: str(int(x)) if float(x).is_integer() else f"{x:,.1f}"  # means: one decimal
+    env.filters["dates"] = whole_dates
     return env
+
+
+# a date in words, "28 Nov 2017" (an ISO date never breaks: no line break between a hyphen and a digit)
+DATE = re.compile(r"\b\d{1,2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4}\b")
+
+
+def whole_dates(text: str) -> markupsafe.Markup:
+    """Text escaped, its dates kept on one line (a phone must not break "28 Nov" from "2017")."""
+    return markupsafe.Markup(DATE.sub(r'<span class="date">\g<0></span>', str(markupsafe.escape(text))))
 
 
 def fallback_caption(name: str) -> str:
