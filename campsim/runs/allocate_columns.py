@@ -15,6 +15,10 @@ allocation run on its own (tests/test_allocate_columns.py checks it against summ
 from __future__ import annotations
 
 import math
+import multiprocessing
+import sys
+import threading
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, fields, replace
 
 import numpy as np
@@ -26,6 +30,8 @@ from campsim.model.day import PHASES
 from campsim.model.scenario import Scenario
 from campsim.plan.arrays import Plan
 from campsim.plan.draw import Draws, NetworkDraws, draw, draw_network
+from campsim.runs.executors import default_jobs
+from campsim.runs.signals import held_signals, stop_pool, submit_all, worker_setup
 
 # Columns stepped at once: big enough that numpy's per-call cost is small, small enough that
 # the arrays kept whole ([day, line, column]: landing orders, kits' new need) stay ~12 MB each and in cache.
@@ -182,21 +188,66 @@ class Evaluated:
     critical_days: np.ndarray
 
 
-def evaluate(plan: Plan, money: Budgeted, shares: np.ndarray, seed: int, replications: int) -> Evaluated:
-    """Step every allocation of ``shares`` [allocation, commodity] on the same replications."""
+def evaluate(plan: Plan, money: Budgeted, shares: np.ndarray, seed: int, replications: int,
+             jobs: int | None = 1) -> Evaluated:  # fmt: skip
+    """Step every allocation of ``shares`` [allocation, commodity] on the same replications.
+
+    The allocations go in chunks of about CHUNK_COLUMNS columns, on ``jobs`` forked processes
+    (None: every usable core); the figures do not depend on either.
+    """
+    global _FORKED
     shares = np.atleast_2d(np.asarray(shares, dtype=float))
-    network = plan.network is not None
-    drawn = (draw_network if network else draw)(plan, seed, 0, replications)
+    drawn = (draw_network if plan.network is not None else draw)(plan, seed, 0, replications)
     per = max(1, CHUNK_COLUMNS // replications)
-    people, critical = [], []
-    for first in range(0, len(shares), per):
-        block = shares[first : first + per]
-        model = (ObjectiveNetwork if network else ObjectiveBatch)(plan, tiled(drawn, len(block)),
-                                                                  money.tranches(block, replications))  # fmt: skip
-        days_short, days_critical = model.run()
-        people.append(_by_commodity(plan, days_short, len(block), replications))
-        critical.append(_by_commodity(plan, days_critical, len(block), replications))
-    return Evaluated(np.concatenate(people), np.concatenate(critical))
+    blocks = [shares[first : first + per] for first in range(0, len(shares), per)]
+    workers = min(len(blocks), default_jobs() if jobs is None else jobs)
+    if workers > 1 and _fork_safe():
+        _FORKED = (plan, money, drawn, replications)
+        try:
+            got = _in_pool(blocks, workers)
+        finally:
+            _FORKED = None
+    else:
+        got = [_chunk(plan, money, drawn, replications, block) for block in blocks]
+    return Evaluated(np.concatenate([p for p, _ in got]), np.concatenate([c for _, c in got]))
+
+
+def _fork_safe() -> bool:
+    """Fork only on Linux (unsafe on macOS) and from a process without other threads (a Dask client's)."""
+    return sys.platform.startswith("linux") and threading.active_count() == 1
+
+
+def _chunk(plan: Plan, money: Budgeted, drawn: Draws, replications: int, block: np.ndarray):
+    network = plan.network is not None
+    model = (ObjectiveNetwork if network else ObjectiveBatch)(plan, tiled(drawn, len(block)),
+                                                              money.tranches(block, replications))  # fmt: skip
+    days_short, days_critical = model.run()
+    return (_by_commodity(plan, days_short, len(block), replications),
+            _by_commodity(plan, days_critical, len(block), replications))  # fmt: skip
+
+
+_FORKED: tuple | None = None  # (plan, money, drawn, replications) for forked workers, set just before the fork
+
+
+def _forked_chunk(block: np.ndarray):
+    plan, money, drawn, replications = _FORKED
+    return _chunk(plan, money, drawn, replications, block)
+
+
+def _in_pool(blocks: list[np.ndarray], workers: int) -> list:
+    """The chunks on forked processes that die with this one (runs/signals.py), in order."""
+    initializer, initargs = worker_setup()
+    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=initializer,
+                               initargs=initargs)  # fmt: skip
+    try:
+        futures = submit_all(pool, [(_forked_chunk, block) for block in blocks])
+        got = [future.result() for future in futures]
+    except BaseException:
+        stop_pool(pool)
+        raise
+    with held_signals():
+        pool.shutdown()
+    return got
 
 
 def _by_commodity(plan: Plan, values: np.ndarray, allocations: int, replications: int) -> np.ndarray:
