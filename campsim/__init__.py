@@ -45,8 +45,8 @@ _LAZY = {
 if typing.TYPE_CHECKING:
     from campsim.api import (
         CompareResult,
-        allocate,
         SweepResult,
+        allocate,
         compare,
         plot,
         run_replications,

@@ -25,9 +25,8 @@ from campsim.runs import sweep as sweeping
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-    from campsim.results.allocate import AllocateResult
-
     from campsim.plan.compile import Plan
+    from campsim.results.allocate import AllocateResult
 
 __all__ = ["CompareResult", "SweepResult", "allocate", "compare", "plot", "run_replications", "simulate", "sweep",
            "write_report"]  # fmt: skip
@@ -245,7 +244,6 @@ def write_report(
         ScenarioError: ``folder`` holds something other than a campsim report, or cannot be written.
     """
     from campsim.report import folders
-
     from campsim.results.allocate import AllocateResult
 
     try:

@@ -21,27 +21,56 @@ from campsim.cli.say import say, say_block
 
 @click.command(context_settings=CONTEXT)
 @click.argument("scenario", metavar="SCENARIO.yaml")
-@click.option("--budget", type=float, default=None, metavar="USD",
-              help="The budget to split, in USD. Default: what the scenario's tranches deliver over the horizon.")
-@click.option("--budget-share", type=float, default=None, metavar="F",
-              help="The budget as a share of the total requirement, e.g. 0.62.")
-@click.option("--objective", type=click.Choice(["person-days", "critical", "weighted"]), default="person-days",
-              show_default=True,
-              help="What to minimise (means over the replications): person-days short of per-person items; "
-              "person-days below each item's critical level; or Σ weight x person-days short (--weights).")
-@click.option("--weights", default=None, metavar="C=W,...",
-              help="For --objective weighted: e.g. water=3,food=2 (a commodity left out weighs 0).")
+@click.option(
+    "--budget",
+    type=float,
+    default=None,
+    metavar="USD",
+    help="The budget to split, in USD. Default: what the scenario's tranches deliver over the horizon.",
+)
+@click.option(
+    "--budget-share",
+    type=float,
+    default=None,
+    metavar="F",
+    help="The budget as a share of the total requirement, e.g. 0.62.",
+)
+@click.option(
+    "--objective",
+    type=click.Choice(["person-days", "critical", "weighted"]),
+    default="person-days",
+    show_default=True,
+    help="What to minimise (means over the replications): person-days short of per-person items; "
+    "person-days below each item's critical level; or Σ weight x person-days short (--weights).",
+)
+@click.option(
+    "--weights",
+    default=None,
+    metavar="C=W,...",
+    help="For --objective weighted: e.g. water=3,food=2 (a commodity left out weighs 0).",
+)
 @click.option("--min-share", type=float, default=0.0, show_default=True, help="Least funded share of any commodity.")
 @click.option("--max-share", type=float, default=1.0, show_default=True, help="Most funded share of any commodity.")
-@click.option("--replications", "-n", type=click.IntRange(min=1, max=100_000), default=None,
-              help="Replications per evaluation, on common random numbers (default 200).")
-@click.option("--step", type=float, default=0.01, show_default=True, help="The grid of shares each commodity is "
-              "simulated on.")
+@click.option(
+    "--replications",
+    "-n",
+    type=click.IntRange(min=1, max=100_000),
+    default=None,
+    help="Replications per evaluation, on common random numbers (default 200).",
+)
+@click.option(
+    "--step", type=float, default=0.01, show_default=True, help="The grid of shares each commodity is simulated on."
+)
 @seed_option
 @jobs_option
-@click.option("--out", "-o", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Report folder to write (replaced whole if it exists). Default: reports/allocate-<scenario file "
-              "stem>/ under the current directory.")
+@click.option(
+    "--out",
+    "-o",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Report folder to write (replaced whole if it exists). Default: reports/allocate-<scenario file "
+    "stem>/ under the current directory.",
+)
 @quiet_option
 @no_charts_option
 @force_option

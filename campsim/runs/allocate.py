@@ -45,7 +45,8 @@ def parse_weights(text: str | dict | None, scenario: Scenario) -> dict[str, floa
     for name, value in pairs:
         name = str(name).strip()
         if name not in scenario.commodities:
-            raise ScenarioError(f"--weights {name}: unknown commodity; the scenario has {', '.join(scenario.commodities)}")
+            have = ", ".join(scenario.commodities)
+            raise ScenarioError(f"--weights {name}: unknown commodity; the scenario has {have}")
         try:
             weight = float(value)
         except (TypeError, ValueError):
@@ -141,8 +142,7 @@ def allocate(path: str | Path, budget: float | None = None, budget_share: float 
     root = s.seed if seed is None else int(seed)
     written = np.array([s.funded_fraction(name) for name in names], dtype=float)
     budget_usd = _budget(budget, budget_share, delivered_usd(money, written), total_req, low, high)
-    run = Evaluator(plan, money, root, n, w, "critical_days" if objective == "critical" else "person_days",
-                    jobs)
+    run = Evaluator(plan, money, root, n, w, "critical_days" if objective == "critical" else "person_days", jobs)
     grid = grid_shares(low, high, step)
     curves = np.array(run([np.full(len(names), g) for g in grid]))  # [g, commodity]
 

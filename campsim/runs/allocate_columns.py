@@ -116,9 +116,7 @@ class _Objective:
         # results/metrics.commodity_metrics, one day at a time: person-days short of the standard
         unmet = np.where(need > 0, 1 - given / need, 0.0)
         waiting = np.where(self.kits_per_household > 0, self.daily["shortfall"][day] / self.kits_per_household, 0.0)
-        self.person_days = self.person_days + np.where(
-            self.kit_rows, waiting * self.household_sizes(), people * unmet
-        )
+        self.person_days = self.person_days + np.where(self.kit_rows, waiting * self.household_sizes(), people * unmet)
         # ... and person-days below the critical level (metrics.critical_mask; NaN levels: never)
         per_person = np.where(people > 0, given / people, np.inf)
         below = (need > 0) & (per_person < self.critical_level)

@@ -97,4 +97,3 @@ def split(curves: np.ndarray, grid: np.ndarray, requirement_usd: np.ndarray, bud
     saving = saving_per_usd(curves, grid, requirement_usd, points)
     order = sorted((c for c in range(len(usd)) if paying[c]), key=lambda c: -saving[c])
     return spend_leftover(usd, budget_usd, high * requirement_usd, order)
-

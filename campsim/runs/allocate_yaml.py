@@ -73,4 +73,3 @@ def with_shares(path: str | Path, shares: dict[str, float]) -> tuple[list[str], 
         index += sum(1 for i in inserted if i < index)
         found.append(DataPath(index, value, os.path.abspath(path.parent / value)))
     return lines, found
-
