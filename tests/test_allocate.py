@@ -14,6 +14,7 @@ import yaml
 
 import campsim
 from campsim.cli import main
+from campsim.report.allocate import headline
 from campsim.results.allocate import ALLOCATION_COLUMNS
 from campsim.runs.allocate_split import UNITS, best_points, unit_costs
 from tests.conftest import ROOT
@@ -231,3 +232,14 @@ def test_bad_input_is_one_clear_line_and_exit_2_with_nothing_written(args, words
     err = capsys.readouterr().err
     assert words in err and len(err.strip().splitlines()) == 1 and "Traceback" not in err
     assert not out.exists()
+
+
+def test_the_headline_names_the_written_share_at_the_budget_allocated(camp):
+    path, _ = camp
+    data = yaml.safe_load(path.read_text())
+    for c in data["commodities"].values():
+        c.pop("funded_fraction", None)  # 55% each, as written
+    flat = write(path.parent, "flat", data)
+    result = campsim.allocate(flat, budget_share=0.8, replications=4, step=0.1, jobs=1)
+    assert result.allocation["written_share"].tolist() == pytest.approx([0.8] * 4, rel=1e-12)
+    assert "instead of 80% each" in headline(result)

@@ -59,7 +59,7 @@ class AllocateResult:
     totals: dict[str, float | None]
     flat_equivalent_usd: float | None  # the flat budget that does as well as the best split (None: none does)
     flat_limit_share: float  # the highest flat share simulated (max-share)
-    written_uniform: float | None  # the written share when every commodity has the same one
+    written_uniform: float | None  # the written share at this budget when every commodity has the same one
     yaml_lines: list[str] = field(default_factory=list)  # the scenario with the best shares written in
     data_paths: list[DataPath] = field(default_factory=list)
     data_root: str | None = None  # the folder data files are read from, when the scenario names any

@@ -181,7 +181,8 @@ def allocate(path: str | Path, budget: float | None = None, budget_share: float 
     totals = {k: (None if v is None else math.fsum(v.tolist())) for k, v in values.items()}
     flat_totals = curves.sum(axis=1)
     lines, data_paths = with_shares(path, dict(zip(names, (float(x) for x in best), strict=True)))
-    uniform = float(written[0]) if np.all(written == written[0]) else None
+    scaled = here["written"]  # the written split at this budget
+    uniform = float(scaled[0]) if scaled is not None and np.all(scaled == scaled[0]) else None
     return AllocateResult(
         scenario_name=s.name, scenario_file=str(path), commodities=names, objective=objective,
         weights={name: float(x) for name, x in zip(names, w, strict=True)}, notes=notes, method=method, kept=kept,
