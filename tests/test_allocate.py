@@ -243,3 +243,56 @@ def test_the_headline_names_the_written_share_at_the_budget_allocated(camp):
     result = campsim.allocate(flat, budget_share=0.8, replications=4, step=0.1, jobs=1)
     assert result.allocation["written_share"].tolist() == pytest.approx([0.8] * 4, rel=1e-12)
     assert "instead of 80% each" in headline(result)
+
+
+FLOW = """\
+name: flow style   # a comment that must stay
+start: 2017-10-01
+days: 30
+seed: 3
+population: {initial: 500, arrivals: [{rate: {2017-10-02: 20}}]}
+funding: {funded_fraction: 0.5}
+commodities:
+  food: {per_person_day: 1, unit_cost_usd: 0.5, initial_stock: 2000,
+         ordering: {order_up_to_days: 10, lead_time_days: 5}}
+  water:
+    per_person_day: 15
+    unit_cost_usd: 0.01
+    funded_fraction: 0.4   # its own share, replaced
+    initial_stock: 20000
+    ordering: {order_up_to_days: 3, lead_time_days: 1}
+"""
+
+
+def test_allocated_yaml_keeps_the_file_and_sets_each_share_in_flow_or_block_style(tmp_path):
+    path = tmp_path / "flow.yaml"
+    path.write_text(FLOW)
+    result = campsim.allocate(path, replications=3, step=0.1, jobs=1)
+    folder = campsim.write_report(result, tmp_path / "report", charts=False)
+    text = (folder / "allocated.yaml").read_text()
+    assert "# a comment that must stay" in text and "0.4" not in text.split("water:")[1].split("initial_stock")[0]
+    again = campsim.load_scenario(folder / "allocated.yaml")
+    best = dict(zip(result.allocation["commodity"], result.allocation["best_share"], strict=True))
+    assert {n: again.funded_fraction(n) for n in again.commodities} == best  # to the last digit
+    assert again.model_dump(exclude={"commodities", "source"}) == campsim.load_scenario(path).model_dump(
+        exclude={"commodities", "source"}
+    )
+
+
+def test_allocation_hxl_csv_is_valid_for_libhxl(camp, tmp_path):
+    from tests.test_hxl_out import assert_valid_hxl_counting_people_only
+
+    folder = campsim.write_report(camp[1], tmp_path / "report", charts=False)
+    assert_valid_hxl_counting_people_only(folder / "allocation.hxl.csv")
+
+
+@pytest.mark.slow  # three full allocations of Ramadi (200 replications each): about 12 s
+def test_the_readme_allocate_examples_run(tmp_path, monkeypatch):
+    text = (ROOT / "README.md").read_text()
+    commands = [line for line in text.splitlines() if line.startswith("campsim allocate ")]
+    assert len(commands) == 3
+    monkeypatch.chdir(ROOT)
+    for k, command in enumerate(commands):
+        out = tmp_path / str(k)
+        assert main([*shlex.split(command)[1:], "--out", str(out), "-q", "--no-charts"]) == 0
+        assert (out / "allocation.csv").is_file()

@@ -95,7 +95,7 @@ HEADER = ("commodity", "written", "flat", "best", "best US$", "objective flat", 
 
 def terminal_text(result: AllocateResult) -> str:
     """The allocation table, the headline and what the objective leaves out, as printed."""
-    lines = [table(HEADER, table_rows(result)), "", headline(result)]
+    lines = [table(HEADER, table_rows(result)), "", headline(result), f"method: {result.method}"]
     lines += [f"note: {n}" for n in result.notes]
     return "\n".join(lines)
 
