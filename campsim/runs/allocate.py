@@ -33,6 +33,7 @@ DEFAULT_REPLICATIONS = 200
 FRONTIER_STEP = 0.05
 PAIR_FIRST_MOVE = 0.1  # pairwise moves start at 10% of the budget and halve ...
 PAIR_LAST_MOVE = 0.01  # ... down to 1% of it
+PAIR_ROUNDS = 60  # at most this many rounds of pairwise moves (each simulates up to n(n-1) splits)
 CENT = 0.005
 
 
@@ -266,8 +267,9 @@ def _pairwise(run: Evaluator, shares: np.ndarray, req: np.ndarray, budget: float
     """Move money between pairs of commodities while the simulated objective falls (the best move each round)."""
     usd = shares * req
     current = run([shares])[0].sum()
-    move = PAIR_FIRST_MOVE * budget
-    while move >= PAIR_LAST_MOVE * budget and budget > 0:
+    move, rounds = PAIR_FIRST_MOVE * budget, 0
+    while move >= PAIR_LAST_MOVE * budget and budget > 0 and rounds < PAIR_ROUNDS:
+        rounds += 1
         tried = []
         for i in range(len(req)):
             for j in range(len(req)):
