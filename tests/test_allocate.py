@@ -14,9 +14,11 @@ import yaml
 
 import campsim
 from campsim.cli import main
+from campsim.plan.compile import compile
 from campsim.report.allocate import headline
 from campsim.results.allocate import ALLOCATION_COLUMNS
-from campsim.runs.allocate_split import UNITS, best_points, unit_costs
+from campsim.runs import allocate_columns as columns
+from campsim.runs.allocate_split import UNITS, best_points, grid_shares, unit_costs
 from tests.conftest import ROOT
 
 # A constant camp of 100 people for 10 days, two items of the same need (1 a person a day), no stock,
@@ -106,6 +108,47 @@ def test_the_dynamic_programme_beats_a_greedy_marginal_allocation_on_a_curve_tha
     assert greedy == [0, 2] and curves[0, 0] + curves[2, 1] == 130
     # the dynamic programme funds kits in full: 0 + 100 = 100
     assert exact == [2, 0] and curves[2, 0] + curves[0, 1] == 100
+
+
+# A simulated curve that is not convex: "hoarded" is ordered once, on day 0, and handed out only while
+# it covers 20 days or more (ration 0 below 20 days), so money buying less than 20 days saves nothing.
+# 100 people, 40 days; hoarded costs US$1 (requirement US$4,000), steady US$4 as HAND's items
+# (requirement 39 landable days x 100 x US$4 = US$15,600). The budget: US$4,000.
+HOARD = {
+    "name": "a step curve", "start": "2017-10-01", "days": 40, "deterministic": True,
+    "population": {"initial": 100},
+    "funding": {"funded_fraction": 0.5, "disbursement": "upfront"},
+    "commodities": {
+        "hoarded": {"per_person_day": 1, "unit_cost_usd": 1, "initial_stock": 0, "requirement_usd": 4000,
+                    "rationing": [{"below_days_of_cover": 20, "ration": 0}],
+                    "ordering": {"review_every_days": 100, "order_up_to_days": 40, "lead_time_days": 1}},
+        "steady": {"per_person_day": 1, "unit_cost_usd": 4, "initial_stock": 0, "requirement_usd": 15600,
+                   "ordering": {"review_every_days": 1, "order_up_to_days": 1, "lead_time_days": 1}},
+    },
+}  # fmt: skip
+
+
+def test_on_a_simulated_step_curve_the_dynamic_programme_beats_the_greedy(tmp_path):
+    path = write(tmp_path, "hoard", HOARD)
+    result = campsim.allocate(path, budget=4000, step=0.05, replications=1, jobs=1)
+    a = result.allocation.set_index("commodity")
+    # all on hoarded: 4,000 rations land on day 1 and are handed out while they cover >= 20 days: days 1-21;
+    # days 0 and 22-39 short: 19 x 100 = 1,900; steady gets nothing: 40 x 100 = 4,000
+    assert a["best_usd"].tolist() == pytest.approx([4000, 0], abs=1e-9)
+    assert a["objective_best"].tolist() == pytest.approx([1900, 4000], abs=1e-9)
+    # the greedy, on the same simulated curves, climbs steady first (hoarded's first steps save nothing):
+    # five steps of 5% = US$3,900 buy 975 rations of steady (3,025 short), and hoarded stays at 0 (4,000)
+    s = campsim.load_scenario(path)
+    plan = compile(s)
+    money = columns.budgeted(s, plan)
+    grid = grid_shares(0, 1, 0.05)
+    curves = columns.evaluate(plan, money, grid[:, None] * np.ones(2), s.seed, 1).person_days
+    assert curves[9, 0] == 4000 and curves[10, 0] == 4000 - 100 and curves[20, 0] == 1900  # the step
+    greedy = greedy_points(curves, unit_costs(grid, money.requirement_usd, 4000.0))
+    assert greedy == [0, 5]
+    own = columns.evaluate(plan, money, grid[greedy][None, :], s.seed, 1).person_days[0]
+    assert own.tolist() == pytest.approx([4000, 3025], abs=1e-9)
+    assert result.totals["best"] == pytest.approx(5900, abs=1e-9) and own.sum() == pytest.approx(7025, abs=1e-9)
 
 
 def test_every_grid_cost_is_rounded_up_so_no_split_exceeds_the_budget():
