@@ -339,3 +339,21 @@ def test_the_readme_allocate_examples_run(tmp_path, monkeypatch):
         out = tmp_path / str(k)
         assert main([*shlex.split(command)[1:], "--out", str(out), "-q", "--no-charts"]) == 0
         assert (out / "allocation.csv").is_file()
+
+
+def test_the_written_split_does_not_apply_when_scaling_it_leaves_the_share_limits(camp):
+    path, _ = camp
+    # water is written at 0.7, the rest at 0.55: scaled to 95% of the requirement, water would pass 100%
+    result = campsim.allocate(path, budget_share=0.95, replications=4, step=0.1, jobs=1)
+    a = result.allocation
+    assert a["written_share"].isna().all() and a["objective_written"].isna().all()
+    assert result.totals["written"] is None and result.reference == "flat"
+    assert "instead of a flat 95% each" in headline(result) or "does better than a flat 95% each" in headline(result)
+
+
+def test_the_cli_writes_the_tables_the_api_returns(camp, tmp_path):
+    path, result = camp
+    out = tmp_path / "cli"
+    assert main(["allocate", str(path), "-n", "12", "--step", "0.05", "--out", str(out), "-q", "--no-charts"]) == 0
+    pd.testing.assert_frame_equal(pd.read_csv(out / "allocation.csv"), result.allocation, rtol=1e-12)
+    pd.testing.assert_frame_equal(pd.read_csv(out / "frontier.csv"), result.frontier, rtol=1e-12)
