@@ -130,7 +130,8 @@ HOARD = {
 
 def test_on_a_simulated_step_curve_the_dynamic_programme_beats_the_greedy(tmp_path):
     path = write(tmp_path, "hoard", HOARD)
-    result = campsim.allocate(path, budget=4000, step=0.05, replications=1, jobs=1)
+    result = campsim.allocate(path, budget=4000, step=0.05, jobs=1)
+    assert result.replications == 1  # deterministic: every replication is the expected path
     a = result.allocation.set_index("commodity")
     # all on hoarded: 4,000 rations land on day 1 and are handed out while they cover >= 20 days: days 1-21;
     # days 0 and 22-39 short: 19 x 100 = 1,900; steady gets nothing: 40 x 100 = 4,000

@@ -56,7 +56,7 @@ from campsim.cli.say import say, say_block
     "-n",
     type=click.IntRange(min=1, max=100_000),
     default=None,
-    help="Replications per evaluation, on common random numbers (default 200).",
+    help="Replications per evaluation, on common random numbers (default 200; 1 for a deterministic scenario).",
 )
 @click.option(
     "--step", type=float, default=0.01, show_default=True, help="The grid of shares each commodity is simulated on."

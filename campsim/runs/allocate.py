@@ -137,7 +137,8 @@ def allocate(path: str | Path, budget: float | None = None, budget_share: float 
     low, high = _share_limits(min_share, max_share, step)
     chosen = parse_weights(weights, s)
     w, notes = objective_weights(objective, chosen, s)
-    n = DEFAULT_REPLICATIONS if replications is None else int(replications)
+    # a deterministic scenario's replications all follow the expected path: one says it all
+    n = (1 if s.deterministic else DEFAULT_REPLICATIONS) if replications is None else int(replications)
     if n < 1:
         raise ScenarioError(f"--replications {n}: expected a whole number >= 1")
     root = s.seed if seed is None else int(seed)
