@@ -358,3 +358,27 @@ def test_the_cli_writes_the_tables_the_api_returns(camp, tmp_path):
     assert main(["allocate", str(path), "-n", "12", "--step", "0.05", "--out", str(out), "-q", "--no-charts"]) == 0
     pd.testing.assert_frame_equal(pd.read_csv(out / "allocation.csv"), result.allocation, rtol=1e-12)
     pd.testing.assert_frame_equal(pd.read_csv(out / "frontier.csv"), result.frontier, rtol=1e-12)
+
+
+@pytest.mark.parametrize(
+    "commodities",
+    [
+        # one line for both, each with its own share: edited in place
+        "commodities: {food: {per_person_day: 1, unit_cost_usd: 0.5, funded_fraction: 0.3,"
+        " ordering: {order_up_to_days: 10, lead_time_days: 5}}, water: {per_person_day: 15, unit_cost_usd: 0.01,"
+        " ordering: {order_up_to_days: 3, lead_time_days: 1}}}\n",
+        # a flow mapping on the line below its key: written out anew from the data
+        "commodities:\n  food:\n    {per_person_day: 1, unit_cost_usd: 0.5, ordering: {order_up_to_days: 10,"
+        " lead_time_days: 5}}\n  water:\n    {per_person_day: 15, unit_cost_usd: 0.01,"
+        " ordering: {order_up_to_days: 3, lead_time_days: 1}}\n",
+    ],
+)
+def test_allocated_yaml_reads_back_with_the_best_shares_whatever_the_layout(commodities, tmp_path):
+    head = FLOW.split("commodities:")[0]
+    path = tmp_path / "layout.yaml"
+    path.write_text(head + commodities)
+    result = campsim.allocate(path, replications=2, step=0.25, jobs=1)
+    folder = campsim.write_report(result, tmp_path / "report", charts=False)
+    again = campsim.load_scenario(folder / "allocated.yaml")
+    best = dict(zip(result.allocation["commodity"], result.allocation["best_share"], strict=True))
+    assert {n: again.funded_fraction(n) for n in again.commodities} == best

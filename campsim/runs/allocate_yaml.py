@@ -8,16 +8,20 @@ rewritten by the report, which knows the folder the file goes to.
 
 from __future__ import annotations
 
+import copy
 import os
 import re
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from campsim.load.yamlsource import parse_yaml
+from campsim.model.errors import ScenarioError
 from campsim.results.allocate import DataPath
 
 DATA_KEYS = ("csv", "fts")
-_VALUE = re.compile(r"^(?P<head>\s*(?:-\s+)?[^#:]*?:\s*)(?P<value>[^#\s][^#]*?)(?P<tail>\s*(?:#.*)?)$")
+_OWN = re.compile(r"(funded_fraction\s*:\s*)[^,}\s#]+")
 
 
 def _data_paths(data: Any, path: tuple = ()) -> list[tuple[tuple, str]]:
@@ -35,20 +39,36 @@ def _indent(line: str) -> str:
 def with_shares(path: str | Path, shares: dict[str, float]) -> tuple[list[str], list[DataPath]]:
     """The scenario's lines with each commodity's funded_fraction set, and where its data paths are.
 
-    A commodity written in flow style (``food: {unit: ...}``) gets its key inside the braces.
+    The text is edited in place (comments kept); a commodity written in flow style
+    (``food: {unit: ...}``) gets its key inside the braces. The edit is checked by reading it
+    back: if it does not give the same scenario with these shares (a layout the edit does not
+    handle), the file is written out anew from its data instead, without its comments.
     """
     path = Path(path)
     text = path.read_text(encoding="utf-8")
     doc = parse_yaml(text, str(path))
-    lines = text.splitlines()
-    edits: list[tuple[int, str | None, str]] = []  # (0-based line, replaced value or None: insert after, text)
+    lines = _edited(text.splitlines(), doc, shares)
+    if not _same_but_shares(lines, doc, shares, str(path)):
+        data = copy.deepcopy(doc.data)
+        for name, share in shares.items():
+            data["commodities"][name]["funded_fraction"] = share
+        lines = yaml.safe_dump(data, sort_keys=False, allow_unicode=True).splitlines()
+    final = parse_yaml("\n".join(lines), str(path))
+    found = [DataPath(final.lines[key_path] - 1, value, os.path.abspath(path.parent / value))
+             for key_path, value in _data_paths(final.data)]  # fmt: skip
+    return lines, found
+
+
+def _edited(lines: list[str], doc, shares: dict[str, float]) -> list[str]:
+    lines = list(lines)
+    edits: list[tuple[int, str, str]] = []  # (0-based line, how, text)
     for name, share in shares.items():
         spec = doc.data["commodities"][name]
         own = doc.lines.get(("commodities", name, "funded_fraction"))
+        head = doc.lines[("commodities", name)] - 1
         if own is not None:
             edits.append((own - 1, "replace", f"{share!r}"))
             continue
-        head = doc.lines[("commodities", name)] - 1
         first = doc.lines.get(("commodities", name, next(iter(spec)))) if spec else None
         if first is not None and first - 1 != head:
             edits.append((head, "insert", f"{_indent(lines[first - 1])}funded_fraction: {share!r}   "
@@ -58,18 +78,28 @@ def with_shares(path: str | Path, shares: dict[str, float]) -> tuple[list[str], 
     for index, how, new in sorted(edits, reverse=True):
         line = lines[index]
         if how == "replace":
-            match = _VALUE.match(line)
-            lines[index] = f"{match['head']}{new}{match['tail']}" if match else line
+            lines[index] = _OWN.sub(lambda m, new=new: f"{m[1]}{new}", line, count=1)
         elif how == "insert":
             lines.insert(index + 1, new)
-        else:
+        elif "{" in line:
             brace = line.index("{")
             lines[index] = f"{line[: brace + 1]}{new}, {line[brace + 1 :]}"
-    moved = doc.lines  # data paths are found in the edited text: lines moved by the insertions
-    found = []
-    inserted = sorted(index for index, how, _ in edits if how == "insert")
-    for key_path, value in _data_paths(doc.data):
-        index = moved[key_path] - 1
-        index += sum(1 for i in inserted if i < index)
-        found.append(DataPath(index, value, os.path.abspath(path.parent / value)))
-    return lines, found
+    return lines
+
+
+def _without_shares(data: Any) -> Any:
+    data = copy.deepcopy(data)
+    for spec in (data.get("commodities") or {}).values():
+        if isinstance(spec, dict):
+            spec.pop("funded_fraction", None)
+    return data
+
+
+def _same_but_shares(lines: list[str], doc, shares: dict[str, float], name: str) -> bool:
+    """Whether the edited text reads back as the scenario with exactly these shares."""
+    try:
+        again = parse_yaml("\n".join(lines), name)
+    except ScenarioError:
+        return False
+    got = {n: (again.data.get("commodities") or {}).get(n, {}).get("funded_fraction") for n in shares}
+    return got == shares and _without_shares(again.data) == _without_shares(doc.data)
