@@ -113,8 +113,9 @@ def objective_recipe(result: AllocateResult) -> str:
     """How summary.json gives the objective back."""
     weighted = {n: w for n, w in result.weights.items() if w}
     if result.objective == "critical":
-        terms = [f"share_person_days_below_critical of {n}" for n in weighted]
-        return "Σ (" + " + ".join(terms) + ") x the person-days in the camp (population x days)"
+        items = ", ".join(weighted)
+        return (f"Σ over {items} of share_person_days_below_critical x the camp's person-days (population summed "
+                "over days), replication by replication")  # fmt: skip
     if result.objective == "weighted":
         return " + ".join(f"{w:g} x {n}.shortfall_person_days" for n, w in weighted.items())
     return "Σ shortfall_person_days of " + ", ".join(weighted)
