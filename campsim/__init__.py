@@ -11,6 +11,7 @@ Public API::
     campsim.compare(["scenarios/ramadi.yaml", "scenarios/ramadi-funded.yaml"]).table
     campsim.sweep("scenarios/ramadi.yaml", vary={"funding.funded_fraction": "0.5:1:0.25"}, replications=20)
     campsim.write_report(result, "reports/mine")
+    campsim.allocate("scenarios/ramadi.yaml").allocation   # the best split of the same budget
 
 ``dir(campsim)`` lists these names; see campsim/api.py for the calls.
 """
@@ -34,6 +35,8 @@ _LAZY = {
     "compare": "campsim.api",
     "sweep": "campsim.api",
     "write_report": "campsim.api",
+    "allocate": "campsim.api",
+    "AllocateResult": "campsim.results.allocate",
     "plot": "campsim.api",
     "CompareResult": "campsim.api",
     "SweepResult": "campsim.api",
@@ -43,6 +46,7 @@ if typing.TYPE_CHECKING:
     from campsim.api import (
         CompareResult,
         SweepResult,
+        allocate,
         compare,
         plot,
         run_replications,
@@ -52,9 +56,11 @@ if typing.TYPE_CHECKING:
     )
     from campsim.load.loader import load_scenario, scenario_from_dict
     from campsim.model.scenario import Scenario
+    from campsim.results.allocate import AllocateResult
     from campsim.results.run import NetworkResult, ReplicatedResult, SimulationResult
 
 __all__ = [
+    "AllocateResult",
     "CompareResult",
     "NetworkResult",
     "ReplicatedResult",
@@ -62,6 +68,7 @@ __all__ = [
     "ScenarioError",
     "SimulationResult",
     "SweepResult",
+    "allocate",
     "compare",
     "load_scenario",
     "plot",

@@ -26,8 +26,9 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
     from campsim.plan.compile import Plan
+    from campsim.results.allocate import AllocateResult
 
-__all__ = ["CompareResult", "SweepResult", "compare", "plot", "run_replications", "simulate", "sweep",
+__all__ = ["CompareResult", "SweepResult", "allocate", "compare", "plot", "run_replications", "simulate", "sweep",
            "write_report"]  # fmt: skip
 
 ScenarioLike = str | Path | Scenario
@@ -187,13 +188,54 @@ def sweep(
     return SweepResult(got.keys, got.table, got.summaries, got.warnings, scenario_name=points[0][2].name)
 
 
+def allocate(
+    scenario: ScenarioLike,
+    budget: float | None = None,
+    objective: str = "person-days",
+    *,
+    budget_share: float | None = None,
+    weights: Mapping[str, float] | str | None = None,
+    min_share: float = 0.0,
+    max_share: float = 1.0,
+    replications: int | None = None,
+    step: float = 0.01,
+    seed: int | None = None,
+    jobs: int | None = None,
+    data_root: str | Path | None = None,
+):
+    """Split a fixed budget across commodities to minimise shortage, as ``campsim allocate`` does.
+
+    Args:
+        scenario: a scenario file, or a Scenario loaded from one and unchanged since.
+        budget: USD to split (default: what the scenario's tranches deliver); or ``budget_share``
+            of the total requirement.
+        objective: "person-days", "critical" or "weighted" (with ``weights={"water": 3, ...}``).
+        min_share, max_share: the limits of every commodity's funded share.
+        replications: per evaluation (default 200), on common random numbers; ``seed``: the root seed.
+        step: the grid of shares each commodity is simulated on.
+
+    Returns:
+        An AllocateResult: ``allocation`` and ``frontier`` (allocation.csv and frontier.csv as
+        DataFrames), ``totals``, ``flat_equivalent_usd``, ``method``, ``notes``; write its report
+        folder with ``write_report(result, folder)``.
+
+    Raises:
+        ScenarioError: an invalid scenario or option; nothing is run.
+    """
+    from campsim.runs.allocate import allocate as run_allocate
+
+    weights = dict(weights) if isinstance(weights, Mapping) else weights
+    return run_allocate(_path_of(scenario), budget, budget_share, objective, weights, min_share, max_share,
+                        replications, step, seed, data_root, jobs=jobs)  # fmt: skip
+
+
 def write_report(
-    result: SimulationResult | CompareResult | SweepResult,
+    result: SimulationResult | CompareResult | SweepResult | AllocateResult,
     folder: str | Path,
     charts: bool = True,
     force: bool = False,
 ) -> Path:
-    """Write the report folder ``campsim run``, ``compare`` or ``sweep`` would write for the same result.
+    """Write the report folder ``campsim run``, ``compare``, ``sweep`` or ``allocate`` would write for the same result.
 
     The folder is written beside its destination and moved into place when complete; it may
     replace an earlier campsim report, or anything else with ``force``.
@@ -202,8 +244,13 @@ def write_report(
         ScenarioError: ``folder`` holds something other than a campsim report, or cannot be written.
     """
     from campsim.report import folders
+    from campsim.results.allocate import AllocateResult
 
     try:
+        if isinstance(result, AllocateResult):
+            from campsim.report.allocate import write_allocate_report
+
+            return write_allocate_report(result, folder, charts=charts, force=force)
         if isinstance(result, CompareResult):
             return folders.write_compare_report(result.runs, result.table, folder, charts=charts, force=force)
         if isinstance(result, sweeping.SweepResult):

@@ -13,6 +13,7 @@ import traceback
 
 import click
 
+from campsim.cli.allocate import allocate
 from campsim.cli.authoring import init, schema, validate
 from campsim.cli.commands import cli
 from campsim.cli.say import say, say_error
@@ -22,6 +23,7 @@ from campsim.report.terminal import printable
 cli.add_command(init)
 cli.add_command(schema)
 cli.add_command(validate)
+cli.add_command(allocate)
 
 __all__ = ["cli", "main"]
 
