@@ -1,0 +1,272 @@
+"""The forecast's early warning: per camp and commodity (and warehouse line), how surely and from
+when the pipeline breaks, and the last day an extra order still prevents it.
+
+A pure function of a forecast's results: the per-replication first days (of a pipeline break
+and of a shortage), the plan's lead times, the stock on hand at ``as_of`` and the first
+forecast day's need. Every choice is in docs/semantics.md, "Forecast warning".
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from campsim.plan.arrays import LeadTimePlan
+from campsim.plan.compile import Plan
+
+NONE = math.inf  # "no break within the forecast": later than any date
+WITHIN_DAYS = (7, 14, 30)  # P(pipeline break within N days of as_of)
+AMBER_DAYS = 14  # amber: the order-by date is on or before as_of + 14 days
+Z90 = 1.2815515655446004  # the standard normal's 0.9 quantile
+STATUS_ORDER = {"red": 0, "amber": 1, "green": 2}
+
+WARNING_COLUMNS = [
+    "status", "site", "site_kind", "commodity", "unit", "cover_days_today",
+    "p_break_7d", "p_break_14d", "p_break_30d",
+    "break_p10_date", "break_p50_date", "break_p90_date",
+    "shortage_p10_date", "shortage_p50_date", "shortage_p90_date",
+    "person_days_short", "lead_time_p90_days", "order_by_date", "order_quantity",
+]  # fmt: skip
+
+
+def lead_p90_days(lead: LeadTimePlan | None, deterministic: bool = False) -> int | None:
+    """A lead time's 0.9 quantile in whole days, rounded up as drawn lead times are (at least 1).
+
+    ceil is monotone, so the P90 of the rounded-up draw is the continuous P90 rounded up. A
+    deterministic scenario's lead time is its mean rounded up, as the engines use it.
+    """
+    if lead is None:
+        return None
+    if deterministic or lead.kind == "fixed":
+        return lead.mean_days
+    q = 0.9
+    if lead.kind == "triangular":
+        low, mode, high = lead.params
+        if high == low:
+            x = low
+        elif q <= (mode - low) / (high - low):
+            x = low + math.sqrt(q * (high - low) * (mode - low))
+        else:
+            x = high - math.sqrt((1 - q) * (high - low) * (high - mode))
+    elif lead.kind == "uniform":
+        low, high = lead.params
+        x = low + q * (high - low)
+    else:
+        mean, sd = lead.params
+        sigma2 = math.log1p((sd / mean) ** 2)
+        x = math.exp(math.log(mean) - sigma2 / 2 + math.sqrt(sigma2) * Z90)
+    return max(1, math.ceil(round(x, 9)))  # round first: fp noise must not add a day
+
+
+@dataclass(frozen=True)
+class Line:
+    """One row of the warning: where, what, and the per-replication first days.
+
+    ``first_break`` and ``first_short`` are [replication] days after as_of (1 = the first
+    forecast day), ``NONE`` where none came within the forecast.
+    """
+
+    site: str
+    site_kind: str  # "camp" or "warehouse"
+    commodity: str
+    unit: str
+    cover_days_today: float | None
+    lead_p90_days: int | None
+    first_break: np.ndarray
+    first_short: np.ndarray
+    person_days_short: float | None
+    order_quantity: float
+
+
+def lower_quantile(values: np.ndarray, q: float) -> float:
+    """The smallest value v with P(X <= v) >= q (inverted CDF): a day that some replication had, or NONE."""
+    ordered = np.sort(values)
+    return float(ordered[max(0, math.ceil(q * len(ordered) - 1e-9) - 1)])
+
+
+def _iso(as_of: date, offset: float) -> str:
+    return "" if offset == NONE else (as_of + timedelta(days=int(offset))).isoformat()
+
+
+def warning_row(line: Line, as_of: date) -> dict[str, Any]:
+    """One line's warning figures (dates ISO; '' = none within the forecast)."""
+    breaks = line.first_break
+    p10, p50, p90 = (lower_quantile(breaks, q) for q in (0.1, 0.5, 0.9))
+    lead = line.lead_p90_days
+    order_by = None if lead is None or p10 == NONE else int(p10) - lead  # arrives on the P10 break day
+    if lead is not None:  # an order placed today arrives on as_of + lead: a break before that day
+        red = float(np.mean(breaks <= lead - 1)) > 0.5
+    else:  # nothing can be ordered: red when a break within the forecast is more likely than not
+        red = float(np.mean(breaks < NONE)) > 0.5
+    if red:
+        status = "red"
+    elif order_by is not None and order_by <= AMBER_DAYS:
+        status = "amber"
+    elif lead is None and p10 != NONE:
+        status = "amber"
+    else:
+        status = "green"
+    return {
+        "status": status,
+        "site": line.site,
+        "site_kind": line.site_kind,
+        "commodity": line.commodity,
+        "unit": line.unit,
+        "cover_days_today": line.cover_days_today,
+        **{f"p_break_{n}d": float(np.mean(breaks <= n)) for n in WITHIN_DAYS},
+        "break_p10_date": _iso(as_of, p10),
+        "break_p50_date": _iso(as_of, p50),
+        "break_p90_date": _iso(as_of, p90),
+        **{f"shortage_p{k}_date": _iso(as_of, lower_quantile(line.first_short, k / 100)) for k in (10, 50, 90)},
+        "person_days_short": line.person_days_short,
+        "lead_time_p90_days": lead,
+        "order_by_date": "" if order_by is None else _iso(as_of, order_by),
+        "order_quantity": line.order_quantity if order_by is not None else None,
+        "_order_by": NONE if order_by is None else order_by,
+        "_p_break": float(np.mean(breaks < NONE)),
+    }
+
+
+def warning_frame(lines: Sequence[Line], as_of: date) -> pd.DataFrame:
+    """warning.csv: one row per line, the most urgent first (red, amber, green; then the earliest
+    order-by date, the likelier break, the earlier P10 break; then file order)."""
+    rows = [warning_row(line, as_of) for line in lines]
+    order = sorted(range(len(rows)), key=lambda i: (
+        STATUS_ORDER[rows[i]["status"]], rows[i]["_order_by"], -rows[i]["_p_break"],
+        rows[i]["break_p10_date"] or "9999", i))  # fmt: skip
+    return pd.DataFrame([rows[i] for i in order], columns=WARNING_COLUMNS)
+
+
+# --- from a forecast's results ---------------------------------------------------------------
+
+
+def _offset(as_of: date, iso: str | None) -> float:
+    return NONE if not iso else float((date.fromisoformat(iso) - as_of).days)
+
+
+def _first_break(c: Mapping[str, Any]) -> str | None:
+    breaks = c.get("pipeline_breaks") or []
+    return breaks[0]["start"] if breaks else None
+
+
+@dataclass(frozen=True)
+class Where:
+    """A camp line's place: its site (camp; '' for a single camp), commodity and summary path."""
+
+    site: str
+    commodity: str
+
+    def of(self, summary: Mapping[str, Any]) -> Mapping[str, Any]:
+        if self.site and "camps" in summary:
+            return summary["camps"][self.site]["commodities"][self.commodity]
+        return summary["commodities"][self.commodity]
+
+
+def camp_lines(plan: Plan) -> list[Where]:
+    """Each camp line's place, in plan order."""
+    if plan.network is None:
+        return [Where("", name) for name in plan.lines]
+    sites = plan.network.sites
+    camps = plan.network.camps.names
+    return [Where(camps[k], sites.commodities[c]) for k, c in zip(sites.line_camp, sites.line_commodity, strict=True)]
+
+
+def camp_lead_p90(plan: Plan, line: int) -> int | None:
+    """A camp line's order lead time at P90: its own; supplied by a warehouse, the warehouse's lead time
+    plus the route's transit (each at P90)."""
+    net = plan.network
+    if net is None or not net.sites.supplied[line]:
+        return lead_p90_days(plan.lead_times[line], plan.deterministic)
+    warehouse = lead_p90_days(net.sites.w_lead_times[net.sites.supply_wline[line]], plan.deterministic)
+    transit = lead_p90_days(net.routes.transit[net.sites.line_route[line]], plan.deterministic)
+    return (warehouse or 0) + transit
+
+
+def first_day_need(daily: pd.DataFrame) -> dict[tuple[str, str], float]:
+    """Each camp line's need on the first forecast day (replication 0's daily.csv)."""
+    first = daily[daily["day"] == daily["day"].min()]
+    camps = first["camp"] if "camp" in first.columns else [""] * len(first)
+    return {(camp, item): float(need) for camp, item, need in zip(camps, first["commodity"], first["need"], strict=True)}
+
+
+def cover(stock: float, need: float) -> float | None:
+    """Days of cover: stock / need (None when there is no need)."""
+    return stock / need if need > 0 else None
+
+
+def forecast_lines(
+    plan: Plan,
+    summaries: Sequence[Mapping[str, Any]],
+    daily: pd.DataFrame,
+    as_of: date,
+    stock_today: Mapping[tuple[str, str], float],
+    warehouse_first_short: np.ndarray | None = None,
+) -> list[Line]:
+    """The warning's lines from a forecast: camp lines, then a network's warehouse lines.
+
+    Args:
+        plan: the forecast's plan (lead times, lines, units).
+        summaries: each replication's summary (summary.json's shape, one replication each).
+        daily: replication 0's daily table (the first forecast day's need).
+        as_of: the state's date; forecast day k is as_of + k days.
+        stock_today: (site, commodity) -> stock on hand at the end of as_of ('' for a single camp's site).
+        warehouse_first_short: [replication, warehouse line] days after as_of of each warehouse
+            line's first short day (NONE: none); None leaves warehouse lines out.
+    """
+    need = first_day_need(daily)
+    out = []
+    for i, where in enumerate(camp_lines(plan)):
+        per_rep = [where.of(s) for s in summaries]
+        shortfall = np.mean([c["shortfall"] for c in per_rep])
+        end_stock = np.mean([c["end_stock"] for c in per_rep])
+        out.append(Line(
+            site=where.site, site_kind="camp", commodity=where.commodity, unit=plan.units[i],
+            cover_days_today=cover(stock_today.get((where.site, where.commodity), 0.0),
+                                   need.get((where.site, where.commodity), 0.0)),
+            lead_p90_days=camp_lead_p90(plan, i),
+            first_break=np.array([_offset(as_of, _first_break(c)) for c in per_rep]),
+            first_short=np.array([_offset(as_of, c["first_shortage_date"]) for c in per_rep]),
+            person_days_short=float(np.mean([c["shortfall_person_days"] for c in per_rep])),
+            order_quantity=max(0.0, float(shortfall - end_stock)),
+        ))  # fmt: skip
+    if plan.network is not None and warehouse_first_short is not None:
+        out += warehouse_lines(plan, summaries, out, need, stock_today, warehouse_first_short)
+    return out
+
+
+def warehouse_lines(plan, summaries, camp_rows: list[Line], need, stock_today, first_short: np.ndarray) -> list[Line]:
+    """A network's warehouse lines: cover over the camps they supply, their own lead time, their short days."""
+    sites, camps = plan.network.sites, plan.network.camps.names
+    out = []
+    for j, (k, c) in enumerate(zip(sites.wline_warehouse, sites.wline_commodity, strict=True)):
+        site, item = sites.warehouses[k], sites.commodities[c]
+        supplied = list(sites.w_supplies[j])
+        demand = sum(need.get((camps[sites.line_camp[i]], item), 0.0) for i in supplied)
+        end_stock = np.mean([s["warehouses"][site]["commodities"][item]["end_stock"] for s in summaries])
+        carried = sum(camp_rows[i].order_quantity for i in supplied)  # what its camps lack comes through it
+        out.append(Line(
+            site=site, site_kind="warehouse", commodity=item, unit=plan.units[supplied[0]] if supplied else "",
+            cover_days_today=cover(stock_today.get((site, item), 0.0), demand),
+            lead_p90_days=lead_p90_days(sites.w_lead_times[j], plan.deterministic),
+            first_break=first_short[:, j].astype(float),
+            first_short=first_short[:, j].astype(float),
+            person_days_short=None,
+            order_quantity=max(0.0, float(carried - end_stock)),
+        ))  # fmt: skip
+    return out
+
+
+def p_break_by_date(lines: Sequence[Line], as_of: date, days: int) -> pd.DataFrame:
+    """P(first pipeline break on or before each forecast date), per line: the chart's data."""
+    rows = []
+    for line in lines:
+        counts = np.array([np.mean(line.first_break <= k) for k in range(1, days + 1)])
+        for k, p in enumerate(counts, start=1):
+            rows.append((as_of + timedelta(days=k), line.site, line.commodity, float(p)))
+    return pd.DataFrame(rows, columns=["date", "site", "commodity", "p_break_by_date"])
