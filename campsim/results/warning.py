@@ -192,7 +192,8 @@ def first_day_need(daily: pd.DataFrame) -> dict[tuple[str, str], float]:
     """Each camp line's need on the first forecast day (replication 0's daily.csv)."""
     first = daily[daily["day"] == daily["day"].min()]
     camps = first["camp"] if "camp" in first.columns else [""] * len(first)
-    return {(camp, item): float(need) for camp, item, need in zip(camps, first["commodity"], first["need"], strict=True)}
+    rows = zip(camps, first["commodity"], first["need"], strict=True)
+    return {(camp, item): float(need) for camp, item, need in rows}
 
 
 def cover(stock: float, need: float) -> float | None:
