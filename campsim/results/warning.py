@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
@@ -28,7 +28,7 @@ STATUS_ORDER = {"red": 0, "amber": 1, "green": 2}
 
 WARNING_COLUMNS = [
     "status", "site", "site_kind", "commodity", "unit", "cover_days_today",
-    "p_break_7d", "p_break_14d", "p_break_30d",
+    "p_break_7d", "p_break_14d", "p_break_30d", "p_break_before_resupply",
     "break_p10_date", "break_p50_date", "break_p90_date",
     "shortage_p10_date", "shortage_p50_date", "shortage_p90_date",
     "person_days_short", "lead_time_p90_days", "order_by_date", "order_quantity",
@@ -100,11 +100,10 @@ def warning_row(line: Line, as_of: date) -> dict[str, Any]:
     p10, p50, p90 = (lower_quantile(breaks, q) for q in (0.1, 0.5, 0.9))
     lead = line.lead_p90_days
     order_by = None if lead is None or p10 == NONE else int(p10) - lead  # arrives on the P10 break day
-    if lead is not None:  # an order placed today arrives on as_of + lead: a break before that day
-        red = float(np.mean(breaks <= lead - 1)) > 0.5
-    else:  # nothing can be ordered: red when a break within the forecast is more likely than not
-        red = float(np.mean(breaks < NONE)) > 0.5
-    if red:
+    # an order placed today arrives on as_of + lead: the chance of a break before that day
+    # (nothing can be ordered: of a break within the forecast)
+    before = float(np.mean(breaks <= lead - 1)) if lead is not None else float(np.mean(breaks < NONE))
+    if before > 0.5:
         status = "red"
     elif order_by is not None and order_by <= AMBER_DAYS:
         status = "amber"
@@ -120,6 +119,7 @@ def warning_row(line: Line, as_of: date) -> dict[str, Any]:
         "unit": line.unit,
         "cover_days_today": line.cover_days_today,
         **{f"p_break_{n}d": float(np.mean(breaks <= n)) for n in WITHIN_DAYS},
+        "p_break_before_resupply": before,
         "break_p10_date": _iso(as_of, p10),
         "break_p50_date": _iso(as_of, p50),
         "break_p90_date": _iso(as_of, p90),
@@ -140,7 +140,8 @@ def warning_frame(lines: Sequence[Line], as_of: date) -> pd.DataFrame:
     order = sorted(range(len(rows)), key=lambda i: (
         STATUS_ORDER[rows[i]["status"]], rows[i]["_order_by"], -rows[i]["_p_break"],
         rows[i]["break_p10_date"] or "9999", i))  # fmt: skip
-    return pd.DataFrame([rows[i] for i in order], columns=WARNING_COLUMNS)
+    frame = pd.DataFrame([rows[i] for i in order], columns=WARNING_COLUMNS)
+    return frame.astype({"lead_time_p90_days": "Int64"})  # whole days; empty where nothing can be ordered
 
 
 # --- from a forecast's results ---------------------------------------------------------------
@@ -271,3 +272,36 @@ def p_break_by_date(lines: Sequence[Line], as_of: date, days: int) -> pd.DataFra
         for k, p in enumerate(counts, start=1):
             rows.append((as_of + timedelta(days=k), line.site, line.commodity, float(p)))
     return pd.DataFrame(rows, columns=["date", "site", "commodity", "p_break_by_date"])
+
+
+@dataclass
+class ForecastResult:
+    """A forecast and its warning.
+
+    Attributes:
+        run: the forecast days' results as ``run --replications`` gives them (replication 0's daily
+            and events, the means in summary, daily_quantiles), dated with the forecast's dates.
+        as_of: the state's date; the forecast starts the day after.
+        days: forecast days.
+        replications: how many.
+        warning: warning.csv's rows, the most urgent first.
+        p_break_by_date: P(first pipeline break on or before each date) per site and commodity.
+        state: the State the forecast started from.
+    """
+
+    run: Any
+    as_of: date
+    days: int
+    replications: int
+    warning: pd.DataFrame
+    p_break_by_date: pd.DataFrame
+    state: Any = None
+    plotter: Any = field(default=None, kw_only=True, repr=False, compare=False)
+
+    def plot(self, chart: str | None = None):
+        """The chance of a pipeline break by each date (``chart="cover_fan"``: the fan of days of cover)."""
+        if self.plotter is None:
+            from campsim.model.errors import ScenarioError
+
+            raise ScenarioError("this forecast has no charts attached: make it with campsim.forecast")
+        return self.plotter(self, chart)
