@@ -8,8 +8,9 @@ import numpy as np
 
 from campsim.plan.arrays import LeadTimePlan
 from campsim.results.warning import NONE, Line, forecast_lines, lead_p90_days, lower_quantile, warning_frame
-from campsim.runs.replicate import run_chunk
-from campsim.runs.simulate import simulate
+from campsim.engines.batch import simulate_batch
+from campsim.plan.draw import draw
+from campsim.runs.simulate import run_replications
 from tests.conftest import scenario
 
 AS_OF = date(2017, 9, 30)  # the day before the scenario's start: forecast day k is day k - 1 of the run
@@ -17,10 +18,11 @@ AS_OF = date(2017, 9, 30)  # the day before the scenario's start: forecast day k
 
 def warn_from_start(s, replications=1):
     """The warning of a run from day 0, as a forecast from the day before it."""
-    first = simulate(s)
-    samples = run_chunk(first.plan, s.seed, 0, replications)
-    stock = {("", name): float(q) for name, q in zip(first.plan.lines, first.plan.initial_stock, strict=True)}
-    lines = forecast_lines(first.plan, [x.summary for x in samples], first.daily, AS_OF, stock)
+    result = run_replications(s, replications, jobs=1)
+    plan = result.plan
+    arrays = simulate_batch(plan, draw(plan, s.seed, 0, replications))
+    stock = {("", name): float(q) for name, q in zip(plan.lines, plan.initial_stock, strict=True)}
+    lines = forecast_lines(plan, arrays, result.summary, result.daily, stock)
     return warning_frame(lines, AS_OF).set_index("commodity")
 
 

@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from campsim.model import rules
 from campsim.plan.arrays import LeadTimePlan
 from campsim.plan.compile import Plan
 
@@ -147,23 +148,22 @@ def warning_frame(lines: Sequence[Line], as_of: date) -> pd.DataFrame:
 # --- from a forecast's results ---------------------------------------------------------------
 
 
-def _offset(as_of: date, iso: str | None) -> float:
-    return NONE if not iso else float((date.fromisoformat(iso) - as_of).days)
-
-
-def _first_break(c: Mapping[str, Any]) -> str | None:
-    breaks = c.get("pipeline_breaks") or []
-    return breaks[0]["start"] if breaks else None
+def first_offsets(mask: np.ndarray) -> np.ndarray:
+    """[day, line, replication] mask -> [replication, line] the first True day as days after as_of
+    (day 0 of the forecast is 1), NONE where there is none."""
+    first = np.argmax(mask, axis=0) + 1.0
+    return np.where(mask.any(axis=0), first, NONE).T
 
 
 @dataclass(frozen=True)
 class Where:
-    """A camp line's place: its site (camp; '' for a single camp), commodity and summary path."""
+    """A camp line's place: its site (camp; '' for a single camp) and commodity."""
 
     site: str
     commodity: str
 
     def of(self, summary: Mapping[str, Any]) -> Mapping[str, Any]:
+        """The line's figures in a summary (a network's camps block)."""
         if self.site and "camps" in summary:
             return summary["camps"][self.site]["commodities"][self.commodity]
         return summary["commodities"][self.commodity]
@@ -204,61 +204,59 @@ def cover(stock: float, need: float) -> float | None:
 
 def forecast_lines(
     plan: Plan,
-    summaries: Sequence[Mapping[str, Any]],
+    arrays: Any,
+    summary: Mapping[str, Any],
     daily: pd.DataFrame,
-    as_of: date,
     stock_today: Mapping[tuple[str, str], float],
-    warehouse_first_short: np.ndarray | None = None,
 ) -> list[Line]:
     """The warning's lines from a forecast: camp lines, then a network's warehouse lines.
 
     Args:
-        plan: the forecast's plan (lead times, lines, units).
-        summaries: each replication's summary (summary.json's shape, one replication each).
+        plan: the scenario's plan (lead times, lines, units).
+        arrays: every replication's daily arrays over the forecast days ([day, line, replication];
+            day 0 is the day after as_of), a network's with its warehouses.
+        summary: the forecast's summary (means over replications).
         daily: replication 0's daily table (the first forecast day's need).
-        as_of: the state's date; forecast day k is as_of + k days.
-        stock_today: (site, commodity) -> stock on hand at the end of as_of ('' for a single camp's site).
-        warehouse_first_short: [replication, warehouse line] days after as_of of each warehouse
-            line's first short day (NONE: none); None leaves warehouse lines out.
+        stock_today: (site, commodity) -> stock on hand at the end of as_of ('' is a single camp).
     """
     need = first_day_need(daily)
+    breaks = first_offsets(arrays.daily["stockout"] > 0)
+    short = first_offsets((arrays.daily["need"] > 0) & (arrays.daily["distributed"] < rules.shortage_threshold(
+        arrays.daily["need"])))  # fmt: skip
     out = []
     for i, where in enumerate(camp_lines(plan)):
-        per_rep = [where.of(s) for s in summaries]
-        shortfall = np.mean([c["shortfall"] for c in per_rep])
-        end_stock = np.mean([c["end_stock"] for c in per_rep])
+        c = where.of(summary)
         out.append(Line(
             site=where.site, site_kind="camp", commodity=where.commodity, unit=plan.units[i],
             cover_days_today=cover(stock_today.get((where.site, where.commodity), 0.0),
                                    need.get((where.site, where.commodity), 0.0)),
-            lead_p90_days=camp_lead_p90(plan, i),
-            first_break=np.array([_offset(as_of, _first_break(c)) for c in per_rep]),
-            first_short=np.array([_offset(as_of, c["first_shortage_date"]) for c in per_rep]),
-            person_days_short=float(np.mean([c["shortfall_person_days"] for c in per_rep])),
-            order_quantity=max(0.0, float(shortfall - end_stock)),
+            lead_p90_days=camp_lead_p90(plan, i), first_break=breaks[:, i], first_short=short[:, i],
+            person_days_short=float(c["shortfall_person_days"]),
+            order_quantity=max(0.0, float(c["shortfall"] - c["end_stock"])),
         ))  # fmt: skip
-    if plan.network is not None and warehouse_first_short is not None:
-        out += warehouse_lines(plan, summaries, out, need, stock_today, warehouse_first_short)
+    if plan.network is not None:
+        out += warehouse_lines(plan, arrays, summary, out, need, stock_today)
     return out
 
 
-def warehouse_lines(plan, summaries, camp_rows: list[Line], need, stock_today, first_short: np.ndarray) -> list[Line]:
-    """A network's warehouse lines: cover over the camps they supply, their own lead time, their short days."""
+def warehouse_lines(plan, arrays, summary, camp_rows: list[Line], need, stock_today) -> list[Line]:
+    """A network's warehouse lines: cover over the camps they supply, their own lead time; a break is
+    the first day the camps' requests exceed the warehouse's stock."""
     sites, camps = plan.network.sites, plan.network.camps.names
+    short = first_offsets(arrays.warehouses["short"] > 0)
     out = []
     for j, (k, c) in enumerate(zip(sites.wline_warehouse, sites.wline_commodity, strict=True)):
         site, item = sites.warehouses[k], sites.commodities[c]
         supplied = list(sites.w_supplies[j])
         demand = sum(need.get((camps[sites.line_camp[i]], item), 0.0) for i in supplied)
-        end_stock = np.mean([s["warehouses"][site]["commodities"][item]["end_stock"] for s in summaries])
+        end_stock = summary["warehouses"][site]["commodities"][item]["end_stock"]
         carried = sum(camp_rows[i].order_quantity for i in supplied)  # what its camps lack comes through it
+        unit = plan.units[supplied[0]] if supplied else ""
         out.append(Line(
-            site=site, site_kind="warehouse", commodity=item, unit=plan.units[supplied[0]] if supplied else "",
+            site=site, site_kind="warehouse", commodity=item, unit=unit,
             cover_days_today=cover(stock_today.get((site, item), 0.0), demand),
             lead_p90_days=lead_p90_days(sites.w_lead_times[j], plan.deterministic),
-            first_break=first_short[:, j].astype(float),
-            first_short=first_short[:, j].astype(float),
-            person_days_short=None,
+            first_break=short[:, j], first_short=short[:, j], person_days_short=None,
             order_quantity=max(0.0, float(carried - end_stock)),
         ))  # fmt: skip
     return out
@@ -305,3 +303,29 @@ class ForecastResult:
 
             raise ScenarioError("this forecast has no charts attached: make it with campsim.forecast")
         return self.plotter(self, chart)
+
+
+def stock_on_hand(state: Any, scenario_name: str = "") -> dict[tuple[str, str], float]:
+    """(site, commodity) -> the state's stock rows summed (a single camp's site is '')."""
+    out: dict[tuple[str, str], float] = {}
+    for row in state.of_kind("stock"):
+        site = "" if row.site == scenario_name else row.site
+        out[site, row.commodity] = out.get((site, row.commodity), 0.0) + row.quantity
+    return out
+
+
+def forecast_warning(forecast: Any) -> ForecastResult:
+    """A forecast (runs.forecast.run_forecast's Forecast) with its warning table and P(break by date)."""
+    result, plan = forecast.result, forecast.plan
+    as_of = forecast.state.as_of
+    stock = stock_on_hand(forecast.state, result.scenario.name)
+    lines = forecast_lines(plan, forecast.arrays, result.summary, result.daily, stock)
+    return ForecastResult(
+        run=result,
+        as_of=as_of,
+        days=forecast.days,
+        replications=int(result.summary.get("replications") or 1),
+        warning=warning_frame(lines, as_of),
+        p_break_by_date=p_break_by_date(lines, as_of, forecast.days),
+        state=forecast.state,
+    )
