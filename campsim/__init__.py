@@ -31,6 +31,8 @@ _LAZY = {
     "scenario_from_dict": "campsim.load.loader",
     "simulate": "campsim.api",
     "run_replications": "campsim.api",
+    "forecast": "campsim.api",
+    "ForecastResult": "campsim.results.warning",
     "compare": "campsim.api",
     "sweep": "campsim.api",
     "write_report": "campsim.api",
@@ -44,6 +46,7 @@ if typing.TYPE_CHECKING:
         CompareResult,
         SweepResult,
         compare,
+        forecast,
         plot,
         run_replications,
         simulate,
@@ -53,9 +56,11 @@ if typing.TYPE_CHECKING:
     from campsim.load.loader import load_scenario, scenario_from_dict
     from campsim.model.scenario import Scenario
     from campsim.results.run import NetworkResult, ReplicatedResult, SimulationResult
+    from campsim.results.warning import ForecastResult
 
 __all__ = [
     "CompareResult",
+    "ForecastResult",
     "NetworkResult",
     "ReplicatedResult",
     "Scenario",
@@ -63,6 +68,7 @@ __all__ = [
     "SimulationResult",
     "SweepResult",
     "compare",
+    "forecast",
     "load_scenario",
     "plot",
     "run_replications",
