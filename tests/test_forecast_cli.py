@@ -1,0 +1,143 @@
+"""campsim forecast: the report folder, the terminal's order, bad states, HXL, and the Python API."""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+
+import pytest
+
+import campsim
+from campsim.cli import main
+from campsim.load.hxl import read_table
+from campsim.report.forecast import WARNING_TAGS
+from campsim.results.warning import WARNING_COLUMNS
+from tests.conftest import ROOT
+from tests.test_hxl_out import assert_each_tag_finds_its_column, assert_valid_hxl_counting_people_only
+
+WATER = """\
+name: hand camp
+start: 2017-10-01
+days: 30
+deterministic: true
+population: {initial: 1000}
+commodities:
+  water:
+    per_person_day: 15
+    initial_stock: 150000
+    ordering: {review_every_days: 7, order_up_to_days: 1, lead_time_days: 14}
+  food:
+    per_person_day: 1
+    initial_stock: 100000
+    ordering: {review_every_days: 7, order_up_to_days: 60, lead_time_days: 3}
+"""
+# at the end of day 4 (5 Oct): 10 days of water, 100 of food
+STATE = """\
+kind,date,site,commodity,quantity,note
+as_of,2017-10-05,,,,
+population,,,,1000,
+stock,2017-10-05,,water,150000,
+stock,2017-10-05,,food,100000,
+balance,,,water,0,
+balance,,,food,0,
+"""
+FOLDER_FILES = {"warning.csv", "warning.hxl.csv", "warning.md", "p_break_by_date.csv", "summary.json", "daily.csv",
+                "events.csv", "daily_quantiles.csv", "report.html", "p_break.png", "cover_fan.png"}  # fmt: skip
+
+
+@pytest.fixture
+def camp(tmp_path):
+    (tmp_path / "camp.yaml").write_text(WATER)
+    (tmp_path / "state.csv").write_text(STATE)
+    return tmp_path
+
+
+def rows(path):
+    with open(path, newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def test_forecast_writes_its_folder_and_prints_the_table_most_urgent_first(camp, capsys):
+    out = camp / "f"
+    argv = ["forecast", str(camp / "camp.yaml"), "--state", str(camp / "state.csv"), "--out", str(out), "-n", "3"]
+    assert main(argv) == 0
+    assert FOLDER_FILES <= {p.name for p in out.iterdir()}
+    warning = rows(out / "warning.csv")
+    assert list(warning[0]) == WARNING_COLUMNS
+    assert [(r["commodity"], r["status"]) for r in warning] == [("water", "red"), ("food", "green")]
+    # the forecast's run files: dated from the day after as_of, means over the 3 replications
+    daily = rows(out / "daily.csv")
+    assert daily[0]["date"] == "2017-10-06" and daily[-1]["date"] == "2017-10-30"
+    assert json.loads((out / "summary.json").read_text())["replications"] == 3
+    printed = capsys.readouterr().out.splitlines()
+    table = [line for line in printed if line.startswith(("RED", "amber", "green"))]
+    assert [line.split()[:2] for line in table] == [["RED", "water"], ["green", "food"]]
+    assert "report:" in printed[-1]
+
+
+def test_report_html_opens_with_the_red_rows_in_plain_words(camp):
+    out = camp / "f"
+    assert main(["forecast", str(camp / "camp.yaml"), "--state", str(camp / "state.csv"), "--out", str(out), "-q"]) == 0
+    html = (out / "report.html").read_text()
+    first = re.search(r'<section class="headline" id="red">.*?</section>', html, re.S).group(0)
+    # break on 16 Oct (day 11 after as_of); an order placed on 5 Oct lands on 19 Oct at the earliest;
+    # order 25 x 15,000 - 150,000 on hand - 15,000 the rule's day-14 order lands on 28 Oct = 210,000 L
+    assert ("water: 100% chance of a pipeline break by 18 Oct 2017; order 210,000 litres now (it was due by "
+            "2 Oct 2017), arriving 19 Oct 2017 at the earliest") in first  # fmt: skip
+    assert "food" not in first
+    assert html.index('id="red"') < html.index('id="warning"') < html.index('id="chart-p_break"')
+    md = (out / "warning.md").read_text()
+    assert "order 210,000 litres now" in md
+
+
+@pytest.mark.parametrize(
+    ("line", "words"),
+    [
+        ("stock,2017-10-05,,juice,5,", "unknown commodity 'juice'"),
+        ("stock,2017-10-05,,water,-5,", "negative quantity"),
+        ("pipeline,2017-10-05,,water,5,order", "on or before as_of"),
+    ],
+)
+def test_a_bad_state_exits_2_with_one_line_naming_file_line_and_field(camp, capsys, line, words):
+    (camp / "bad.csv").write_text(STATE + line + "\n")
+    out = camp / "f"
+    assert main(["forecast", str(camp / "camp.yaml"), "--state", str(camp / "bad.csv"), "--out", str(out)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "bad.csv:8" in err[0] and words in err[0], err
+    assert not out.exists()
+
+
+def test_a_state_without_as_of_is_refused_before_any_work(camp, capsys):
+    (camp / "bad.csv").write_text(STATE.replace("as_of,2017-10-05,,,,\n", ""))
+    assert main(["forecast", str(camp / "camp.yaml"), "--state", str(camp / "bad.csv"), "--out", str(camp / "f")]) == 2
+    assert "as_of" in capsys.readouterr().err
+    assert not (camp / "f").exists()
+
+
+def test_warning_hxl_is_valid_and_every_tag_finds_its_column_and_is_documented(camp):
+    out = camp / "f"
+    argv = ["forecast", str(camp / "camp.yaml"), "--state", str(camp / "state.csv"), "--out", str(out), "-q",
+            "--no-charts"]  # fmt: skip
+    assert main(argv) == 0
+    table = read_table(out / "warning.hxl.csv", "warning columns")
+    assert_each_tag_finds_its_column(table)
+    assert [c.header for c in table.columns] == WARNING_COLUMNS
+    assert_valid_hxl_counting_people_only(out / "warning.hxl.csv")
+    doc = (ROOT / "docs" / "hxl.md").read_text()
+    for column, tag in WARNING_TAGS.items():
+        assert f"| `{column}` | `{tag}` |" in doc
+
+
+def test_the_api_gives_the_cli_s_warning(camp):
+    out = camp / "f"
+    argv = ["forecast", str(camp / "camp.yaml"), "--state", str(camp / "state.csv"), "--out", str(out), "-q",
+            "--no-charts", "-n", "2"]  # fmt: skip
+    assert main(argv) == 0
+    got = campsim.forecast(camp / "camp.yaml", camp / "state.csv", replications=2)
+    written = rows(out / "warning.csv")
+    assert got.warning["status"].tolist() == [r["status"] for r in written]
+    assert got.warning["order_by_date"].tolist() == [r["order_by_date"] for r in written]
+    assert got.plot().axes and got.plot("cover_fan").axes
+    folder = campsim.write_report(got, camp / "api", charts=False)
+    assert (folder / "warning.csv").read_text() == (out / "warning.csv").read_text()
