@@ -101,3 +101,16 @@ def test_rows_are_sorted_by_urgency_red_then_amber_then_green():
     frame = warning_frame(lines, AS_OF)
     assert frame["commodity"].tolist() == ["red", "amber-soon", "amber-late", "green"]
     assert frame["order_by_date"].tolist() == [str(AS_OF - timedelta(days=2)), "2017-10-04", "2017-10-11", ""]
+
+
+def test_a_line_with_no_lead_time_has_no_order_by_date_and_is_red_when_a_break_is_likely():
+    def line(breaks):
+        arr = np.array(breaks, dtype=float)
+        return Line("", "camp", "soap", "bar", 3.0, None, arr, arr, 12.0, 500.0)
+
+    likely, possible, never = (warning_frame([line(b)], AS_OF).iloc[0] for b in
+                               ([4, 5, 6, NONE], [20, NONE, NONE, NONE], [NONE] * 4))  # fmt: skip
+    assert (likely["status"], likely["p_break_before_resupply"], likely["order_by_date"]) == ("red", 0.75, "")
+    assert (possible["status"], possible["break_p10_date"], possible["break_p50_date"]) == ("amber", "2017-10-20", "")
+    assert never["status"] == "green"
+    assert np.isnan(likely["order_quantity"])  # no order-by date, no quantity

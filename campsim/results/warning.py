@@ -142,7 +142,8 @@ def warning_frame(lines: Sequence[Line], as_of: date) -> pd.DataFrame:
         STATUS_ORDER[rows[i]["status"]], rows[i]["_order_by"], -rows[i]["_p_break"],
         rows[i]["break_p10_date"] or "9999", i))  # fmt: skip
     frame = pd.DataFrame([rows[i] for i in order], columns=WARNING_COLUMNS)
-    return frame.astype({"lead_time_p90_days": "Int64"})  # whole days; empty where nothing can be ordered
+    numbers = {"cover_days_today": float, "person_days_short": float, "order_quantity": float}
+    return frame.astype({"lead_time_p90_days": "Int64", **numbers})  # whole days; empty where nothing can be ordered
 
 
 # --- from a forecast's results ---------------------------------------------------------------
