@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from campsim.load.state import BACKLOG_NOTE, State
+from campsim.model.state import BACKLOG_NOTE, State
 from campsim.plan.arrays import LeadTimePlan, Plan, land_days
 from campsim.plan.streams import stream
 

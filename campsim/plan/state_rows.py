@@ -10,7 +10,7 @@ from datetime import timedelta
 
 import numpy as np
 
-from campsim.load.state import BACKLOG_NOTE, State, StateRow
+from campsim.model.state import BACKLOG_NOTE, State, StateRow
 from campsim.plan.arrays import Plan
 from campsim.plan.state import WAREHOUSE, Start
 

@@ -13,8 +13,8 @@ from datetime import date
 
 import numpy as np
 
-from campsim.load.state import State
 from campsim.model.outputs import RunArrays
+from campsim.model.state import State
 from campsim.plan.arrays import Plan
 from campsim.results.run import NetworkResult, ReplicatedResult
 

@@ -14,10 +14,10 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from campsim.load.state import State
 from campsim.model.errors import ScenarioError
 from campsim.model.scenario import Scenario
 from campsim.model.schema import LeadTime
+from campsim.model.state import State
 from campsim.plan.arrays import LeadTimePlan, lead_time_plan
 from campsim.results.state import Forecast
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 
 from campsim.engines.state import restore_batch, restore_des
-from campsim.load.state import State
 from campsim.model.errors import ScenarioError
 from campsim.model.outputs import RunArrays
 from campsim.model.scenario import Scenario
+from campsim.model.state import State
 from campsim.plan.arrays import LeadTimePlan, Plan
 from campsim.plan.compile import compile
 from campsim.plan.state import Start, forecast_view, restart, restart_plan, start_of, truncate
@@ -89,8 +89,12 @@ def _run_batch(plan: Plan, start: Start, seed: int, a: int, b: int, delay) -> Ru
 def _first_result(scenario: Scenario, view: Plan, raw: RunArrays, seed: int):
     """Replication 0's result on the forecast's days, as simulate() builds a run's."""
     if view.network is not None:
-        from campsim.results.network import network_daily_frame, network_events_frame, summarize_network
-        from campsim.results.network import warehouses_frame
+        from campsim.results.network import (
+            network_daily_frame,
+            network_events_frame,
+            summarize_network,
+            warehouses_frame,
+        )
         from campsim.results.run import NetworkResult
 
         return NetworkResult(scenario=scenario, seed=seed, summary=recorded(summarize_network(view, raw, seed)[0],
