@@ -151,8 +151,8 @@ def check_state(rows: list[StateRow], scenario: Scenario, source: str = "<state>
         if r.commodity not in held[site]:
             err(r, "commodity", f"unknown commodity {r.commodity!r} at {r.site or 'the camp'}; expected one of "
                                 f"{_listed(held[site])}")  # fmt: skip
-        if r.kind == "stock" and r.date is not None and r.date > when:
-            err(r, "date", f"stock received on {r.date}, after as_of {when}")
+        if r.kind == "stock":
+            _check_stock(r, scenario, site in camps, when, err)
         if r.kind == "pipeline":
             if r.date is None:
                 err(r, "date", "a pipeline row needs its expected arrival date")
@@ -167,6 +167,19 @@ def check_state(rows: list[StateRow], scenario: Scenario, source: str = "<state>
                 err(r, "date", f"expected a date of the {KIT_NEED_WINDOW_DAYS} days to as_of {when}, got {r.date}")
     _required(rows, scenario, when, err)
     return State(as_of=when, rows=tuple(r for r in rows), source=source)
+
+
+def _check_stock(r: StateRow, scenario: Scenario, at_camp: bool, when: date, err: _Errors) -> None:
+    """A receipt date is on or before as_of; a camp's perishable stock needs one, within the scenario's days."""
+    if r.date is not None and r.date > when:
+        err(r, "date", f"stock received on {r.date}, after as_of {when}")
+    if at_camp and scenario.commodities[r.commodity].shelf_life_days and r.quantity > 0:
+        if r.date is None:
+            err(r, "date", f"{r.commodity} keeps {scenario.commodities[r.commodity].shelf_life_days} days: "
+                           "its stock rows need their receipt dates")  # fmt: skip
+        if r.date < scenario.start:
+            err(r, "date", f"received on {r.date}, before the scenario's start {scenario.start}; shelf life "
+                           "is counted on the scenario's days (start the scenario earlier)")  # fmt: skip
 
 
 def _required(rows: list[StateRow], scenario: Scenario, when: date, err: _Errors) -> None:

@@ -105,7 +105,8 @@ def start_of(plan: Plan, state: State) -> Start:
             else:
                 i = line_of[(site, row.commodity)]
                 if plan.perishable[i]:
-                    batches[i].append((when, row.quantity))
+                    if when is not None:  # the loader lets a perishable line's undated row hold only 0
+                        batches[i].append((when, row.quantity))
                 else:
                     stock[i] += row.quantity
         elif row.kind == "kit_need":
@@ -225,7 +226,7 @@ def forecast_view(plan: Plan, start: Start) -> Plan:
 
     first = start.day
     closed = plan.closed[first:]
-    view = {"start": plan.start + timedelta(days=first), "days": plan.days - first,
+    view = {"start": plan.start + timedelta(days=first), "days": plan.days - first, "first_day": first,
             "initial_people": float(start.people.sum()) if plan.network is not None else float(start.people[0]),
             "arrival_means": plan.arrival_means[first:], "scheduled_departures": plan.scheduled_departures[first:],
             "expected_departures": plan.expected_departures[first:],

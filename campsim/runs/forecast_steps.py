@@ -13,7 +13,7 @@ from campsim.plan.arrays import LeadTimePlan, Plan
 from campsim.plan.compile import compile
 from campsim.plan.state import Start, forecast_view, restart, restart_plan, start_of, truncate
 from campsim.plan.state_draws import draw_from
-from campsim.results.state import Forecast, window
+from campsim.results.state import Forecast, renumbered, window
 from campsim.runs.replicate import samples_of
 from campsim.runs.simulate import recorded, replicated_result
 
@@ -52,7 +52,7 @@ def forecast(scenario: Scenario, state: State, days: int | None, replications: i
         chunks += part
         if progress is not None:
             progress(b - max(a, 1))
-    result = replicated_result(head, samples[1:])
+    result = renumbered(replicated_result(head, samples[1:]), first)
     return Forecast(result=result, samples=samples, arrays=_joined(chunks), state=state, as_of_day=first - 1,
                     days=stop - first, start=view.start, plan=plan)  # fmt: skip
 
