@@ -88,6 +88,8 @@ class BatchModel:
     writes are contiguous blocks.
     """
 
+    first = 0  # the first day stepped: a restart from a state begins later (engines/state.py)
+
     def __init__(self, plan: Plan, draws: Draws) -> None:
         self.plan, self.draws = plan, draws
         days, reps, width = plan.days, draws.replications, len(plan.lines)
@@ -133,7 +135,7 @@ class BatchModel:
         steps = [getattr(self, phase.name) for phase in PHASES]
         # zero needs give infinite or undefined cover, and tiny ones overflow it: both are expected
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            for day in range(self.plan.days):
+            for day in range(self.first, self.plan.days):
                 for step in steps:
                     step(day)
             # the day-by-day rules, applied to every day at once
@@ -186,7 +188,8 @@ class BatchModel:
         donated = self.donated.get(day)
         if donated:
             lines = sorted(donated)
-            quantity = np.repeat(np.array([donated[i] for i in lines])[:, None], self.reps, axis=1)
+            # a restart's donations may land on different days by replication ([rep] arrays)
+            quantity = np.array([np.broadcast_to(donated[i], (self.reps,)) for i in lines], dtype=float)
             self._shelve(day, lines, quantity)
 
     def distribution(self, day: int) -> None:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import csv
 import io
 import math
-from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -21,42 +20,10 @@ from campsim.load.hxl import is_hashtag_row
 from campsim.model.errors import DataFileError, ScenarioError
 from campsim.model.scenario import Scenario
 from campsim.model.standards import KIT_NEED_WINDOW_DAYS
+from campsim.model.state import BACKLOG_NOTE, KINDS, STATE_COLUMNS, STATE_HASHTAGS, State, StateRow
 
-STATE_COLUMNS = ("kind", "date", "site", "commodity", "quantity", "note")
-STATE_HASHTAGS = ("#meta+kind", "#date", "#loc+name", "#item+name", "#value", "#meta+note")
-KINDS = ("as_of", "stock", "pipeline", "population", "balance", "kit_need")
-BACKLOG_NOTE = "kit backlog"  # a population row's note when it counts households owed a kit
-
-
-@dataclass(frozen=True)
-class StateRow:
-    """One row of a state file; ``line`` is its 1-based line in the file (0: made in memory)."""
-
-    kind: str
-    date: date | None
-    site: str
-    commodity: str
-    quantity: float
-    note: str = ""
-    line: int = 0
-
-
-@dataclass(frozen=True)
-class State:
-    """The state at the end of ``as_of``: rows as read (or captured), checked against a scenario."""
-
-    as_of: date
-    rows: tuple[StateRow, ...]
-    source: str = "<state>"
-
-    def of_kind(self, kind: str) -> list[StateRow]:
-        """The rows of one kind, in file order."""
-        return [row for row in self.rows if row.kind == kind]
-
-    def day_index(self, start: date) -> int:
-        """as_of as a day number of a scenario starting on ``start`` (day 0)."""
-        return (self.as_of - start).days
-
+__all__ = ["BACKLOG_NOTE", "KINDS", "STATE_COLUMNS", "STATE_HASHTAGS", "State", "StateRow", "check_state",
+           "parse_state", "read_state"]  # fmt: skip
 
 def read_state(path: str | Path, scenario: Scenario) -> State:
     """Read and check a state file (state.csv or state.hxl.csv) for ``scenario``.
@@ -94,7 +61,7 @@ def _row(n: int, cells: list[str], source: str) -> StateRow:
     if len(cells) != len(STATE_COLUMNS):
         raise ScenarioError(f"expected {len(STATE_COLUMNS)} cells ({', '.join(STATE_COLUMNS)}), got {len(cells)}",
                             file=source, line=n)  # fmt: skip
-    kind, when, site, commodity, quantity, note = (c.strip() for c in cells)
+    kind, when, site, commodity, quantity, note = (_unguarded(c.strip()) for c in cells)
     if kind not in KINDS:
         raise ScenarioError(f"unknown kind {kind!r}; expected one of {', '.join(KINDS)}", file=source, line=n,
                             path="kind")  # fmt: skip
@@ -119,6 +86,11 @@ def _row(n: int, cells: list[str], source: str) -> StateRow:
             raise ScenarioError(f"negative quantity {quantity}; expected 0 or more", file=source, line=n,
                                 path="quantity")  # fmt: skip
     return StateRow(kind, day, site, commodity, value, note, n)
+
+
+def _unguarded(cell: str) -> str:
+    """A cell without the quote a formula-safe CSV puts before text starting with = + - @ (report/csvsafe.py)."""
+    return cell[1:] if cell.startswith("'") and cell[1:2] in ("=", "+", "-", "@") else cell
 
 
 def sites_of(scenario: Scenario) -> tuple[list[str], dict[str, set[str]]]:
@@ -179,8 +151,8 @@ def check_state(rows: list[StateRow], scenario: Scenario, source: str = "<state>
         if r.commodity not in held[site]:
             err(r, "commodity", f"unknown commodity {r.commodity!r} at {r.site or 'the camp'}; expected one of "
                                 f"{_listed(held[site])}")  # fmt: skip
-        if r.kind == "stock" and r.date is not None and r.date > when:
-            err(r, "date", f"stock received on {r.date}, after as_of {when}")
+        if r.kind == "stock":
+            _check_stock(r, scenario, site in camps, when, err)
         if r.kind == "pipeline":
             if r.date is None:
                 err(r, "date", "a pipeline row needs its expected arrival date")
@@ -195,6 +167,19 @@ def check_state(rows: list[StateRow], scenario: Scenario, source: str = "<state>
                 err(r, "date", f"expected a date of the {KIT_NEED_WINDOW_DAYS} days to as_of {when}, got {r.date}")
     _required(rows, scenario, when, err)
     return State(as_of=when, rows=tuple(r for r in rows), source=source)
+
+
+def _check_stock(r: StateRow, scenario: Scenario, at_camp: bool, when: date, err: _Errors) -> None:
+    """A receipt date is on or before as_of; a camp's perishable stock needs one, within the scenario's days."""
+    if r.date is not None and r.date > when:
+        err(r, "date", f"stock received on {r.date}, after as_of {when}")
+    if at_camp and scenario.commodities[r.commodity].shelf_life_days and r.quantity > 0:
+        if r.date is None:
+            err(r, "date", f"{r.commodity} keeps {scenario.commodities[r.commodity].shelf_life_days} days: "
+                           "its stock rows need their receipt dates")  # fmt: skip
+        if r.date < scenario.start:
+            err(r, "date", f"received on {r.date}, before the scenario's start {scenario.start}; shelf life "
+                           "is counted on the scenario's days (start the scenario earlier)")  # fmt: skip
 
 
 def _required(rows: list[StateRow], scenario: Scenario, when: date, err: _Errors) -> None:

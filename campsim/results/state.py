@@ -13,8 +13,8 @@ from datetime import date
 
 import numpy as np
 
-from campsim.load.state import State
 from campsim.model.outputs import RunArrays
+from campsim.model.state import State
 from campsim.plan.arrays import Plan
 from campsim.results.run import NetworkResult, ReplicatedResult
 
@@ -71,3 +71,13 @@ def window(arrays: RunArrays, first: int, stop: int) -> RunArrays:
         else:
             out[f.name] = value
     return type(arrays)(**out)
+
+
+def renumbered(result, first: int):
+    """The result with its tables' ``day`` column continuing the scenario's day numbers (the forecast's
+    first day is ``first``), so a forecast's rows line up with a run's by day as by date."""
+    for name in ("daily", "events", "warehouses", "daily_quantiles", "p_shortage_by_date"):
+        frame = getattr(result, name, None)
+        if frame is not None and "day" in frame.columns:
+            frame["day"] = frame["day"] + first
+    return result

@@ -11,12 +11,13 @@ docs/semantics.md, "State and forecast", states every choice.
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from typing import Any
 
-from campsim.load.state import State
 from campsim.model.errors import ScenarioError
 from campsim.model.scenario import Scenario
 from campsim.model.schema import LeadTime
+from campsim.model.state import State
 from campsim.plan.arrays import LeadTimePlan, lead_time_plan
 from campsim.results.state import Forecast
 
@@ -77,4 +78,28 @@ def run_forecast(
     Raises:
         ScenarioError: --days past the scenario's horizon, or a bad --delay-risk.
     """
-    raise NotImplementedError("the engines' restart is being built on branch h-state")
+    from campsim.runs.forecast_steps import forecast
+
+    return forecast(scenario, state, days, replications, seed, delay_plan(delay_risk), engine, progress)
+
+
+def capture_state(scenario: Scenario, as_of: date, seed: int | None = None) -> State:
+    """Replication 0's state at the end of ``as_of`` (what ``run --write-state`` writes).
+
+    Raises:
+        ScenarioError: as_of outside the scenario's days, or its last day (nothing would be left to forecast).
+    """
+    from campsim.engines.state import capture
+    from campsim.plan.compile import compile
+    from campsim.plan.draw import draw, draw_network
+    from campsim.plan.state_rows import state_of
+
+    plan = compile(scenario)
+    day = (as_of - plan.start).days
+    if not 0 <= day < plan.days - 1:
+        last = plan.start + timedelta(days=plan.days - 2)
+        raise ScenarioError(f"{as_of} is outside {plan.start} to {last}, the days whose end a forecast can start "
+                            "from (the scenario's days but its last)", path="--write-state")  # fmt: skip
+    seed = scenario.seed if seed is None else seed
+    drawn = (draw_network if plan.network is not None else draw)(plan, seed, 0, 1)
+    return state_of(plan, capture(plan, drawn, day))
