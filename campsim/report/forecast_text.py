@@ -10,6 +10,7 @@ import pandas as pd
 from campsim.report.wording import day_words, plural, prose, table
 
 STATUS_WORDS = {"red": "RED", "amber": "amber", "green": "green"}
+CARRIED = {"camp": "it", "warehouse": "its camps"}
 
 
 def amount(x: float, unit: str) -> str:
@@ -31,8 +32,12 @@ def _iso_words(iso: str) -> str:
     return day_words(iso) if iso else "none within the forecast"
 
 
-def sentence(row: Any, as_of: date) -> str:
-    """One row in plain words: the chance and date of the break, what to order and by when."""
+def sentence(row: Any, as_of: date, p_by: dict | None = None) -> str:
+    """One row in plain words: the chance and date of the break, what to order and by when.
+
+    A red row names its median break date and the chance of a break by then (``p_by``:
+    (site, commodity, ISO date) -> P(first break on or before it), from p_break_by_date).
+    """
     lead = row["lead_time_p90_days"]
     p = f"{row['p_break_before_resupply']:.0%}"
     order = amount(row["order_quantity"] or 0.0, row["unit"]) if row["order_by_date"] else ""
@@ -42,21 +47,35 @@ def sentence(row: Any, as_of: date) -> str:
                 "it has no ordering rule or supply, so no order can prevent it")  # fmt: skip
     if row["status"] == "red":
         arrives = as_of + timedelta(days=int(lead))
-        by = day_words((arrives - timedelta(days=1)).isoformat())
+        median = row["break_p50_date"]  # red: more likely than not before resupply, so within the forecast
+        p = f"{(p_by or {}).get((row['site'], row['commodity'], median), 0.5):.0%}"
+        by = day_words(median)
         due = f" (it was due by {day_words(row['order_by_date'])})" if row["order_by_date"] else ""
-        return (f"{where(row)}: {p} chance of a pipeline break by {by}; order {order} now{due}, "
-                f"arriving {day_words(arrives.isoformat())} at the earliest")  # fmt: skip
+        head = f"{where(row)}: {p} chance of a pipeline break by {by}"
+        if not row["order_quantity"]:  # what is on hand and on the way carries its camps to the end
+            return f"{head}; no extra order is needed to carry {CARRIED[row['site_kind']]} to the end of the forecast"
+        return f"{head}; order {order} now{due}, arriving {day_words(arrives.isoformat())} at the earliest"
     if not row["order_by_date"]:
         return f"{where(row)}: no pipeline break in 9 of 10 replications"
-    return (f"{where(row)}: a 10% chance of a pipeline break by {_iso_words(row['break_p10_date'])}; "
+    first = row["break_p10_date"]
+    head = (
+        f"{where(row)}: {(p_by or {}).get((row['site'], row['commodity'], first), 0.1):.0%} chance of a "
+        f"pipeline break by {_iso_words(first)}"
+    )
+    if not row["order_quantity"]:
+        return f"{head}; no extra order is needed to carry {CARRIED[row['site_kind']]} to the end of the forecast"
+    return (f"{head}; "
             f"order {order} by {day_words(row['order_by_date'])}")  # fmt: skip
 
 
 def headline(forecast) -> list[str]:
     """The red rows in plain words, then the amber ones; a line saying so when there are none."""
     w = forecast.warning
-    red = [sentence(r, forecast.as_of) for _, r in w[w["status"] == "red"].iterrows()]
-    amber = [sentence(r, forecast.as_of) for _, r in w[w["status"] == "amber"].iterrows()]
+    p = forecast.p_break_by_date
+    p_by = {(site, item, f"{day:%Y-%m-%d}"): x for site, item, day, x in
+            zip(p["site"], p["commodity"], p["date"], p["p_break_by_date"], strict=True)}  # fmt: skip
+    red = [sentence(r, forecast.as_of, p_by) for _, r in w[w["status"] == "red"].iterrows()]
+    amber = [sentence(r, forecast.as_of, p_by) for _, r in w[w["status"] == "amber"].iterrows()]
     if not red:
         red = ["No line is likely to break before an order placed today could arrive."]
     return red, amber
