@@ -141,3 +141,52 @@ def test_the_api_gives_the_cli_s_warning(camp):
     assert got.plot().axes and got.plot("cover_fan").axes
     folder = campsim.write_report(got, camp / "api", charts=False)
     assert (folder / "warning.csv").read_text() == (out / "warning.csv").read_text()
+
+
+HUB = """\
+name: hub and camp
+start: 2017-10-01
+days: 40
+deterministic: true
+commodities:
+  food: {unit: ration, per_person_day: 1, kg_per_unit: 0.6}
+warehouses:
+  hub:
+    commodities:
+      food: {initial_stock: 20000, ordering: {review_every_days: 7, order_up_to_days: 1, lead_time_days: 20}}
+camps:
+  c1:
+    population: {initial: 1000}
+    commodities:
+      food: {initial_stock: 3000, supply: {from: hub, review_every_days: 1, order_up_to_days: 3}}
+routes:
+  r1: {from: hub, to: c1, transit_days: 1}
+"""
+
+
+def test_a_network_warns_of_its_warehouse_line_and_a_supplied_camp_waits_for_both_lead_times(tmp_path):
+    # The camp asks for its 1,000 rations a day and the hub ships them (a day in transit) until its
+    # 20,000 are gone: its last shipment leaves on day 19, and on day 20 (21 Oct) it is short. The camp's
+    # 2,000 on hand and the last shipment carry it through day 22: day 23 (24 Oct) breaks. The hub's first
+    # order (day 21, target 1 day of need) lands on day 41, after the horizon.
+    (tmp_path / "hub.yaml").write_text(HUB)
+    run = tmp_path / "run"
+    assert main(["run", str(tmp_path / "hub.yaml"), "--write-state", "2017-10-05", "--out", str(run), "-q",
+                 "--no-charts"]) == 0  # fmt: skip
+    out = tmp_path / "f"
+    assert main(["forecast", str(tmp_path / "hub.yaml"), "--state", str(run / "state.csv"), "--out", str(out), "-q",
+                 "--no-charts"]) == 0  # fmt: skip
+    got = {(r["site"], r["site_kind"]): r for r in rows(out / "warning.csv")}
+    assert set(got) == {("c1", "camp"), ("hub", "warehouse")}
+    hub, camp = got["hub", "warehouse"], got["c1", "camp"]
+    assert hub["break_p50_date"] == "2017-10-21"
+    short = [r["date"] for r in rows(out / "warehouses.csv") if float(r["dispatched"]) < float(r["requested"])]
+    assert short[0] == "2017-10-21"
+    assert float(hub["cover_days_today"]) == 15  # 20,000 - 5 days x 1,000 shipped, over the camp's 1,000 a day
+    assert (hub["lead_time_p90_days"], hub["status"]) == ("20", "red")  # 21 Oct is before 5 Oct + 20
+    assert camp["break_p50_date"] == "2017-10-24"
+    assert camp["lead_time_p90_days"] == "21"  # the hub's 20 days and the road's 1
+    assert float(camp["cover_days_today"]) == 2
+    assert (camp["status"], camp["order_by_date"]) == ("red", "2017-10-03")  # 24 Oct - 21 days
+    assert float(camp["order_quantity"]) == float(camp["person_days_short"]) == 17 * 1000  # days 23-39 unfed
+    assert float(hub["order_quantity"]) == 17 * 1000  # its camp's want; it ends empty
