@@ -14,7 +14,7 @@ from pathlib import Path
 from campsim.report import html as htmlreport
 from campsim.report.csvsafe import write_csv
 from campsim.report.folders import write_folder
-from campsim.report.forecast_text import HEADER, headline, warning_markdown, warning_rows
+from campsim.report.forecast_text import HEADER, headline, replications, warning_markdown, warning_rows
 from campsim.report.hxlout import _with_tags
 from campsim.results.warning import ForecastResult
 
@@ -113,7 +113,7 @@ def render_forecast(forecast: ForecastResult, charts: dict[str, Path]) -> str:
             first=(forecast.as_of + timedelta(days=1)).isoformat(),
             last=(forecast.as_of + timedelta(days=forecast.days)).isoformat(),
             days=forecast.days,
-            replications=forecast.replications,
+            replications=replications(forecast.replications),
             red=red,
             amber=amber,
             header=HEADER,

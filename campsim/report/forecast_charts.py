@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from campsim.report.charts import _date_axis, _grid, colour
+from campsim.report.forecast_text import replications
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -26,7 +27,7 @@ def p_break_chart(forecast: ForecastResult) -> Figure:
     frame = forecast.p_break_by_date
     items = list(dict.fromkeys(frame["commodity"]))
     fig, axes = _grid(items, f"Chance of a pipeline break by each date (forecast from {forecast.as_of}, "
-                             f"{forecast.replications:,} replications)")  # fmt: skip
+                             f"{replications(forecast.replications)})")  # fmt: skip
     kinds = {(r.site, r.commodity): r.site_kind for r in forecast.warning.itertuples()}
     for ax, item in zip(axes, items, strict=True):
         rows = frame[frame["commodity"] == item]
@@ -50,7 +51,7 @@ def cover_fan_chart(forecast: ForecastResult) -> Figure | None:
     if q is None or q.empty:
         return None
     items = list(dict.fromkeys(q["commodity"]))
-    fig, axes = _grid(items, f"Days of cover over {forecast.replications:,} replications: median and P10-P90")
+    fig, axes = _grid(items, f"Days of cover over {replications(forecast.replications)}: median and P10-P90")
     for ax, item in zip(axes, items, strict=True):
         rows = q[q["commodity"] == item]
         sites = list(dict.fromkeys(rows["camp"])) if "camp" in rows.columns else [""]

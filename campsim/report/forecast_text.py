@@ -13,6 +13,11 @@ STATUS_WORDS = {"red": "RED", "amber": "amber", "green": "green"}
 CARRIED = {"camp": "it", "warehouse": "its camps"}
 
 
+def replications(n: int) -> str:
+    """'1 replication', '1,000 replications'."""
+    return "1 replication" if n == 1 else f"{n:,} replications"
+
+
 def amount(x: float, unit: str) -> str:
     """2,104,512 litres -> '2.1 M litres'; 21,345 -> '21,345 kits'."""
     text = f"{x / 1e6:,.1f} M" if x >= 1e6 else f"{x:,.0f}"
@@ -107,7 +112,7 @@ def terminal_table(forecast) -> str:
     s = forecast.run.summary
     return "\n".join([
         f"{s['scenario']}: forecast of {forecast.days} days from {forecast.as_of + timedelta(days=1)} "
-        f"(state as of {forecast.as_of}), {forecast.replications:,} replications",
+        f"(state as of {forecast.as_of}), {replications(forecast.replications)}",
         table(HEADER, warning_rows(forecast), left=2),
     ])  # fmt: skip
 
@@ -121,7 +126,7 @@ def warning_markdown(forecast) -> str:
         "",
         f"State as of {day_words(forecast.as_of.isoformat())}; forecast of {forecast.days} days to "
         f"{day_words((forecast.as_of + timedelta(days=forecast.days)).isoformat())}, "
-        f"{forecast.replications:,} replications, seed {s['seed']}.",
+        f"{replications(forecast.replications)}, seed {s['seed']}.",
         "",
         "## Red",
         "",
