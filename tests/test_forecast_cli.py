@@ -190,3 +190,18 @@ def test_a_network_warns_of_its_warehouse_line_and_a_supplied_camp_waits_for_bot
     assert (camp["status"], camp["order_by_date"]) == ("red", "2017-10-03")  # 24 Oct - 21 days
     assert float(camp["order_quantity"]) == float(camp["person_days_short"]) == 17 * 1000  # days 23-39 unfed
     assert float(hub["order_quantity"]) == 17 * 1000  # its camp's want; it ends empty
+
+
+def test_delay_risk_holds_the_day_8_delivery_back_and_brings_the_break_forward(camp, capsys):
+    # 100,000 L due on day 8 after as_of: on time, the break is on day 17 (22 Oct); five days late (day 13),
+    # the 150,000 L on hand run out after day 10 and days 11-12 (16-17 Oct) break first.
+    (camp / "late.csv").write_text(STATE + "pipeline,2017-10-13,,water,100000,order\n")
+    base = ["forecast", str(camp / "camp.yaml"), "--state", str(camp / "late.csv"), "-q", "--no-charts"]
+    assert main([*base, "--out", str(camp / "on-time")]) == 0
+    assert main([*base, "--out", str(camp / "late"), "--delay-risk", "5"]) == 0
+    water = {name: next(r for r in rows(camp / name / "warning.csv") if r["commodity"] == "water")
+             for name in ("on-time", "late")}  # fmt: skip
+    assert water["on-time"]["break_p50_date"] == "2017-10-22"
+    assert water["late"]["break_p50_date"] == "2017-10-16"
+    assert main([*base, "--out", str(camp / "bad"), "--delay-risk", "{triangular: [5, 1]}"]) == 2
+    assert "--delay-risk" in capsys.readouterr().err and not (camp / "bad").exists()

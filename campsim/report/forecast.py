@@ -118,6 +118,7 @@ def render_forecast(forecast: ForecastResult, charts: dict[str, Path]) -> str:
             amber=amber,
             header=HEADER,
             rows=list(zip(statuses, warning_rows(forecast), strict=True)),
+            colours={"red": "var(--bad)", "amber": "var(--warn)", "green": "var(--ok)"},
             charts=pictures,
             **htmlreport._common([forecast.run]),
         )
