@@ -70,6 +70,10 @@ def test_forecast_writes_its_folder_and_prints_the_table_most_urgent_first(camp,
     daily = rows(out / "daily.csv")
     assert daily[0]["date"] == "2017-10-06" and daily[-1]["date"] == "2017-10-30"
     assert json.loads((out / "summary.json").read_text())["replications"] == 3
+    # the chart's data: water breaks on 16 Oct in every replication, food never
+    chance = {(r["commodity"], r["date"]): float(r["p_break_by_date"]) for r in rows(out / "p_break_by_date.csv")}
+    assert (chance["water", "2017-10-15"], chance["water", "2017-10-16"], chance["water", "2017-10-30"]) == (0, 1, 1)
+    assert chance["food", "2017-10-30"] == 0
     printed = capsys.readouterr().out.splitlines()
     table = [line for line in printed if line.startswith(("RED", "amber", "green"))]
     assert [line.split()[:2] for line in table] == [["RED", "water"], ["green", "food"]]
