@@ -14,6 +14,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
+from pydantic import ValidationError
+
 from campsim.model.errors import ScenarioError
 from campsim.model.scenario import Scenario
 from campsim.model.schema import LeadTime
@@ -40,8 +42,9 @@ def delay_plan(delay_risk: Any) -> LeadTimePlan | None:
         value = {"fixed": value}
     try:
         lead = value if isinstance(value, LeadTime) else LeadTime.model_validate(value)
-    except Exception as exc:  # pydantic's ValidationError, or a value of the wrong type
-        words = str(exc).splitlines()[-1].strip() if str(exc) else "not a distribution"
+    except ValidationError as exc:
+        words = "; ".join(": ".join(p for p in (".".join(map(str, e["loc"])), e["msg"].removeprefix("Value error, "))
+                                    if p) for e in exc.errors())  # fmt: skip
         raise ScenarioError(f"expected a number of days or one of {{triangular: [min, mode, max]}}, "
                             f"{{uniform: [low, high]}}, {{lognormal: {{mean: m, sd: s}}}}: {words}",
                             path="--delay-risk") from None  # fmt: skip
