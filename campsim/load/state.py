@@ -22,8 +22,18 @@ from campsim.model.scenario import Scenario
 from campsim.model.standards import KIT_NEED_WINDOW_DAYS
 from campsim.model.state import BACKLOG_NOTE, KINDS, STATE_COLUMNS, STATE_HASHTAGS, State, StateRow
 
-__all__ = ["BACKLOG_NOTE", "KINDS", "STATE_COLUMNS", "STATE_HASHTAGS", "State", "StateRow", "check_state",
-           "parse_state", "read_state"]  # fmt: skip
+__all__ = [
+    "BACKLOG_NOTE",
+    "KINDS",
+    "STATE_COLUMNS",
+    "STATE_HASHTAGS",
+    "State",
+    "StateRow",
+    "check_state",
+    "parse_state",
+    "read_state",
+]
+
 
 def read_state(path: str | Path, scenario: Scenario) -> State:
     """Read and check a state file (state.csv or state.hxl.csv) for ``scenario``.
@@ -48,8 +58,9 @@ def parse_state(text: str, scenario: Scenario, source: str = "<state>") -> State
         raise ScenarioError(f"empty state file; expected the columns {', '.join(STATE_COLUMNS)}", file=source)
     n, header = records[0]
     if [c.strip() for c in header] != list(STATE_COLUMNS):
-        raise ScenarioError(f"expected the header {','.join(STATE_COLUMNS)}, got {','.join(header)[:80]!r}",
-                            file=source, line=n)  # fmt: skip
+        raise ScenarioError(
+            f"expected the header {','.join(STATE_COLUMNS)}, got {','.join(header)[:80]!r}", file=source, line=n
+        )
     body = records[1:]
     if body and is_hashtag_row(body[0][1]):
         body = body[1:]
@@ -59,32 +70,38 @@ def parse_state(text: str, scenario: Scenario, source: str = "<state>") -> State
 
 def _row(n: int, cells: list[str], source: str) -> StateRow:
     if len(cells) != len(STATE_COLUMNS):
-        raise ScenarioError(f"expected {len(STATE_COLUMNS)} cells ({', '.join(STATE_COLUMNS)}), got {len(cells)}",
-                            file=source, line=n)  # fmt: skip
+        raise ScenarioError(
+            f"expected {len(STATE_COLUMNS)} cells ({', '.join(STATE_COLUMNS)}), got {len(cells)}", file=source, line=n
+        )
     kind, when, site, commodity, quantity, note = (_unguarded(c.strip()) for c in cells)
     if kind not in KINDS:
-        raise ScenarioError(f"unknown kind {kind!r}; expected one of {', '.join(KINDS)}", file=source, line=n,
-                            path="kind")  # fmt: skip
+        raise ScenarioError(
+            f"unknown kind {kind!r}; expected one of {', '.join(KINDS)}", file=source, line=n, path="kind"
+        )
     day = None
     if when:
         try:
             day = date.fromisoformat(when)
         except ValueError:
-            raise ScenarioError(f"expected a date as YYYY-MM-DD, got {when[:40]!r}", file=source, line=n,
-                                path="date") from None  # fmt: skip
+            raise ScenarioError(
+                f"expected a date as YYYY-MM-DD, got {when[:40]!r}", file=source, line=n, path="date"
+            ) from None
     value = 0.0
     if kind != "as_of" or quantity:
         try:
             value = float(quantity)
         except ValueError:
-            raise ScenarioError(f"expected a number, got {quantity[:40]!r}", file=source, line=n,
-                                path="quantity") from None  # fmt: skip
+            raise ScenarioError(
+                f"expected a number, got {quantity[:40]!r}", file=source, line=n, path="quantity"
+            ) from None
         if not math.isfinite(value):
-            raise ScenarioError(f"expected a finite number, got {quantity[:40]!r}", file=source, line=n,
-                                path="quantity")  # fmt: skip
+            raise ScenarioError(
+                f"expected a finite number, got {quantity[:40]!r}", file=source, line=n, path="quantity"
+            )
         if value < 0:
-            raise ScenarioError(f"negative quantity {quantity}; expected 0 or more", file=source, line=n,
-                                path="quantity")  # fmt: skip
+            raise ScenarioError(
+                f"negative quantity {quantity}; expected 0 or more", file=source, line=n, path="quantity"
+            )
     return StateRow(kind, day, site, commodity, value, note, n)
 
 
@@ -121,8 +138,12 @@ def check_state(rows: list[StateRow], scenario: Scenario, source: str = "<state>
         err(as_of[0], "date", "the as_of row needs a date")
     start, end = scenario.start, scenario.start + timedelta(days=scenario.days - 1)
     if not start <= when < end:
-        err(as_of[0], "date", f"as_of {when} is outside the scenario's days {start} to {end - timedelta(days=1)} "
-                              "(the forecast starts the day after it)")  # fmt: skip
+        err(
+            as_of[0],
+            "date",
+            f"as_of {when} is outside the scenario's days {start} to {end - timedelta(days=1)} "
+            "(the forecast starts the day after it)",
+        )
     camps, held = sites_of(scenario)
     single = not scenario.is_network
     kits = {name for name, c in scenario.commodities.items() if c.per_household}
@@ -145,12 +166,19 @@ def check_state(rows: list[StateRow], scenario: Scenario, source: str = "<state>
             if site not in camps:
                 err(r, "site", f"population is counted at camps; {r.site!r} is a warehouse")
             if r.commodity and (r.commodity not in kits or r.commodity not in held[site]):
-                err(r, "commodity", f"a population row names no commodity, or a kit ({BACKLOG_NOTE}, in households); "
-                                    f"got {r.commodity!r}")  # fmt: skip
+                err(
+                    r,
+                    "commodity",
+                    f"a population row names no commodity, or a kit ({BACKLOG_NOTE}, in households); "
+                    f"got {r.commodity!r}",
+                )
             continue
         if r.commodity not in held[site]:
-            err(r, "commodity", f"unknown commodity {r.commodity!r} at {r.site or 'the camp'}; expected one of "
-                                f"{_listed(held[site])}")  # fmt: skip
+            err(
+                r,
+                "commodity",
+                f"unknown commodity {r.commodity!r} at {r.site or 'the camp'}; expected one of {_listed(held[site])}",
+            )
         if r.kind == "stock":
             _check_stock(r, scenario, site in camps, when, err)
         if r.kind == "pipeline":
@@ -175,11 +203,19 @@ def _check_stock(r: StateRow, scenario: Scenario, at_camp: bool, when: date, err
         err(r, "date", f"stock received on {r.date}, after as_of {when}")
     if at_camp and scenario.commodities[r.commodity].shelf_life_days and r.quantity > 0:
         if r.date is None:
-            err(r, "date", f"{r.commodity} keeps {scenario.commodities[r.commodity].shelf_life_days} days: "
-                           "its stock rows need their receipt dates")  # fmt: skip
+            err(
+                r,
+                "date",
+                f"{r.commodity} keeps {scenario.commodities[r.commodity].shelf_life_days} days: "
+                "its stock rows need their receipt dates",
+            )
         if r.date < scenario.start:
-            err(r, "date", f"received on {r.date}, before the scenario's start {scenario.start}; shelf life "
-                           "is counted on the scenario's days (start the scenario earlier)")  # fmt: skip
+            err(
+                r,
+                "date",
+                f"received on {r.date}, before the scenario's start {scenario.start}; shelf life "
+                "is counted on the scenario's days (start the scenario earlier)",
+            )
 
 
 def _required(rows: list[StateRow], scenario: Scenario, when: date, err: _Errors) -> None:
@@ -210,8 +246,10 @@ def _required(rows: list[StateRow], scenario: Scenario, when: date, err: _Errors
     for name, item in kit_lines_ordering(scenario):
         for day in window:
             if (name, item, day) not in seen:
-                err.missing(f"kit_need of {item} at {name or 'the camp'} on {day} (the kits' order target reads "
-                            f"the last {KIT_NEED_WINDOW_DAYS} days)")  # fmt: skip
+                err.missing(
+                    f"kit_need of {item} at {name or 'the camp'} on {day} (the kits' order target reads "
+                    f"the last {KIT_NEED_WINDOW_DAYS} days)"
+                )
 
 
 def kit_lines_ordering(scenario: Scenario) -> list[tuple[str, str]]:
