@@ -84,7 +84,7 @@ def _row(n: int, cells: list[str], source: str) -> StateRow:
             day = date.fromisoformat(when)
         except ValueError:
             raise ScenarioError(
-                f"expected a date as YYYY-MM-DD, got {when[:40]!r}", file=source, line=n, path="date"
+                f"expected a date as YYYY-MM-DD, got {when[:40]!r}", file=source, line=n, path=f"{kind}.date"
             ) from None
     value = 0.0
     if kind != "as_of" or quantity:
@@ -92,15 +92,15 @@ def _row(n: int, cells: list[str], source: str) -> StateRow:
             value = float(quantity)
         except ValueError:
             raise ScenarioError(
-                f"expected a number, got {quantity[:40]!r}", file=source, line=n, path="quantity"
+                f"expected a number, got {quantity[:40]!r}", file=source, line=n, path=f"{kind}.quantity"
             ) from None
         if not math.isfinite(value):
             raise ScenarioError(
-                f"expected a finite number, got {quantity[:40]!r}", file=source, line=n, path="quantity"
+                f"expected a finite number, got {quantity[:40]!r}", file=source, line=n, path=f"{kind}.quantity"
             )
         if value < 0:
             raise ScenarioError(
-                f"negative quantity {quantity}; expected 0 or more", file=source, line=n, path="quantity"
+                f"negative quantity {quantity}; expected 0 or more", file=source, line=n, path=f"{kind}.quantity"
             )
     return StateRow(kind, day, site, commodity, value, note, n)
 
@@ -130,7 +130,9 @@ def check_state(rows: list[StateRow], scenario: Scenario, source: str = "<state>
     err = _Errors(source)
     as_of = [r for r in rows if r.kind == "as_of"]
     if not as_of:
-        raise ScenarioError("no as_of row; the first row of a state names its date (kind as_of)", file=source)
+        raise ScenarioError(
+            "no as_of row; the first row of a state names its date (kind as_of)", file=source, path="rows"
+        )
     if len(as_of) > 1:
         err(as_of[1], "kind", f"a second as_of row (the first is on line {as_of[0].line})")
     when = as_of[0].date
@@ -188,6 +190,19 @@ def check_state(rows: list[StateRow], scenario: Scenario, source: str = "<state>
                 err(r, "date", f"arrival {r.date} is on or before as_of {when}; what has arrived is stock")
             if r.note not in notes:
                 err(r, "note", f"expected one of {_listed(sorted(notes))}, got {r.note!r}")
+            if r.note.startswith("shipment "):
+                route = _route_of(scenario, site, r.commodity)
+                if r.note != f"shipment {route}":
+                    err(
+                        r,
+                        "note",
+                        f"{r.commodity} at {r.site} "
+                        + (
+                            f"comes by route {route}: expected 'shipment {route}'"
+                            if route
+                            else "is not shipped from a warehouse (supply:)"
+                        ),
+                    )
         if r.kind == "kit_need":
             if r.commodity not in kits:
                 err(r, "commodity", f"kit_need rows are for kits (per_new_household); {r.commodity!r} is not one")
@@ -195,6 +210,15 @@ def check_state(rows: list[StateRow], scenario: Scenario, source: str = "<state>
                 err(r, "date", f"expected a date of the {KIT_NEED_WINDOW_DAYS} days to as_of {when}, got {r.date}")
     _required(rows, scenario, when, err)
     return State(as_of=when, rows=tuple(r for r in rows), source=source)
+
+
+def _route_of(scenario: Scenario, site: str, commodity: str) -> str | None:
+    """The route a camp line's shipments take (None: not a camp line supplied by a warehouse)."""
+    camp = (scenario.camps or {}).get(site)
+    stock = None if camp is None else camp.commodities.get(commodity)
+    if stock is None or stock.supply is None:
+        return None
+    return next(name for name, r in scenario.routes.items() if r.origin == stock.supply.warehouse and r.to == site)
 
 
 def _check_stock(r: StateRow, scenario: Scenario, at_camp: bool, when: date, err: _Errors) -> None:
