@@ -192,3 +192,21 @@ def test_perishable_stock_donations_at_a_closed_gate_and_a_kit_backlog_come_back
         gifts = [r for r in got.state.of_kind("pipeline") if r.note == "donation"]
         assert [(r.date, r.quantity) for r in gifts] == [(s.start + timedelta(days=17), 5000.0),
                                                          (s.start + timedelta(days=17), 2500.0)]  # fmt: skip
+
+
+def test_docs_list_every_state_column_with_its_hashtag_and_libhxl_reads_the_file(tmp_path):
+    from campsim.model.state import STATE_COLUMNS, STATE_HASHTAGS
+    from campsim.report.statefile import write_state_files
+    from tests.conftest import ROOT
+    from tests.test_hxl_out import libhxl_report
+
+    doc = (ROOT / "docs" / "hxl.md").read_text()
+    for column, tag in zip(STATE_COLUMNS, STATE_HASHTAGS, strict=True):
+        assert f"| `{column}` | `{tag}` |" in doc
+    s = campsim.load_scenario(ALL_SCENARIOS[-1])  # ramadi.yaml, as the page shows it
+    write_state_files(capture_state(s, s.start + timedelta(days=40)), tmp_path)
+    lines = (tmp_path / "state.hxl.csv").read_text().splitlines()
+    assert "\n".join(lines[:3]) in doc
+    built_in, _, people = libhxl_report(tmp_path / "state.hxl.csv")
+    assert built_in["stats"]["error"] == 0, built_in["issues"][:3]
+    assert not any(people.values())  # the quantity column is not counted as people
