@@ -57,6 +57,9 @@ def test_a_spreadsheet_layout_is_read_in_any_order_with_hashtags_and_the_camp_na
     got = run_forecast(s, state, replications=1).arrays.daily
     assert got["stock"][0, 0, 0] == 150000 - 15000  # two stock rows add up
     assert got["balance"][0, 0, 0] == 12.5
+    semicolons = [row.replace(",", ";") for row in (HEADER, *rows)]
+    (tmp_path / "semicolons.csv").write_text("\n".join(semicolons) + "\n")  # a spreadsheet in a comma-decimal locale
+    assert read_state(tmp_path / "semicolons.csv", s).rows == state.rows
 
 
 @pytest.mark.parametrize("rows, where, words", [

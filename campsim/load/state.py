@@ -16,7 +16,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from campsim.load.files import read_data_bytes, shown
-from campsim.load.hxl import is_hashtag_row
+from campsim.load.hxl import is_hashtag_row, sniff_delimiter
 from campsim.model.errors import DataFileError, ScenarioError
 from campsim.model.scenario import Scenario
 from campsim.model.standards import KIT_NEED_WINDOW_DAYS
@@ -52,7 +52,8 @@ def read_state(path: str | Path, scenario: Scenario) -> State:
 
 def parse_state(text: str, scenario: Scenario, source: str = "<state>") -> State:
     """A state file's text, parsed and checked (see read_state)."""
-    records = list(enumerate(csv.reader(io.StringIO(text)), start=1))
+    # a spreadsheet saved in a locale with decimal commas separates cells with ; (or a tab)
+    records = list(enumerate(csv.reader(io.StringIO(text), delimiter=sniff_delimiter(text)), start=1))
     records = [(n, cells) for n, cells in records if any(c.strip() for c in cells)]
     if not records:
         raise ScenarioError(f"empty state file; expected the columns {', '.join(STATE_COLUMNS)}", file=source)
