@@ -14,10 +14,9 @@ from campsim.plan.compile import compile
 from campsim.plan.state import Start, forecast_view, restart, restart_plan, start_of, truncate
 from campsim.plan.state_draws import draw_from
 from campsim.results.state import Forecast, renumbered, window
+from campsim.runs.executors import _chunk_cap
 from campsim.runs.replicate import samples_of
 from campsim.runs.simulate import recorded, replicated_result
-
-CHUNK = 1000  # replications stepped together by the batch engine
 
 
 def forecast(
@@ -50,8 +49,9 @@ def forecast(
     if progress is not None:
         progress(1)
     chunks, samples = [], []
-    for a in range(0, n, CHUNK):
-        b = min(n, a + CHUNK)
+    size = _chunk_cap(steps, keep_daily=True, engine=engine)  # what a chunk may hold in memory, as a run's
+    for a in range(0, n, size):
+        b = min(n, a + size)
         if engine == "des":
             part = [window(_run_des(steps, start, seed, r, delay), first, stop) for r in range(a, b)]
             part = [_with_first(p, r) for p, r in zip(part, range(a, b), strict=True)]
