@@ -88,7 +88,9 @@ def test_a_state_written_mid_run_reproduces_the_rest_of_the_run(path, day):
     assert got.as_of_day == day and got.start == s.start + timedelta(days=day + 1)
     assert result.summary["start"] == (s.start + timedelta(days=day + 1)).isoformat()
     after = run.daily["day"] > day
-    assert_frames_agree(run.daily[after], result.daily)
+    assert_frames_agree(run.daily[after], result.daily)  # replication 0 through the SimPy engine
+    for name, values in run.raw.daily.items():  # and through the batch engine
+        np.testing.assert_allclose(got.arrays.daily[name], values[day + 1 :], **TOLERANCE, err_msg=name)
     plan = compile(s)
     upto = window(run.raw, 0, day + 1)
     if s.is_network:
@@ -113,10 +115,10 @@ def test_a_state_written_mid_run_reproduces_the_rest_of_the_run(path, day):
     )
 
 
-def test_the_run_command_writes_a_state_the_forecast_restarts_from(tmp_path):
+@pytest.mark.parametrize("path", [ALL_SCENARIOS[-1], ALL_SCENARIOS[1]], ids=lambda p: p.stem)  # ramadi, anbar
+def test_the_run_command_writes_a_state_the_forecast_restarts_from(tmp_path, path):
     from campsim.cli import main
 
-    path = ALL_SCENARIOS[-1]  # ramadi.yaml
     out = tmp_path / "run"
     args = ["run", str(path), "--set", "deterministic=true", "--out", str(out), "--no-charts", "-q"]
     assert main([*args, "--write-state", "2017-11-15"]) == 0
@@ -192,3 +194,21 @@ def test_perishable_stock_donations_at_a_closed_gate_and_a_kit_backlog_come_back
         gifts = [r for r in got.state.of_kind("pipeline") if r.note == "donation"]
         assert [(r.date, r.quantity) for r in gifts] == [(s.start + timedelta(days=17), 5000.0),
                                                          (s.start + timedelta(days=17), 2500.0)]  # fmt: skip
+
+
+def test_docs_list_every_state_column_with_its_hashtag_and_libhxl_reads_the_file(tmp_path):
+    from campsim.model.state import STATE_COLUMNS, STATE_HASHTAGS
+    from campsim.report.statefile import write_state_files
+    from tests.conftest import ROOT
+    from tests.test_hxl_out import libhxl_report
+
+    doc = (ROOT / "docs" / "hxl.md").read_text()
+    for column, tag in zip(STATE_COLUMNS, STATE_HASHTAGS, strict=True):
+        assert f"| `{column}` | `{tag}` |" in doc
+    s = campsim.load_scenario(ALL_SCENARIOS[-1])  # ramadi.yaml, as the page shows it
+    write_state_files(capture_state(s, s.start + timedelta(days=40)), tmp_path)
+    lines = (tmp_path / "state.hxl.csv").read_text().splitlines()
+    assert "\n".join(lines[:3]) in doc
+    built_in, _, people = libhxl_report(tmp_path / "state.hxl.csv")
+    assert built_in["stats"]["error"] == 0, built_in["issues"][:3]
+    assert not any(people.values())  # the quantity column is not counted as people

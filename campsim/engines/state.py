@@ -49,16 +49,31 @@ def _start_of_model(plan: Plan, model: BatchModel, as_of: int) -> Start:
     batches = []
     for i in range(len(plan.lines)):
         stock = model.perishable.get(i)
-        rows = () if stock is None else tuple(
-            (d, float(stock.batches[d, 0])) for d in range(stock.oldest, as_of + 1) if stock.batches[d, 0] > 0)  # fmt: skip
+        rows = (
+            ()
+            if stock is None
+            else tuple(
+                (d, float(stock.batches[d, 0])) for d in range(stock.oldest, as_of + 1) if stock.batches[d, 0] > 0
+            )
+        )
         batches.append(rows)
     pipeline = []
     supplied = np.zeros(len(plan.lines), dtype=bool) if net is None else net.sites.supplied
     for i in range(len(plan.lines)):
         what = "shipment" if supplied[i] else "order"
         route = -1 if net is None else int(net.sites.line_route[i])
-        pipeline += _landing(CAMP, i, what, route, model.landing[later, i, 0], model.landing_count[later, i, 0],
-                             model.open_orders[i, 0], model.pipeline[i, 0], as_of, days)  # fmt: skip
+        pipeline += _landing(
+            CAMP,
+            i,
+            what,
+            route,
+            model.landing[later, i, 0],
+            model.landing_count[later, i, 0],
+            model.open_orders[i, 0],
+            model.pipeline[i, 0],
+            as_of,
+            days,
+        )
     for i, _, due, quantity in plan.donations:
         land = int(plan.land_day[i, due]) if due < days else days
         if due <= as_of < land:
@@ -71,18 +86,34 @@ def _start_of_model(plan: Plan, model: BatchModel, as_of: int) -> Start:
         money = model.money[:, 0].copy()
         w_stock = model.w_total[:, 0].copy()
         for j in range(len(w_stock)):
-            pipeline += _landing(WAREHOUSE, j, "order", -1, model.w_landing[later, j, 0],
-                                 model.w_landing_count[later, j, 0], model.w_open[j, 0], model.w_pipeline[j, 0],
-                                 as_of, days)  # fmt: skip
+            pipeline += _landing(
+                WAREHOUSE,
+                j,
+                "order",
+                -1,
+                model.w_landing[later, j, 0],
+                model.w_landing_count[later, j, 0],
+                model.w_open[j, 0],
+                model.w_pipeline[j, 0],
+                as_of,
+                days,
+            )
         for j, _, due, quantity in net.sites.w_donations:
             land = int(net.w_land_day[j, min(due, days)])
             if due <= as_of < land:
                 pipeline.append(Arrival(WAREHOUSE, j, quantity, "donation", land))
     window = range(max(0, as_of - KIT_NEED_WINDOW_DAYS + 1), as_of + 1)
-    return Start(day=as_of + 1, people=people.astype(float), stock=model.total[:, 0].copy(), batches=tuple(batches),
-                 backlog=model.backlog[:, 0].copy(), money=money,
-                 kit_need={d: model.daily["new_need"][d, :, 0].copy() for d in window}, w_stock=w_stock,
-                 pipeline=tuple(pipeline))  # fmt: skip
+    return Start(
+        day=as_of + 1,
+        people=people.astype(float),
+        stock=model.total[:, 0].copy(),
+        batches=tuple(batches),
+        backlog=model.backlog[:, 0].copy(),
+        money=money,
+        kit_need={d: model.daily["new_need"][d, :, 0].copy() for d in window},
+        w_stock=w_stock,
+        pipeline=tuple(pipeline),
+    )
 
 
 def _landing(site, index, what, route, landing, count, open_orders, pipeline, as_of, days) -> list[Arrival]:
@@ -179,7 +210,7 @@ def restore_batch(model: BatchModel, restart: Restart) -> None:
     else:
         model.balance = each(start.money)
     cols = np.arange(reps)
-    for k, row in enumerate(start.pipeline):  # the pipeline adds up in row order, as the SimPy engine's
+    for row in start.pipeline:  # the pipeline adds up in row order, as the SimPy engine's
         if row.what == "donation":
             continue
         if row.site == WAREHOUSE:
@@ -220,8 +251,9 @@ def _book_donations(model: BatchModel, restart: Restart) -> None:
         for land in np.unique(restart.land[k]).tolist():
             if land < days:
                 today = book.setdefault(land, {})
-                today[row.index] = today.get(row.index, np.zeros(reps)) + np.where(restart.land[k] == land,
-                                                                                   row.quantity, 0.0)  # fmt: skip
+                today[row.index] = today.get(row.index, np.zeros(reps)) + np.where(
+                    restart.land[k] == land, row.quantity, 0.0
+                )
     if not camp and not warehouse:
         return
     for line, _, due, quantity in plan.donations:

@@ -16,14 +16,24 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from campsim.load.files import read_data_bytes, shown
-from campsim.load.hxl import is_hashtag_row
+from campsim.load.hxl import is_hashtag_row, sniff_delimiter
 from campsim.model.errors import DataFileError, ScenarioError
 from campsim.model.scenario import Scenario
 from campsim.model.standards import KIT_NEED_WINDOW_DAYS
 from campsim.model.state import BACKLOG_NOTE, KINDS, STATE_COLUMNS, STATE_HASHTAGS, State, StateRow
 
-__all__ = ["BACKLOG_NOTE", "KINDS", "STATE_COLUMNS", "STATE_HASHTAGS", "State", "StateRow", "check_state",
-           "parse_state", "read_state"]  # fmt: skip
+__all__ = [
+    "BACKLOG_NOTE",
+    "KINDS",
+    "STATE_COLUMNS",
+    "STATE_HASHTAGS",
+    "State",
+    "StateRow",
+    "check_state",
+    "parse_state",
+    "read_state",
+]
+
 
 def read_state(path: str | Path, scenario: Scenario) -> State:
     """Read and check a state file (state.csv or state.hxl.csv) for ``scenario``.
@@ -42,14 +52,16 @@ def read_state(path: str | Path, scenario: Scenario) -> State:
 
 def parse_state(text: str, scenario: Scenario, source: str = "<state>") -> State:
     """A state file's text, parsed and checked (see read_state)."""
-    records = list(enumerate(csv.reader(io.StringIO(text)), start=1))
+    # a spreadsheet saved in a locale with decimal commas separates cells with ; (or a tab)
+    records = list(enumerate(csv.reader(io.StringIO(text), delimiter=sniff_delimiter(text)), start=1))
     records = [(n, cells) for n, cells in records if any(c.strip() for c in cells)]
     if not records:
         raise ScenarioError(f"empty state file; expected the columns {', '.join(STATE_COLUMNS)}", file=source)
     n, header = records[0]
     if [c.strip() for c in header] != list(STATE_COLUMNS):
-        raise ScenarioError(f"expected the header {','.join(STATE_COLUMNS)}, got {','.join(header)[:80]!r}",
-                            file=source, line=n)  # fmt: skip
+        raise ScenarioError(
+            f"expected the header {','.join(STATE_COLUMNS)}, got {','.join(header)[:80]!r}", file=source, line=n
+        )
     body = records[1:]
     if body and is_hashtag_row(body[0][1]):
         body = body[1:]
@@ -59,32 +71,38 @@ def parse_state(text: str, scenario: Scenario, source: str = "<state>") -> State
 
 def _row(n: int, cells: list[str], source: str) -> StateRow:
     if len(cells) != len(STATE_COLUMNS):
-        raise ScenarioError(f"expected {len(STATE_COLUMNS)} cells ({', '.join(STATE_COLUMNS)}), got {len(cells)}",
-                            file=source, line=n)  # fmt: skip
+        raise ScenarioError(
+            f"expected {len(STATE_COLUMNS)} cells ({', '.join(STATE_COLUMNS)}), got {len(cells)}", file=source, line=n
+        )
     kind, when, site, commodity, quantity, note = (_unguarded(c.strip()) for c in cells)
     if kind not in KINDS:
-        raise ScenarioError(f"unknown kind {kind!r}; expected one of {', '.join(KINDS)}", file=source, line=n,
-                            path="kind")  # fmt: skip
+        raise ScenarioError(
+            f"unknown kind {kind!r}; expected one of {', '.join(KINDS)}", file=source, line=n, path="kind"
+        )
     day = None
     if when:
         try:
             day = date.fromisoformat(when)
         except ValueError:
-            raise ScenarioError(f"expected a date as YYYY-MM-DD, got {when[:40]!r}", file=source, line=n,
-                                path="date") from None  # fmt: skip
+            raise ScenarioError(
+                f"expected a date as YYYY-MM-DD, got {when[:40]!r}", file=source, line=n, path=f"{kind}.date"
+            ) from None
     value = 0.0
     if kind != "as_of" or quantity:
         try:
             value = float(quantity)
         except ValueError:
-            raise ScenarioError(f"expected a number, got {quantity[:40]!r}", file=source, line=n,
-                                path="quantity") from None  # fmt: skip
+            raise ScenarioError(
+                f"expected a number, got {quantity[:40]!r}", file=source, line=n, path=f"{kind}.quantity"
+            ) from None
         if not math.isfinite(value):
-            raise ScenarioError(f"expected a finite number, got {quantity[:40]!r}", file=source, line=n,
-                                path="quantity")  # fmt: skip
+            raise ScenarioError(
+                f"expected a finite number, got {quantity[:40]!r}", file=source, line=n, path=f"{kind}.quantity"
+            )
         if value < 0:
-            raise ScenarioError(f"negative quantity {quantity}; expected 0 or more", file=source, line=n,
-                                path="quantity")  # fmt: skip
+            raise ScenarioError(
+                f"negative quantity {quantity}; expected 0 or more", file=source, line=n, path=f"{kind}.quantity"
+            )
     return StateRow(kind, day, site, commodity, value, note, n)
 
 
@@ -113,7 +131,9 @@ def check_state(rows: list[StateRow], scenario: Scenario, source: str = "<state>
     err = _Errors(source)
     as_of = [r for r in rows if r.kind == "as_of"]
     if not as_of:
-        raise ScenarioError("no as_of row; the first row of a state names its date (kind as_of)", file=source)
+        raise ScenarioError(
+            "no as_of row; the first row of a state names its date (kind as_of)", file=source, path="rows"
+        )
     if len(as_of) > 1:
         err(as_of[1], "kind", f"a second as_of row (the first is on line {as_of[0].line})")
     when = as_of[0].date
@@ -121,8 +141,12 @@ def check_state(rows: list[StateRow], scenario: Scenario, source: str = "<state>
         err(as_of[0], "date", "the as_of row needs a date")
     start, end = scenario.start, scenario.start + timedelta(days=scenario.days - 1)
     if not start <= when < end:
-        err(as_of[0], "date", f"as_of {when} is outside the scenario's days {start} to {end - timedelta(days=1)} "
-                              "(the forecast starts the day after it)")  # fmt: skip
+        err(
+            as_of[0],
+            "date",
+            f"as_of {when} is outside the scenario's days {start} to {end - timedelta(days=1)} "
+            "(the forecast starts the day after it)",
+        )
     camps, held = sites_of(scenario)
     single = not scenario.is_network
     kits = {name for name, c in scenario.commodities.items() if c.per_household}
@@ -145,12 +169,19 @@ def check_state(rows: list[StateRow], scenario: Scenario, source: str = "<state>
             if site not in camps:
                 err(r, "site", f"population is counted at camps; {r.site!r} is a warehouse")
             if r.commodity and (r.commodity not in kits or r.commodity not in held[site]):
-                err(r, "commodity", f"a population row names no commodity, or a kit ({BACKLOG_NOTE}, in households); "
-                                    f"got {r.commodity!r}")  # fmt: skip
+                err(
+                    r,
+                    "commodity",
+                    f"a population row names no commodity, or a kit ({BACKLOG_NOTE}, in households); "
+                    f"got {r.commodity!r}",
+                )
             continue
         if r.commodity not in held[site]:
-            err(r, "commodity", f"unknown commodity {r.commodity!r} at {r.site or 'the camp'}; expected one of "
-                                f"{_listed(held[site])}")  # fmt: skip
+            err(
+                r,
+                "commodity",
+                f"unknown commodity {r.commodity!r} at {r.site or 'the camp'}; expected one of {_listed(held[site])}",
+            )
         if r.kind == "stock":
             _check_stock(r, scenario, site in camps, when, err)
         if r.kind == "pipeline":
@@ -160,6 +191,19 @@ def check_state(rows: list[StateRow], scenario: Scenario, source: str = "<state>
                 err(r, "date", f"arrival {r.date} is on or before as_of {when}; what has arrived is stock")
             if r.note not in notes:
                 err(r, "note", f"expected one of {_listed(sorted(notes))}, got {r.note!r}")
+            if r.note.startswith("shipment "):
+                route = _route_of(scenario, site, r.commodity)
+                if r.note != f"shipment {route}":
+                    err(
+                        r,
+                        "note",
+                        f"{r.commodity} at {r.site} "
+                        + (
+                            f"comes by route {route}: expected 'shipment {route}'"
+                            if route
+                            else "is not shipped from a warehouse (supply:)"
+                        ),
+                    )
         if r.kind == "kit_need":
             if r.commodity not in kits:
                 err(r, "commodity", f"kit_need rows are for kits (per_new_household); {r.commodity!r} is not one")
@@ -169,17 +213,34 @@ def check_state(rows: list[StateRow], scenario: Scenario, source: str = "<state>
     return State(as_of=when, rows=tuple(r for r in rows), source=source)
 
 
+def _route_of(scenario: Scenario, site: str, commodity: str) -> str | None:
+    """The route a camp line's shipments take (None: not a camp line supplied by a warehouse)."""
+    camp = (scenario.camps or {}).get(site)
+    stock = None if camp is None else camp.commodities.get(commodity)
+    if stock is None or stock.supply is None:
+        return None
+    return next(name for name, r in scenario.routes.items() if r.origin == stock.supply.warehouse and r.to == site)
+
+
 def _check_stock(r: StateRow, scenario: Scenario, at_camp: bool, when: date, err: _Errors) -> None:
     """A receipt date is on or before as_of; a camp's perishable stock needs one, within the scenario's days."""
     if r.date is not None and r.date > when:
         err(r, "date", f"stock received on {r.date}, after as_of {when}")
     if at_camp and scenario.commodities[r.commodity].shelf_life_days and r.quantity > 0:
         if r.date is None:
-            err(r, "date", f"{r.commodity} keeps {scenario.commodities[r.commodity].shelf_life_days} days: "
-                           "its stock rows need their receipt dates")  # fmt: skip
+            err(
+                r,
+                "date",
+                f"{r.commodity} keeps {scenario.commodities[r.commodity].shelf_life_days} days: "
+                "its stock rows need their receipt dates",
+            )
         if r.date < scenario.start:
-            err(r, "date", f"received on {r.date}, before the scenario's start {scenario.start}; shelf life "
-                           "is counted on the scenario's days (start the scenario earlier)")  # fmt: skip
+            err(
+                r,
+                "date",
+                f"received on {r.date}, before the scenario's start {scenario.start}; shelf life "
+                "is counted on the scenario's days (start the scenario earlier)",
+            )
 
 
 def _required(rows: list[StateRow], scenario: Scenario, when: date, err: _Errors) -> None:
@@ -210,8 +271,10 @@ def _required(rows: list[StateRow], scenario: Scenario, when: date, err: _Errors
     for name, item in kit_lines_ordering(scenario):
         for day in window:
             if (name, item, day) not in seen:
-                err.missing(f"kit_need of {item} at {name or 'the camp'} on {day} (the kits' order target reads "
-                            f"the last {KIT_NEED_WINDOW_DAYS} days)")  # fmt: skip
+                err.missing(
+                    f"kit_need of {item} at {name or 'the camp'} on {day} (the kits' order target reads "
+                    f"the last {KIT_NEED_WINDOW_DAYS} days)"
+                )
 
 
 def kit_lines_ordering(scenario: Scenario) -> list[tuple[str, str]]:

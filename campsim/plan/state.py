@@ -20,6 +20,7 @@ from campsim.plan.arrays import LeadTimePlan, Plan, land_days
 from campsim.plan.streams import stream
 
 CAMP, WAREHOUSE = "camp", "warehouse"  # where a pipeline row arrives
+MAX_DELAY_DAYS = 1_000_000  # a delay beyond any horizon only means "never arrives": capped to stay an integer
 
 
 @dataclass(frozen=True)
@@ -75,11 +76,13 @@ def start_of(plan: Plan, state: State) -> Start:
     else:
         sites = net.sites
         camps, items = list(net.camps.names), list(sites.commodities)
-        line_of = {(camps[k], items[c]): i for i, (k, c) in enumerate(zip(sites.line_camp, sites.line_commodity,
-                                                                          strict=True))}  # fmt: skip
-        wline_of = {(sites.warehouses[w], items[c]): j for j, (w, c) in enumerate(zip(sites.wline_warehouse,
-                                                                                      sites.wline_commodity,
-                                                                                      strict=True))}  # fmt: skip
+        line_of = {
+            (camps[k], items[c]): i for i, (k, c) in enumerate(zip(sites.line_camp, sites.line_commodity, strict=True))
+        }
+        wline_of = {
+            (sites.warehouses[w], items[c]): j
+            for j, (w, c) in enumerate(zip(sites.wline_warehouse, sites.wline_commodity, strict=True))
+        }
     width, width_w = len(plan.lines), len(wline_of)
     people, backlog = np.zeros(len(camps)), np.zeros(width)
     stock, w_stock = np.zeros(width), np.zeros(width_w)
@@ -116,8 +119,9 @@ def start_of(plan: Plan, state: State) -> Start:
             if (site, row.commodity) in wline_of:
                 pipeline.append(Arrival(WAREHOUSE, wline_of[(site, row.commodity)], row.quantity, what, when))
             else:
-                pipeline.append(Arrival(CAMP, line_of[(site, row.commodity)], row.quantity, what, when,
-                                        routes.get(row.note, -1)))  # fmt: skip
+                pipeline.append(
+                    Arrival(CAMP, line_of[(site, row.commodity)], row.quantity, what, when, routes.get(row.note, -1))
+                )
     merged = []
     for i, rows in enumerate(batches):
         by_day: dict[int, float] = {}
@@ -129,9 +133,17 @@ def start_of(plan: Plan, state: State) -> Start:
             for _, quantity in merged[-1]:
                 total += quantity  # as the stock's batches add up (engines/stock.py)
             stock[i] = total
-    return Start(day=day, people=people, stock=stock, batches=tuple(merged), backlog=backlog,
-                 money=money if net is not None else money.copy(), kit_need=kit_need, w_stock=w_stock,
-                 pipeline=tuple(pipeline))  # fmt: skip
+    return Start(
+        day=day,
+        people=people,
+        stock=stock,
+        batches=tuple(merged),
+        backlog=backlog,
+        money=money,
+        kit_need=kit_need,
+        w_stock=w_stock,
+        pipeline=tuple(pipeline),
+    )
 
 
 def delays(delay: LeadTimePlan | None, rows: int, seed: int, first: int, stop: int, deterministic: bool) -> np.ndarray:
@@ -154,13 +166,8 @@ def delays(delay: LeadTimePlan | None, rows: int, seed: int, first: int, stop: i
             mean, sd = delay.params
             sigma2 = math.log1p((sd / mean) ** 2)
             drawn = rng.lognormal(math.log(mean) - sigma2 / 2, math.sqrt(sigma2), size=rows)
-        out[:, r - first] = np.clip(np.ceil(drawn), 0, plan_days_cap())
+        out[:, r - first] = np.clip(np.ceil(drawn), 0, MAX_DELAY_DAYS)
     return out
-
-
-def plan_days_cap() -> int:
-    """A delay beyond any horizon only means "never arrives": capped so day sums stay small integers."""
-    return 1_000_000
 
 
 def restart(plan: Plan, start: Start, seed: int, first: int, stop: int, delay: LeadTimePlan | None = None) -> Restart:
@@ -184,20 +191,35 @@ def truncate(plan: Plan, stop: int) -> Plan:
     """The plan's first ``stop`` days: what lands on or after ``stop`` never lands within it."""
     if stop == plan.days:
         return plan
-    cut = {"days": stop, "arrival_means": plan.arrival_means[:stop],
-           "scheduled_departures": plan.scheduled_departures[:stop],
-           "expected_departures": plan.expected_departures[:stop],
-           "expected_population": plan.expected_population[:stop], "closed": plan.closed[:stop],
-           "land_day": land_days(plan.closed[:stop]), "tranches": tuple(t for t in plan.tranches if t[0] < stop)}  # fmt: skip
+    cut = {
+        "days": stop,
+        "arrival_means": plan.arrival_means[:stop],
+        "scheduled_departures": plan.scheduled_departures[:stop],
+        "expected_departures": plan.expected_departures[:stop],
+        "expected_population": plan.expected_population[:stop],
+        "closed": plan.closed[:stop],
+        "land_day": land_days(plan.closed[:stop]),
+        "tranches": tuple(t for t in plan.tranches if t[0] < stop),
+    }
     net = plan.network
     if net is not None:
-        camps = replace(net.camps, arrival_means=net.camps.arrival_means[:stop],
-                        scheduled_departures=net.camps.scheduled_departures[:stop])  # fmt: skip
+        camps = replace(
+            net.camps,
+            arrival_means=net.camps.arrival_means[:stop],
+            scheduled_departures=net.camps.scheduled_departures[:stop],
+        )
         expected = type(net.expected)(**{k: v[:stop] for k, v in net.expected.__dict__.items()})
-        cut["network"] = replace(net, camps=camps, expected=expected, route_closed=net.route_closed[:stop],
-                                 route_land_day=land_days(net.route_closed[:stop]), w_closed=net.w_closed[:stop],
-                                 w_land_day=land_days(net.w_closed[:stop]), line_closed=net.line_closed[:stop],
-                                 tranches=tuple(t for t in net.tranches if t[0] < stop))  # fmt: skip
+        cut["network"] = replace(
+            net,
+            camps=camps,
+            expected=expected,
+            route_closed=net.route_closed[:stop],
+            route_land_day=land_days(net.route_closed[:stop]),
+            w_closed=net.w_closed[:stop],
+            w_land_day=land_days(net.w_closed[:stop]),
+            line_closed=net.line_closed[:stop],
+            tranches=tuple(t for t in net.tranches if t[0] < stop),
+        )
     return replace(plan, **cut)
 
 
@@ -207,16 +229,23 @@ def restart_plan(plan: Plan, first: int, stop: int) -> Plan:
     from campsim.plan.arrays import Closure
 
     plan = truncate(plan, stop)
-    closures = tuple(Closure(max(c.first_day, first), c.first_day + c.days - max(c.first_day, first), c.lines,
-                             c.reason) for c in plan.closures if c.first_day + c.days > first)  # fmt: skip
-    cut = {"tranches": tuple(t for t in plan.tranches if t[0] >= first), "closures": closures,
-           "donations": tuple(d for d in plan.donations if d[2] >= first)}  # fmt: skip
+    closures = tuple(
+        Closure(max(c.first_day, first), c.first_day + c.days - max(c.first_day, first), c.lines, c.reason)
+        for c in plan.closures
+        if c.first_day + c.days > first
+    )
+    cut = {
+        "tranches": tuple(t for t in plan.tranches if t[0] >= first),
+        "closures": closures,
+        "donations": tuple(d for d in plan.donations if d[2] >= first),
+    }
     net = plan.network
     if net is not None:
         sites = replace(net.sites, w_donations=tuple(d for d in net.sites.w_donations if d[2] >= first))
         held = tuple((max(f, first), f + n - max(f, first), *rest) for f, n, *rest in net.closures if f + n > first)
-        cut["network"] = replace(net, sites=sites, closures=held,
-                                 tranches=tuple(t for t in net.tranches if t[0] >= first))  # fmt: skip
+        cut["network"] = replace(
+            net, sites=sites, closures=held, tranches=tuple(t for t in net.tranches if t[0] >= first)
+        )
     return replace(plan, **cut)
 
 
@@ -226,28 +255,59 @@ def forecast_view(plan: Plan, start: Start) -> Plan:
 
     first = start.day
     closed = plan.closed[first:]
-    view = {"start": plan.start + timedelta(days=first), "days": plan.days - first, "first_day": first,
-            "initial_people": float(start.people.sum()) if plan.network is not None else float(start.people[0]),
-            "arrival_means": plan.arrival_means[first:], "scheduled_departures": plan.scheduled_departures[first:],
-            "expected_departures": plan.expected_departures[first:],
-            "expected_population": plan.expected_population[first:], "initial_stock": start.stock.copy(),
-            "closed": closed, "land_day": land_days(closed),
-            "tranches": tuple((d - first, i, usd) for d, i, usd in plan.tranches if d >= first),
-            "donations": tuple((i, n, d - first, q) for i, n, d, q in plan.donations if d >= first)}  # fmt: skip
+    view = {
+        "start": plan.start + timedelta(days=first),
+        "days": plan.days - first,
+        "first_day": first,
+        "initial_people": float(start.people.sum()) if plan.network is not None else float(start.people[0]),
+        "arrival_means": plan.arrival_means[first:],
+        "scheduled_departures": plan.scheduled_departures[first:],
+        "expected_departures": plan.expected_departures[first:],
+        "expected_population": plan.expected_population[first:],
+        "initial_stock": start.stock.copy(),
+        "closed": closed,
+        "land_day": land_days(closed),
+        "tranches": tuple((d - first, i, usd) for d, i, usd in plan.tranches if d >= first),
+        "donations": tuple((i, n, d - first, q) for i, n, d, q in plan.donations if d >= first),
+    }
     net = plan.network
     if net is not None:
-        camps = replace(net.camps, initial_people=start.people.copy(), arrival_means=net.camps.arrival_means[first:],
-                        scheduled_departures=net.camps.scheduled_departures[first:])  # fmt: skip
-        sites = replace(net.sites, w_initial_stock=start.w_stock.copy(),
-                        w_donations=tuple((j, n, d - first, q) for j, n, d, q in net.sites.w_donations if d >= first))  # fmt: skip
+        camps = replace(
+            net.camps,
+            initial_people=start.people.copy(),
+            arrival_means=net.camps.arrival_means[first:],
+            scheduled_departures=net.camps.scheduled_departures[first:],
+        )
+        sites = replace(
+            net.sites,
+            w_initial_stock=start.w_stock.copy(),
+            w_donations=tuple((j, n, d - first, q) for j, n, d, q in net.sites.w_donations if d >= first),
+        )
         expected = type(net.expected)(**{k: v[first:] for k, v in net.expected.__dict__.items()})
-        view["network"] = replace(net, camps=camps, sites=sites, expected=expected,
-                                  route_closed=net.route_closed[first:], route_land_day=land_days(net.route_closed[first:]),
-                                  w_closed=net.w_closed[first:], w_land_day=land_days(net.w_closed[first:]),
-                                  line_closed=net.line_closed[first:],
-                                  tranches=tuple((d - first, c, usd) for d, c, usd in net.tranches if d >= first))  # fmt: skip
+        view["network"] = replace(
+            net,
+            camps=camps,
+            sites=sites,
+            expected=expected,
+            route_closed=net.route_closed[first:],
+            route_land_day=land_days(net.route_closed[first:]),
+            w_closed=net.w_closed[first:],
+            w_land_day=land_days(net.w_closed[first:]),
+            line_closed=net.line_closed[first:],
+            tranches=tuple((d - first, c, usd) for d, c, usd in net.tranches if d >= first),
+        )
     return replace(plan, **view)
 
 
-__all__ = ["BACKLOG_NOTE", "CAMP", "WAREHOUSE", "Arrival", "Restart", "Start", "forecast_view", "restart",
-           "start_of", "truncate"]  # fmt: skip
+__all__ = [
+    "BACKLOG_NOTE",
+    "CAMP",
+    "WAREHOUSE",
+    "Arrival",
+    "Restart",
+    "Start",
+    "forecast_view",
+    "restart",
+    "start_of",
+    "truncate",
+]

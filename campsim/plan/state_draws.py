@@ -33,8 +33,11 @@ def _leads(leads, names, plan: Plan, seed: int, replication: int) -> np.ndarray:
     for i, lead in enumerate(leads):
         if lead is None:
             continue
-        out[:, i] = lead.mean_days if plan.deterministic else draw_lead_times(
-            lead, stream(seed, replication, names[i]), plan.days)  # fmt: skip
+        out[:, i] = (
+            lead.mean_days
+            if plan.deterministic
+            else draw_lead_times(lead, stream(seed, replication, names[i]), plan.days)
+        )
     return out
 
 
@@ -59,8 +62,12 @@ def draw_from(plan: Plan, start: Start, seed: int, first: int = 0, stop: int = 1
         arrivals.append(arrived)
         departures.append(gone)
         leads.append(_leads(plan.lead_times, [f"lead_time/{x}" for x in plan.lines], plan, seed, r))
-    return Draws(first=first, arrivals=np.stack(arrivals, axis=1), departures=np.stack(departures, axis=1),
-                 lead_times_days=np.stack(leads, axis=2))  # fmt: skip
+    return Draws(
+        first=first,
+        arrivals=np.stack(arrivals, axis=1),
+        departures=np.stack(departures, axis=1),
+        lead_times_days=np.stack(leads, axis=2),
+    )
 
 
 def draw_network_from(plan: Plan, start: Start, seed: int, first: int = 0, stop: int = 1) -> NetworkDraws:
@@ -69,9 +76,12 @@ def draw_network_from(plan: Plan, start: Start, seed: int, first: int = 0, stop:
 
     net, day = plan.network, start.day
     sites, routes = net.sites, net.routes
-    camps = replace(net.camps, initial_people=start.people.astype(float),
-                    arrival_means=net.camps.arrival_means[day:],
-                    scheduled_departures=net.camps.scheduled_departures[day:])  # fmt: skip
+    camps = replace(
+        net.camps,
+        initial_people=start.people.astype(float),
+        arrival_means=net.camps.arrival_means[day:],
+        scheduled_departures=net.camps.scheduled_departures[day:],
+    )
     n = stop - first
     if plan.deterministic:
         one = population_path(camps, camps.arrival_means, expected_leave(camps))
@@ -80,15 +90,24 @@ def draw_network_from(plan: Plan, start: Start, seed: int, first: int = 0, stop:
         tail = drawn_population(camps, seed, first, stop).__dict__
     path = type(net.expected)(**{k: _pad(v, day) for k, v in tail.items()})
     items = sites.commodities
-    w_names = [f"lead_time/{sites.warehouses[w]}/{items[c]}"
-               for w, c in zip(sites.wline_warehouse, sites.wline_commodity, strict=True)]  # fmt: skip
+    w_names = [
+        f"lead_time/{sites.warehouses[w]}/{items[c]}"
+        for w, c in zip(sites.wline_warehouse, sites.wline_commodity, strict=True)
+    ]
     names = [
         f"lead_time/{net.camps.names[k]}/{items[c]}" for k, c in zip(sites.line_camp, sites.line_commodity, strict=True)
     ]
     lines = [_leads(plan.lead_times, names, plan, seed, r) for r in range(first, stop)]
     wlines = [_leads(sites.w_lead_times, w_names, plan, seed, r) for r in range(first, stop)]
-    transit = [_leads(routes.transit, [f"transit/{x}" for x in routes.names], plan, seed, r)
-               for r in range(first, stop)]  # fmt: skip
-    return NetworkDraws(first=first, arrivals=path.accepted.sum(axis=1), departures=path.departures.sum(axis=1),
-                        lead_times_days=np.stack(lines, axis=2), path=path, w_lead_times_days=np.stack(wlines, axis=2),
-                        transit_days=np.stack(transit, axis=2))  # fmt: skip
+    transit = [
+        _leads(routes.transit, [f"transit/{x}" for x in routes.names], plan, seed, r) for r in range(first, stop)
+    ]
+    return NetworkDraws(
+        first=first,
+        arrivals=path.accepted.sum(axis=1),
+        departures=path.departures.sum(axis=1),
+        lead_times_days=np.stack(lines, axis=2),
+        path=path,
+        w_lead_times_days=np.stack(wlines, axis=2),
+        transit_days=np.stack(transit, axis=2),
+    )

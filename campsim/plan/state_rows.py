@@ -59,8 +59,11 @@ def state_of(plan: Plan, start: Start) -> State:
     for j in range(len(w_site)):
         rows.append(StateRow("stock", None, w_site[j], w_item[j], float(start.w_stock[j]), "on hand"))
     for row in start.pipeline:
-        site, item = (w_site[row.index], w_item[row.index]) if row.site == WAREHOUSE else (site_of[row.index],
-                                                                                           item_of[row.index])  # fmt: skip
+        site, item = (
+            (w_site[row.index], w_item[row.index])
+            if row.site == WAREHOUSE
+            else (site_of[row.index], item_of[row.index])
+        )
         note = f"shipment {routes[row.route]}" if row.what == "shipment" else row.what
         rows.append(StateRow("pipeline", date(row.due), site, item, float(row.quantity), note))
     for c, item in enumerate(items):
@@ -68,6 +71,9 @@ def state_of(plan: Plan, start: Start) -> State:
     ordering = plan.kits & (plan.review_every_days > 0)
     for d in sorted(start.kit_need):
         for i in np.flatnonzero(ordering).tolist():
-            rows.append(StateRow("kit_need", date(d), site_of[i], item_of[i], float(start.kit_need[d][i]),
-                                 "new households' kits"))  # fmt: skip
+            rows.append(
+                StateRow(
+                    "kit_need", date(d), site_of[i], item_of[i], float(start.kit_need[d][i]), "new households' kits"
+                )
+            )
     return State(as_of=as_of, rows=tuple(rows), source="captured")

@@ -65,9 +65,9 @@ def window(arrays: RunArrays, first: int, stop: int) -> RunArrays:
         elif f.name == "events":
             out[f.name] = [replace(e, day=e.day - first) for e in value if first <= e.day < stop]
         elif isinstance(value, dict):
-            out[f.name] = {k: v[first:stop] for k, v in value.items()}
+            out[f.name] = {k: v[first:stop].copy() for k, v in value.items()}  # copies: the horizon's go
         elif isinstance(value, np.ndarray):
-            out[f.name] = value[first:stop]
+            out[f.name] = value[first:stop].copy()
         else:
             out[f.name] = value
     return type(arrays)(**out)

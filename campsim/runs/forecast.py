@@ -14,6 +14,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
+from pydantic import ValidationError
+
 from campsim.model.errors import ScenarioError
 from campsim.model.scenario import Scenario
 from campsim.model.schema import LeadTime
@@ -34,17 +36,23 @@ def delay_plan(delay_risk: Any) -> LeadTimePlan | None:
         try:
             value = yaml.safe_load(value)
         except yaml.YAMLError:
-            raise ScenarioError(f"expected a distribution such as '{{triangular: [0, 2, 10]}}', got {delay_risk!r}",
-                                path="--delay-risk") from None  # fmt: skip
+            raise ScenarioError(
+                f"expected a distribution such as '{{triangular: [0, 2, 10]}}', got {delay_risk!r}", path="--delay-risk"
+            ) from None
     if isinstance(value, int | float) and not isinstance(value, bool):
         value = {"fixed": value}
     try:
         lead = value if isinstance(value, LeadTime) else LeadTime.model_validate(value)
-    except Exception as exc:  # pydantic's ValidationError, or a value of the wrong type
-        words = str(exc).splitlines()[-1].strip() if str(exc) else "not a distribution"
-        raise ScenarioError(f"expected a number of days or one of {{triangular: [min, mode, max]}}, "
-                            f"{{uniform: [low, high]}}, {{lognormal: {{mean: m, sd: s}}}}: {words}",
-                            path="--delay-risk") from None  # fmt: skip
+    except ValidationError as exc:
+        words = "; ".join(
+            ": ".join(p for p in (".".join(map(str, e["loc"])), e["msg"].removeprefix("Value error, ")) if p)
+            for e in exc.errors()
+        )
+        raise ScenarioError(
+            f"expected a number of days or one of {{triangular: [min, mode, max]}}, "
+            f"{{uniform: [low, high]}}, {{lognormal: {{mean: m, sd: s}}}}: {words}",
+            path="--delay-risk",
+        ) from None
     return lead_time_plan(lead)
 
 
@@ -98,8 +106,11 @@ def capture_state(scenario: Scenario, as_of: date, seed: int | None = None) -> S
     day = (as_of - plan.start).days
     if not 0 <= day < plan.days - 1:
         last = plan.start + timedelta(days=plan.days - 2)
-        raise ScenarioError(f"{as_of} is outside {plan.start} to {last}, the days whose end a forecast can start "
-                            "from (the scenario's days but its last)", path="--write-state")  # fmt: skip
+        raise ScenarioError(
+            f"{as_of} is outside {plan.start} to {last}, the days whose end a forecast can start "
+            "from (the scenario's days but its last)",
+            path="--write-state",
+        )
     seed = scenario.seed if seed is None else seed
     drawn = (draw_network if plan.network is not None else draw)(plan, seed, 0, 1)
     return state_of(plan, capture(plan, drawn, day))

@@ -14,22 +14,31 @@ from campsim.plan.compile import compile
 from campsim.plan.state import Start, forecast_view, restart, restart_plan, start_of, truncate
 from campsim.plan.state_draws import draw_from
 from campsim.results.state import Forecast, renumbered, window
+from campsim.runs.executors import _chunk_cap
 from campsim.runs.replicate import samples_of
 from campsim.runs.simulate import recorded, replicated_result
 
-CHUNK = 1000  # replications stepped together by the batch engine
 
-
-def forecast(scenario: Scenario, state: State, days: int | None, replications: int | None, seed: int | None,
-             delay: LeadTimePlan | None, engine: str = "batch", progress=None) -> Forecast:  # fmt: skip
+def forecast(
+    scenario: Scenario,
+    state: State,
+    days: int | None,
+    replications: int | None,
+    seed: int | None,
+    delay: LeadTimePlan | None,
+    engine: str = "batch",
+    progress=None,
+) -> Forecast:
     """run_forecast's work (runs/forecast.py documents the arguments)."""
     plan = compile(scenario)
     start = start_of(plan, state)
     first = start.day
     left = plan.days - first
     if days is not None and not 1 <= days <= left:
-        raise ScenarioError(f"expected 1 to {left} days (the scenario's horizon is {left} days after "
-                            f"{state.as_of}), got {days}", path="--days")  # fmt: skip
+        raise ScenarioError(
+            f"expected 1 to {left} days (the scenario's horizon is {left} days after {state.as_of}), got {days}",
+            path="--days",
+        )
     stop = plan.days if days is None else first + days
     seed = scenario.seed if seed is None else seed
     n = scenario.replications if replications is None else replications
@@ -40,8 +49,9 @@ def forecast(scenario: Scenario, state: State, days: int | None, replications: i
     if progress is not None:
         progress(1)
     chunks, samples = [], []
-    for a in range(0, n, CHUNK):
-        b = min(n, a + CHUNK)
+    size = _chunk_cap(steps, keep_daily=True, engine=engine)  # what a chunk may hold in memory, as a run's
+    for a in range(0, n, size):
+        b = min(n, a + size)
         if engine == "des":
             part = [window(_run_des(steps, start, seed, r, delay), first, stop) for r in range(a, b)]
             part = [_with_first(p, r) for p, r in zip(part, range(a, b), strict=True)]
@@ -53,8 +63,16 @@ def forecast(scenario: Scenario, state: State, days: int | None, replications: i
         if progress is not None:
             progress(b - max(a, 1))
     result = renumbered(replicated_result(head, samples[1:]), first)
-    return Forecast(result=result, samples=samples, arrays=_joined(chunks), state=state, as_of_day=first - 1,
-                    days=stop - first, start=view.start, plan=plan)  # fmt: skip
+    return Forecast(
+        result=result,
+        samples=samples,
+        arrays=_joined(chunks),
+        state=state,
+        as_of_day=first - 1,
+        days=stop - first,
+        start=view.start,
+        plan=plan,
+    )
 
 
 def _with_first(arrays: RunArrays, first: int) -> RunArrays:
@@ -97,16 +115,29 @@ def _first_result(scenario: Scenario, view: Plan, raw: RunArrays, seed: int):
         )
         from campsim.results.run import NetworkResult
 
-        return NetworkResult(scenario=scenario, seed=seed, summary=recorded(summarize_network(view, raw, seed)[0],
-                                                                            scenario),
-                             daily=network_daily_frame(view, raw, 0), events=network_events_frame(view, raw), raw=raw,
-                             plan=view, warehouses=warehouses_frame(view, raw, 0))  # fmt: skip
+        return NetworkResult(
+            scenario=scenario,
+            seed=seed,
+            summary=recorded(summarize_network(view, raw, seed)[0], scenario),
+            daily=network_daily_frame(view, raw, 0),
+            events=network_events_frame(view, raw),
+            raw=raw,
+            plan=view,
+            warehouses=warehouses_frame(view, raw, 0),
+        )
     from campsim.results.run import SimulationResult
     from campsim.results.summary import summarize
     from campsim.results.tables import daily_frame, events_frame
 
-    return SimulationResult(scenario=scenario, seed=seed, summary=recorded(summarize(view, raw, seed)[0], scenario),
-                            daily=daily_frame(view, raw, 0), events=events_frame(view, raw), raw=raw, plan=view)  # fmt: skip
+    return SimulationResult(
+        scenario=scenario,
+        seed=seed,
+        summary=recorded(summarize(view, raw, seed)[0], scenario),
+        daily=daily_frame(view, raw, 0),
+        events=events_frame(view, raw),
+        raw=raw,
+        plan=view,
+    )
 
 
 def _joined(chunks: list[RunArrays]) -> RunArrays:
