@@ -14,6 +14,7 @@ from campsim.load.hxl import read_table
 from campsim.report.forecast import WARNING_TAGS
 from campsim.results.warning import WARNING_COLUMNS
 from tests.conftest import ROOT
+from tests.test_browser import CHROMEDRIVER, CHROMIUM, browser  # noqa: F401 (browser: the Chromium fixture)
 from tests.test_hxl_out import assert_each_tag_finds_its_column, assert_valid_hxl_counting_people_only
 
 WATER = """\
@@ -209,3 +210,25 @@ def test_delay_risk_holds_the_day_8_delivery_back_and_brings_the_break_forward(c
     assert water["late"]["break_p50_date"] == "2017-10-16"
     assert main([*base, "--out", str(camp / "bad"), "--delay-risk", "{triangular: [5, 1]}"]) == 2
     assert "--delay-risk" in capsys.readouterr().err and not (camp / "bad").exists()
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(CHROMIUM is None or CHROMEDRIVER is None, reason="no Chromium or chromedriver on PATH")
+def test_the_forecast_page_opens_in_chromium_red_first_with_its_charts(browser, tmp_path):  # noqa: F811
+    out = tmp_path / "f"
+    run = tmp_path / "run"
+    network = str(ROOT / "tests" / "data" / "network_small.yaml")
+    assert main(["run", network, "--write-state", "2017-11-01", "--out", str(run), "-q", "--no-charts"]) == 0
+    assert main(["forecast", network, "--state", str(run / "state.csv"), "--days", "45", "-n", "50", "--out",
+                 str(out), "-q"]) == 0  # fmt: skip
+    browser.get((out / "report.html").as_uri())
+    images = browser.execute_script(
+        "return Array.from(document.images).map(i => [i.complete, i.naturalWidth, i.naturalHeight]);"
+    )
+    assert len(images) == 2 and all(done and width > 0 and height > 0 for done, width, height in images), images
+    red = browser.find_element("id", "red")
+    assert red.is_displayed() and red.location["y"] < browser.find_element("id", "warning").location["y"]
+    assert [e for e in browser.get_log("browser") if e["level"] == "SEVERE"] == []
+    browser.set_window_size(794, 1123)  # A4 width: the warning table fits without horizontal overflow
+    assert browser.execute_script("return document.documentElement.scrollWidth") <= 800
+    browser.set_window_size(1200, 1600)
