@@ -44,7 +44,8 @@ balance,,,water,0,
 balance,,,food,0,
 """
 FOLDER_FILES = {"warning.csv", "warning.hxl.csv", "warning.md", "p_break_by_date.csv", "summary.json", "daily.csv",
-                "events.csv", "daily_quantiles.csv", "report.html", "p_break.png", "cover_fan.png"}  # fmt: skip
+                "events.csv", "daily_quantiles.csv", "p_shortage_by_date.csv", "report.html", "p_break.png",
+                "cover_fan.png"}  # fmt: skip
 
 
 @pytest.fixture

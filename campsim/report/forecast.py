@@ -1,6 +1,7 @@
 """A forecast's report folder, reports/forecast-<stem>/: warning.csv, warning.hxl.csv, warning.md,
 p_break_by_date.csv, the ordinary run files of the forecast days (summary.json, daily.csv,
-events.csv, daily_quantiles.csv; a network's warehouses.csv), the charts and report.html.
+events.csv, daily_quantiles.csv, p_shortage_by_date.csv; a network's warehouses.csv), the charts
+and report.html.
 
 Written whole and swapped into place like every report (folders.write_folder).
 """
@@ -81,6 +82,8 @@ def write_forecast_report(
             write_csv(run.warehouses, folder / "warehouses.csv", na_rep="")
         if getattr(run, "daily_quantiles", None) is not None:
             write_csv(run.daily_quantiles, folder / "daily_quantiles.csv", na_rep="")
+        if getattr(run, "p_shortage_by_date", None) is not None:  # as a replicated run's folder has it
+            write_csv(run.p_shortage_by_date, folder / "p_shortage_by_date.csv")
         pngs = {}
         if charts:  # matplotlib only when charts are wanted
             from campsim.report import chartfiles
