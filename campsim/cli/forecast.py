@@ -65,7 +65,8 @@ def forecast(scenario: str, state_path: str, days: int | None, delay_risk: str |
       warning.hxl.csv   the same with HXL hashtags (docs/hxl.md)
       warning.md        the red and amber lines in words, and the table
       p_break_by_date.csv  P(first pipeline break by each date) per line
-      summary.json, daily.csv, events.csv, daily_quantiles.csv  the forecast days' run files
+      summary.json, daily.csv, events.csv, daily_quantiles.csv, p_shortage_by_date.csv
+                        (a network's also warehouses.csv)  the forecast days' run files
       report.html, p_break.png, cover_fan.png (and .svg)  the page and its charts
     and prints the warning table, the most urgent first.
     """
