@@ -10,6 +10,7 @@ Public API::
     result.plot()                 # a matplotlib Figure: days of cover per commodity
     campsim.compare(["scenarios/ramadi.yaml", "scenarios/ramadi-funded.yaml"]).table
     campsim.sweep("scenarios/ramadi.yaml", vary={"funding.funded_fraction": "0.5:1:0.25"}, replications=20)
+    campsim.forecast("scenarios/anbar.yaml", "reports/anbar/state.csv", days=60).warning   # run --write-state first
     campsim.write_report(result, "reports/mine")
 
 ``dir(campsim)`` lists these names; see campsim/api.py for the calls.
