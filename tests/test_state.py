@@ -81,6 +81,18 @@ def assert_totals_add_up(run, upto, forecast, path="commodities") -> None:
 @pytest.mark.parametrize("day", DATES)
 @pytest.mark.parametrize("path", ALL_SCENARIOS, ids=lambda p: p.stem)
 def test_a_state_written_mid_run_reproduces_the_rest_of_the_run(path, day):
+    assert_round_trip(path, day)
+
+
+@pytest.mark.parametrize("path, day", [
+    (ALL_SCENARIOS[-1], 0), (ALL_SCENARIOS[-1], 180),  # ramadi.yaml: its first day, and its last but one
+    (ALL_SCENARIOS[0], 51),  # anbar-bridge.yaml, inside its 3-day bridge closure (days 50-52)
+])  # fmt: skip
+def test_a_state_at_the_edges_of_the_horizon_or_inside_a_disruption_restarts_too(path, day):
+    assert_round_trip(path, day)
+
+
+def assert_round_trip(path, day: int) -> None:
     s = deterministic(path)
     run = simulate(s)
     got = restarted(s, day)

@@ -164,7 +164,8 @@ def check_state(rows: list[StateRow], scenario: Scenario, source: str = "<state>
                 )
             continue
         if site not in held:
-            err(r, "site", f"unknown site {r.site!r}; expected one of {_listed(held) or '(empty: the camp)'}")
+            known = f"empty or {scenario.name!r} (a single camp)" if single else f"one of {_listed(held)}"
+            err(r, "site", f"unknown site {r.site!r}; expected {known}")
         if r.kind == "population":
             if site not in camps:
                 err(r, "site", f"population is counted at camps; {r.site!r} is a warehouse")
