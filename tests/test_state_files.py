@@ -118,13 +118,32 @@ def test_perishable_stock_needs_receipt_dates_within_the_scenario(tmp_path):
     s = perishable()
     with pytest.raises(ScenarioError, match=r"state.csv:5: stock.date: food keeps 5 days: its stock rows need"):
         read_state(write(tmp_path, *rows, "stock,,,food,5000,"), s)
-    with pytest.raises(ScenarioError, match=r"stock.date: received on 2017-09-30, before the scenario's start"):
-        read_state(write(tmp_path, *rows, "stock,2017-09-30,,food,5000,"), s)
+    with pytest.raises(ScenarioError, match=r"stock.date: received on 2017-10-01, food keeps 5 days: it was thrown "
+                                            r"away at the end of 2017-10-05, on or before as_of 2017-10-05"):  # fmt: skip
+        read_state(write(tmp_path, *rows, "stock,2017-10-01,,food,5000,"), s)
     # 3,000 received on 2 Oct spoil at the end of 6 Oct (five days: 2-6 Oct); 4,000 of 5 Oct last to 9 Oct
     state = read_state(write(tmp_path, *rows, "stock,2017-10-02,,food,3000,", "stock,2017-10-05,,food,4000,"), s)
     got = run_forecast(s, state, replications=1).arrays.daily
     assert got["spoiled"][0, 0, 0] == 2000  # 6 Oct: 1,000 eaten from the oldest batch first, 2,000 thrown away
     assert got["stock"][:3, 0, 0].tolist() == [4000, 3000, 2000]  # the 5 Oct batch, eaten a day at a time
+
+
+@pytest.mark.parametrize("engine", ["des", "batch"])
+def test_perishable_stock_received_before_the_scenario_starts_spoils_on_its_own_day(tmp_path, engine):
+    # a stock report at the end of 2 Oct for a scenario starting 1 Oct, with stock received before it; five days of
+    # shelf life: what was received on r is thrown away at the end of r + 4 (28 Sep's already at the end of 2 Oct)
+    rows = ("as_of,2017-10-02,,,,", "population,2017-10-02,,,1000,", "balance,2017-10-02,,food,0,")
+    s = perishable()
+    with pytest.raises(ScenarioError, match=r"received on 2017-09-28, food keeps 5 days"):
+        read_state(write(tmp_path, *rows, "stock,2017-09-28,,food,2500,"), s)
+    state = read_state(write(tmp_path, *rows, "stock,2017-09-29,,food,2500,", "stock,2017-09-30,,food,3000,",
+                             "stock,2017-10-02,,food,4000,"), s)  # fmt: skip
+    got = run_forecast(s, state, replications=2, engine=engine).arrays.daily
+    # 3 Oct: 1,000 eaten from the 29 Sep batch, its other 1,500 thrown away; 4 Oct: 1,000 from the 30 Sep batch,
+    # its other 2,000 thrown away; 5 and 6 Oct: 1,000 a day from the 2 Oct batch, whose last 2,000 go on 6 Oct
+    assert got["spoiled"][:4, 0, 0].tolist() == [1500, 2000, 0, 2000]
+    assert got["stock"][:4, 0, 0].tolist() == [9500 - 1000 - 1500, 7000 - 1000 - 2000, 3000, 0]
+    np.testing.assert_array_equal(got["stock"][:, :, 0], got["stock"][:, :, 1])  # deterministic
 
 
 def network_rows() -> list[str]:

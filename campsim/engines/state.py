@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from campsim.engines.batch import BatchModel
+from campsim.engines.batch import BatchModel, PerishableStock
 from campsim.engines.des import CampModel
 from campsim.engines.stock import Stock
 from campsim.model.day import GATE_TICK, PHASES, TICKS_PER_DAY
@@ -53,7 +53,9 @@ def _start_of_model(plan: Plan, model: BatchModel, as_of: int) -> Start:
             ()
             if stock is None
             else tuple(
-                (d, float(stock.batches[d, 0])) for d in range(stock.oldest, as_of + 1) if stock.batches[d, 0] > 0
+                (d, float(stock.rows[d - stock.origin, 0]))
+                for d in range(stock.oldest, as_of + 1)
+                if stock.rows[d - stock.origin, 0] > 0
             )
         )
         batches.append(rows)
@@ -194,11 +196,12 @@ def restore_batch(model: BatchModel, restart: Restart) -> None:
 
     model.people = np.full(reps, float(start.people.sum()))
     model.total = each(start.stock)
-    for i, stock in model.perishable.items():
-        stock.batches[:] = 0.0
+    for i in model.perishable:
+        oldest = start.batches[i][0][0] if start.batches[i] else day
+        stock = model.perishable[i] = PerishableStock(plan.days, np.zeros(reps), origin=min(oldest, 0))
         for received, quantity in start.batches[i]:
-            stock.batches[received] += quantity
-        stock.oldest = start.batches[i][0][0] if start.batches[i] else day
+            stock.rows[received - stock.origin] += quantity
+        stock.oldest = oldest
     model.backlog = each(start.backlog)
     for d, need in start.kit_need.items():
         model.daily["new_need"][d] = need[:, None]

@@ -224,24 +224,18 @@ def _route_of(scenario: Scenario, site: str, commodity: str) -> str | None:
 
 
 def _check_stock(r: StateRow, scenario: Scenario, at_camp: bool, when: date, err: _Errors) -> None:
-    """A receipt date is on or before as_of; a camp's perishable stock needs one, within the scenario's days."""
+    """A receipt date is on or before as_of; a camp's perishable stock needs one, and must not be past its
+    shelf life (spoilage on day d throws away what was received on or before d - shelf_life_days + 1)."""
     if r.date is not None and r.date > when:
         err(r, "date", f"stock received on {r.date}, after as_of {when}")
-    if at_camp and scenario.commodities[r.commodity].shelf_life_days and r.quantity > 0:
+    life = scenario.commodities[r.commodity].shelf_life_days
+    if at_camp and life and r.quantity > 0:
         if r.date is None:
-            err(
-                r,
-                "date",
-                f"{r.commodity} keeps {scenario.commodities[r.commodity].shelf_life_days} days: "
-                "its stock rows need their receipt dates",
-            )
-        if r.date < scenario.start:
-            err(
-                r,
-                "date",
-                f"received on {r.date}, before the scenario's start {scenario.start}; shelf life "
-                "is counted on the scenario's days (start the scenario earlier)",
-            )
+            err(r, "date", f"{r.commodity} keeps {life} days: its stock rows need their receipt dates")
+        thrown = r.date + timedelta(days=life - 1)
+        if thrown <= when:
+            err(r, "date", f"received on {r.date}, {r.commodity} keeps {life} days: it was thrown away at the end "
+                           f"of {thrown}, on or before as_of {when}")  # fmt: skip
 
 
 def _required(rows: list[StateRow], scenario: Scenario, when: date, err: _Errors) -> None:
