@@ -10,6 +10,7 @@ Public API::
     result.plot()                 # a matplotlib Figure: days of cover per commodity
     campsim.compare(["scenarios/ramadi.yaml", "scenarios/ramadi-funded.yaml"]).table
     campsim.sweep("scenarios/ramadi.yaml", vary={"funding.funded_fraction": "0.5:1:0.25"}, replications=20)
+    campsim.forecast("scenarios/anbar.yaml", "reports/anbar/state.csv", days=60).warning   # run --write-state first
     campsim.write_report(result, "reports/mine")
     campsim.allocate("scenarios/ramadi.yaml").allocation   # the best split of the same budget
 
@@ -32,6 +33,8 @@ _LAZY = {
     "scenario_from_dict": "campsim.load.loader",
     "simulate": "campsim.api",
     "run_replications": "campsim.api",
+    "forecast": "campsim.api",
+    "ForecastResult": "campsim.results.warning",
     "compare": "campsim.api",
     "sweep": "campsim.api",
     "write_report": "campsim.api",
@@ -48,6 +51,7 @@ if typing.TYPE_CHECKING:
         SweepResult,
         allocate,
         compare,
+        forecast,
         plot,
         run_replications,
         simulate,
@@ -58,10 +62,12 @@ if typing.TYPE_CHECKING:
     from campsim.model.scenario import Scenario
     from campsim.results.allocate import AllocateResult
     from campsim.results.run import NetworkResult, ReplicatedResult, SimulationResult
+    from campsim.results.warning import ForecastResult
 
 __all__ = [
     "AllocateResult",
     "CompareResult",
+    "ForecastResult",
     "NetworkResult",
     "ReplicatedResult",
     "Scenario",
@@ -70,6 +76,7 @@ __all__ = [
     "SweepResult",
     "allocate",
     "compare",
+    "forecast",
     "load_scenario",
     "plot",
     "run_replications",

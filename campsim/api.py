@@ -18,6 +18,7 @@ import pandas as pd
 from campsim.model.errors import OutputFolderError, ScenarioError
 from campsim.model.scenario import Scenario
 from campsim.results.run import ReplicatedResult, SimulationResult
+from campsim.results.warning import ForecastResult
 from campsim.runs import compare as comparing
 from campsim.runs import simulate as simulating
 from campsim.runs import sweep as sweeping
@@ -28,7 +29,7 @@ if TYPE_CHECKING:
     from campsim.plan.compile import Plan
     from campsim.results.allocate import AllocateResult
 
-__all__ = ["CompareResult", "SweepResult", "allocate", "compare", "plot", "run_replications", "simulate", "sweep",
+__all__ = ["CompareResult", "SweepResult", "allocate", "compare", "forecast", "plot", "run_replications", "simulate", "sweep",
            "write_report"]  # fmt: skip
 
 ScenarioLike = str | Path | Scenario
@@ -81,6 +82,57 @@ def run_replications(
     """
     result = simulating.run_replications(scenario, replications, seed, jobs, executor, address, progress, engine)
     return _drawable(result)
+
+
+def forecast(
+    scenario: ScenarioLike,
+    state: str | Path | Any,
+    days: int | None = None,
+    replications: int | None = None,
+    seed: int | None = None,
+    delay_risk: Any = None,
+    jobs: int | None = None,
+    engine: str = "batch",
+) -> ForecastResult:
+    """Forecast a scenario from a state and warn of pipeline breaks, as ``campsim forecast`` does.
+
+    Args:
+        scenario: a scenario file or a loaded Scenario (the rules).
+        state: a state file (state.csv, as ``run --write-state`` writes it) or a State.
+        days: how many days to forecast (default: to the scenario's horizon).
+        replications: how many (default: the scenario's own).
+        seed: root seed (default: the scenario's).
+        delay_risk: one random delay on each pipeline row, written like lead_time_days
+            (``"{triangular: [0, 2, 10]}"``); None for none.
+        jobs: worker processes (results do not depend on it).
+        engine: "batch" or "des" for the replications' statistics.
+
+    Returns:
+        ``warning`` (the rows of warning.csv, the most urgent first), ``p_break_by_date``,
+        ``run`` (the forecast days as ``run_replications`` returns them), ``as_of``, ``state``
+        and ``plot()`` (``chart="cover_fan"`` for the fan of days of cover).
+
+    Raises:
+        ScenarioError: a bad scenario, state file (file, line and field), days or delay_risk.
+    """
+    from campsim.load.loader import load_scenario
+    from campsim.load.state import read_state
+    from campsim.results.warning import forecast_warning
+    from campsim.runs.forecast import run_forecast
+
+    loaded = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+    checked = read_state(state, loaded) if isinstance(state, str | Path) else state
+    got = run_forecast(loaded, checked, days, replications, seed, delay_risk, jobs, engine)
+    _drawable(got.result)
+    result = forecast_warning(got)
+    result.plotter = _plot_forecast
+    return result
+
+
+def _plot_forecast(result: ForecastResult, chart: str | None = None) -> Figure:
+    from campsim.report.forecast_charts import FORECAST_CHARTS
+
+    return _pick({name: (lambda draw=draw: draw(result)) for name, draw in FORECAST_CHARTS.items()}, chart, "p_break")
 
 
 @dataclass
@@ -230,7 +282,7 @@ def allocate(
 
 
 def write_report(
-    result: SimulationResult | CompareResult | SweepResult | AllocateResult,
+    result: SimulationResult | CompareResult | SweepResult | AllocateResult | ForecastResult,
     folder: str | Path,
     charts: bool = True,
     force: bool = False,
@@ -251,6 +303,10 @@ def write_report(
             from campsim.report.allocate import write_allocate_report
 
             return write_allocate_report(result, folder, charts=charts, force=force)
+        if isinstance(result, ForecastResult):
+            from campsim.report.forecast import write_forecast_report
+
+            return write_forecast_report(result, folder, charts=charts, force=force)
         if isinstance(result, CompareResult):
             return folders.write_compare_report(result.runs, result.table, folder, charts=charts, force=force)
         if isinstance(result, sweeping.SweepResult):

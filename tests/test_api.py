@@ -21,7 +21,8 @@ from tests.test_network_report import tiny
 
 PUBLIC = {"simulate", "run_replications", "load_scenario", "scenario_from_dict", "Scenario", "SimulationResult",
           "ReplicatedResult", "NetworkResult", "ScenarioError", "compare", "sweep", "write_report", "plot",
-          "CompareResult", "SweepResult", "allocate", "AllocateResult"}  # fmt: skip
+          "CompareResult", "SweepResult", "allocate", "AllocateResult", "forecast",
+          "ForecastResult"}  # fmt: skip
 CAMP = """\
 name: small camp (60% funded)
 start: 2017-10-01

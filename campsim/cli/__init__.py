@@ -16,6 +16,7 @@ import click
 from campsim.cli.allocate import allocate
 from campsim.cli.authoring import init, schema, validate
 from campsim.cli.commands import cli
+from campsim.cli.forecast import forecast
 from campsim.cli.say import say, say_error
 from campsim.model.errors import OutputFolderError, ScenarioError
 from campsim.report.terminal import printable
@@ -24,6 +25,7 @@ cli.add_command(init)
 cli.add_command(schema)
 cli.add_command(validate)
 cli.add_command(allocate)
+cli.add_command(forecast)
 
 __all__ = ["cli", "main"]
 

@@ -20,8 +20,10 @@ from campsim.cli.options import (
     report_options,
     seed_option,
     set_option,
+    write_state_option,
 )
 from campsim.cli.say import echo_notes, printable_frame, say, say_block
+from campsim.cli.statefiles import state_at, write_state_into
 from campsim.model.errors import ScenarioError
 
 
@@ -50,9 +52,11 @@ def cli() -> None:
 @report_options
 @replication_options
 @data_root_option
+@write_state_option
 def run(scenario: str, out: Path | None, seed: int | None, overrides: tuple[str, ...], quiet: bool,
         no_charts: bool, force: bool, replications: int | None, jobs: int | None, executor: str,
-        address: str | None, engine: str, data_root: Path | None, max_memory: int | None) -> int:  # fmt: skip
+        address: str | None, engine: str, data_root: Path | None, max_memory: int | None,
+        write_state=None) -> int:  # fmt: skip
     """Simulate SCENARIO.yaml and write its shortage report.
 
     \b
@@ -67,7 +71,8 @@ def run(scenario: str, out: Path | None, seed: int | None, overrides: tuple[str,
                     shortfall, Sphere compliance (not with --no-charts)
     and with --replications N > 1 also daily_quantiles.csv, p_shortage_by_date.csv and
     the fan and first-shortage charts; summary.json then holds means and an "uncertainty"
-    block. Prints a summary table (with N > 1: means, P10-P90 in brackets).
+    block; with --write-state DATE also state.csv and state.hxl.csv. Prints a summary table
+    (with N > 1: means, P10-P90 in brackets).
     """
     from campsim.load.loader import load_scenario
     from campsim.report.folders import check_replaceable, find_solve, write_report
@@ -79,6 +84,7 @@ def run(scenario: str, out: Path | None, seed: int | None, overrides: tuple[str,
     echo_notes([loaded])
     folder = out or Path("reports") / Path(scenario).stem
     check_replaceable(folder, force)  # refuse before the work, not after it
+    state = state_at(loaded, write_state, seed)  # a date outside the horizon is refused before any work
     n = loaded.replications if replications is None else replications
     if n == 1:
         result = simulate(loaded, seed=seed)
@@ -93,6 +99,7 @@ def run(scenario: str, out: Path | None, seed: int | None, overrides: tuple[str,
         from campsim.report.network import network_table, write_network_report
 
         write_network_report(result, folder, force=force, charts=not no_charts, chart_workers=jobs)
+        write_state_into(state, folder)
         if not quiet:
             say_block(network_table(result.summary))
             say(f"report: {folder}/ ({time.perf_counter() - started:.1f} s)")
@@ -101,6 +108,7 @@ def run(scenario: str, out: Path | None, seed: int | None, overrides: tuple[str,
     if solved is not None:  # a solve of this very scenario: its figure goes in the headline
         result.summary["solve"] = solved
     write_report(result, folder, charts=not no_charts, force=force, chart_workers=jobs)
+    write_state_into(state, folder)
     if not quiet:
         say_block(summary_table(result.summary))
         say(f"report: {folder}/ ({time.perf_counter() - started:.1f} s)")

@@ -87,6 +87,11 @@ data_root_option = click.option(
     help="The folder a scenario's data files (csv:, fts:) may be read from. Default: the scenario file's own "
     "folder; a data path that leads elsewhere (.., a symlink, an absolute path) is refused (docs/hxl.md).",
 )  # fmt: skip
+write_state_option = click.option(
+    "--write-state", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, metavar="DATE",
+    help="Also write state.csv and state.hxl.csv: replication 0's stock, pipeline, people, money and recent kit "
+    "need at the end of DATE (YYYY-MM-DD), which campsim forecast --state restarts from (docs/hxl.md).",
+)  # fmt: skip
 no_charts_option = click.option(
     "--no-charts", is_flag=True, help="Skip the PNG/SVG charts (faster); report.html then has none."
 )

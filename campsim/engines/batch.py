@@ -35,10 +35,13 @@ from campsim.plan.draw import Draws
 class PerishableStock:
     """One perishable line's stock by receipt day, across replications (stock.py, column-wise)."""
 
-    def __init__(self, days: int, initial: np.ndarray) -> None:
-        self.batches = np.zeros((days, initial.shape[0]))  # stock on hand by receipt day
+    def __init__(self, days: int, initial: np.ndarray, origin: int = 0) -> None:
+        # stock on hand by receipt day from ``origin`` on: a restart's stock may be older than day 0 (origin < 0)
+        self.origin = origin
+        self.rows = np.zeros((days - origin, initial.shape[0]))
+        self.batches = self.rows[-origin:]  # the same rows from day 0 on, indexed by day
         self.batches[0] = initial
-        self.oldest = 0  # no replication has stock received before this day
+        self.oldest = origin  # no replication has stock received before this day
 
     @staticmethod
     def recount(live: np.ndarray) -> np.ndarray:
@@ -47,7 +50,7 @@ class PerishableStock:
 
     def take(self, day: int, quantity: np.ndarray, total: np.ndarray) -> np.ndarray:
         """Take 0 <= quantity <= total, oldest first (Stock.take); return the new total."""
-        live = self.batches[self.oldest : day + 1]
+        live = self.rows[self.oldest - self.origin : day + 1 - self.origin]
         part = (quantity > 0) & (quantity < total)
         full = (quantity > 0) & (quantity >= total)
         if part.any() and live.shape[0]:
@@ -71,12 +74,14 @@ class PerishableStock:
         """Remove the batch of one receipt day; return (spoiled, new total)."""
         spoiled = np.zeros_like(total)
         if received_on_or_before >= self.oldest:
-            spoiled = self.batches[received_on_or_before].copy()
+            spoiled = self.rows[received_on_or_before - self.origin].copy()
             gone = spoiled > 0
             if gone.any():
-                self.batches[received_on_or_before] = 0.0
-                total = np.where(gone, self.recount(self.batches[self.oldest : day + 1]), total)
-        while self.oldest <= day and not self.batches[self.oldest].any():
+                self.rows[received_on_or_before - self.origin] = 0.0
+                total = np.where(
+                    gone, self.recount(self.rows[self.oldest - self.origin : day + 1 - self.origin]), total
+                )
+        while self.oldest <= day and not self.rows[self.oldest - self.origin].any():
             self.oldest += 1
         return spoiled, total
 
@@ -87,6 +92,8 @@ class BatchModel:
     Everything is day-major (``[day, line, replication]``) so that each day's reads and
     writes are contiguous blocks.
     """
+
+    first = 0  # the first day stepped: a restart from a state begins later (engines/state.py)
 
     def __init__(self, plan: Plan, draws: Draws) -> None:
         self.plan, self.draws = plan, draws
@@ -133,7 +140,7 @@ class BatchModel:
         steps = [getattr(self, phase.name) for phase in PHASES]
         # zero needs give infinite or undefined cover, and tiny ones overflow it: both are expected
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            for day in range(self.plan.days):
+            for day in range(self.first, self.plan.days):
                 for step in steps:
                     step(day)
             # the day-by-day rules, applied to every day at once
@@ -186,7 +193,8 @@ class BatchModel:
         donated = self.donated.get(day)
         if donated:
             lines = sorted(donated)
-            quantity = np.repeat(np.array([donated[i] for i in lines])[:, None], self.reps, axis=1)
+            # a restart's donations may land on different days by replication ([rep] arrays)
+            quantity = np.array([np.broadcast_to(donated[i], (self.reps,)) for i in lines], dtype=float)
             self._shelve(day, lines, quantity)
 
     def distribution(self, day: int) -> None:

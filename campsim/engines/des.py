@@ -37,6 +37,8 @@ def funds_note(balance_usd: float) -> str:
 class CampModel:
     """One camp over one horizon: a SimPy Environment, its phase processes and its actors."""
 
+    first = 0  # the first day stepped: a restart from a state begins later (engines/state.py)
+
     def __init__(self, plan: Plan, draws: Draws, replication: int = 0) -> None:
         self.plan = plan
         r = replication - draws.first
@@ -122,7 +124,7 @@ class CampModel:
 
     def population(self, tick: int):
         """People leave (a share of yesterday's population) and arrive, once a day."""
-        for day in range(self.days):
+        for day in range(self.first, self.days):
             yield self.clock(day, tick)
             self.people = rules.population_today(self.people, self.arrivals[day], self.departures[day])
             self.population_path[day] = self.people
@@ -144,7 +146,7 @@ class CampModel:
         """
         capacity = self.plan.capacity
         width = len(self.names)
-        for day in range(self.days):
+        for day in range(self.first, self.days):
             yield self.clock(day, tick)
             arriving = [i for i in range(width) if self.at_gate[i] or self.donated[i]]
             if not arriving:
@@ -204,7 +206,7 @@ class CampModel:
         per_person_day, per_new_household, kits = plan.per_person_day, plan.per_new_household, plan.kits
         steps = plan.ration_steps
         batches = self.batches
-        for day in range(self.days):
+        for day in range(self.first, self.days):
             yield self.clock(day, tick)
             people, arrivals, size = self.need_inputs(day)
             new_need = rules.new_need(people, arrivals, size, per_person_day, per_new_household)
@@ -256,7 +258,7 @@ class CampModel:
         if not perishable:
             return
         life = self.plan.shelf_life_days.tolist()
-        for day in range(self.days):
+        for day in range(self.first, self.days):
             yield self.clock(day, tick)
             for i in perishable:
                 spoiled = self.batches[i].expire(day - life[i] + 1)
@@ -279,7 +281,7 @@ class CampModel:
             return
         last = {i: (-1, i) for i in ordered}  # line -> (day it last reviewed, its place that day)
         kit_lines = plan.kits.tolist()
-        for day in range(self.days):
+        for day in range(self.first, self.days):
             yield self.clock(day, tick)  # every day, to keep its place among the phases of its tick
             due = [i for i in ordered if day % every[i] == 0]
             if not due:
@@ -338,7 +340,7 @@ class CampModel:
 
     def record(self, tick: int):
         """End-of-day stock, pipeline and balance."""
-        for day in range(self.days):
+        for day in range(self.first, self.days):
             yield self.clock(day, tick)
             self.rows["stock"].append(self.total)
             self.rows["pipeline"].append(self.pipeline.copy())

@@ -106,7 +106,7 @@ class NetworkModel(CampModel):
 
     def population(self, tick: int):
         """Each camp's people, from the population phase stepped when the inputs were drawn (plan/camps.py)."""
-        for day in range(self.days):
+        for day in range(self.first, self.days):
             yield self.clock(day, tick)
             self.population_path[day] = float(rules.total_requested(self.path.population[day]))  # camps in file order
             for k in np.flatnonzero(self.path.turned_away[day]).tolist():
@@ -129,7 +129,7 @@ class NetworkModel(CampModel):
         """Warehouses receive (supplier deliveries, then donations), then the camps, as the single camp does."""
         camp_receipts = super().receipts(tick)
         event = next(camp_receipts)
-        for day in range(self.days):
+        for day in range(self.first, self.days):
             yield event
             self.warehouse_receipts(day)
             try:
@@ -172,7 +172,7 @@ class NetworkModel(CampModel):
         direct = plan.ordered.tolist()
         supplied = sites.supplied.tolist()
         route = sites.line_route.tolist()
-        for day in range(self.days):
+        for day in range(self.first, self.days):
             yield self.clock(day, tick)
             self.requests = np.zeros(len(every))
             due = [i for i in range(len(every)) if every[i] and day % every[i] == 0]
@@ -227,7 +227,7 @@ class NetworkModel(CampModel):
         kg = net.kg_per_unit
         held = [np.flatnonzero(sites.wline_warehouse == w).tolist() for w in range(len(sites.warehouses))]
         supplies = [list(lines) for lines in sites.w_supplies]
-        for day in range(self.days):
+        for day in range(self.first, self.days):
             yield self.clock(day, tick)
             if not self.requests.any():
                 continue
@@ -305,7 +305,7 @@ class NetworkModel(CampModel):
         """Warehouses in file order, commodities in file order: order up to the camps' demand from suppliers."""
         net, sites = self.net, self.net.sites
         every = sites.w_review_every_days.tolist()
-        for day in range(self.days):
+        for day in range(self.first, self.days):
             yield self.clock(day, tick)
             need = self.rows["need"][day]
             for j in range(len(every)):
@@ -350,7 +350,7 @@ class NetworkModel(CampModel):
         """End of day: the camp lines as the single camp, the warehouses and the money."""
         camp_record = super().record(tick)
         event = next(camp_record)
-        for day in range(self.days):
+        for day in range(self.first, self.days):
             yield event
             self.w_daily["stock"][day] = self.w_total
             self.w_daily["pipeline"][day] = self.w_pipeline

@@ -97,6 +97,7 @@ class Plan:
     donations: tuple[tuple[int, int, int, float], ...]  # (line, index in its list, due day, quantity)
     network: Any = None  # a NetworkPlan (plan/network.py) for a network scenario; None for a single camp
     requirement_source: tuple[str, ...] = ()  # [line] REQUIREMENT_FROM_FILE or REQUIREMENT_FROM_NEED
+    first_day: int = 0  # the scenario's day number of day 0: a forecast's view starts after its state (plan/state.py)
 
     @property
     def line_index(self) -> dict[str, int]:

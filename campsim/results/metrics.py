@@ -97,15 +97,19 @@ def first_days(mask: np.ndarray) -> list[int | None]:
 KIT_KEYS = ("kits_delivered", "households_waited", "mean_wait_days", "longest_wait_days", "on_time_share")
 
 
-def last_review_cut(cut: np.ndarray, every: int) -> np.ndarray:
+def last_review_cut(cut: np.ndarray, every: int, first_day: int = 0) -> np.ndarray:
     """[day, replication]: whether the buying line's last review before each day was cut by money.
 
     Reviews run after distribution, so the review that stocks day d is the last one on a day
     before d: ((d - 1) // every) x every. A line that never reviews (every 0) is never cut.
+    ``first_day`` is the scenario's day number of row 0 (a forecast's: the day after its state);
+    a review before row 0 is not in the arrays and counts as not cut.
     """
     out = np.zeros(cut.shape, dtype=bool)
     if every > 0 and cut.shape[0] > 1:
-        out[1:] = cut[(np.arange(1, cut.shape[0]) - 1) // every * every] > 0
+        review = (np.arange(1, cut.shape[0]) + first_day - 1) // every * every - first_day
+        seen = review >= 0
+        out[1:][seen] = cut[review[seen]] > 0
     return out
 
 
@@ -190,7 +194,7 @@ def commodity_metrics(
     any_short = short.any(axis=0)
     first_short = first_days(short)
     breaks = d["stockout"] > 0
-    funds_out = breaks & last_review_cut(cut, every)
+    funds_out = breaks & last_review_cut(cut, every, plan.first_day)
     first_cut_by_money = first_days(cut > 0)
     cut = d["ration_level"] < 1
     first_cut = first_days(cut)

@@ -146,7 +146,7 @@ def _network_commodity(plan: Plan, arrays: NetworkArrays, c: int, camps: list, d
         breaks |= arrays.line("stockout", i) > 0
         cut |= arrays.line("ration_level", i) < 1
         bought, every = buying_line(plan, arrays, i)
-        funds_out |= (arrays.line("stockout", i) > 0) & last_review_cut(bought, every)
+        funds_out |= (arrays.line("stockout", i) > 0) & last_review_cut(bought, every, plan.first_day)
         money_cut |= arrays.line("funds_cut", i) > 0  # a direct order's (0 on a supplied line)
         received = received + (day_sums(arrays.line("received", i)) - day_sums(arrays.shipped_in[:, i, :]))
         spent = spent + day_sums(arrays.line("spent", i))
