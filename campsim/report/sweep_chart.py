@@ -77,24 +77,27 @@ def received_by_point(table: pd.DataFrame, x_key: str) -> dict[object, tuple[flo
 
 
 def _usd_axis(ax, table: pd.DataFrame, x_key: str, values: list, position: dict, numeric: bool) -> None:
-    """A second x axis along the top: the funding received at (some of) the sweep's points, US$ millions."""
+    """A second x axis along the top: the funding received at (some of) the sweep's points."""
     if "received_usd" not in table.columns:
         return
     received = received_by_point(table, x_key)
     shown = sorted(values) if numeric else values
     step = max(1, -(-len(shown) // MAX_USD_TICKS))  # at most MAX_USD_TICKS labels: every step-th point
     ticks = shown[::step]
+    most = max((high for _, high in received.values()), default=0.0)
+    scale, unit = next(((s, u) for s, u in ((1e6, "millions"), (1e3, "thousands")) if most >= s), (1.0, ""))
     usd = ax.secondary_xaxis("top")
     usd.set_xticks([float(v) if numeric else position[v] for v in ticks],
-                   [_millions(*received[v]) for v in ticks])  # fmt: skip
+                   [_amount(*received[v], scale) for v in ticks])  # fmt: skip
     usd.tick_params(labelsize=8)
-    usd.set_xlabel("funding received (US\\$ millions, all commodities)", fontsize=9)
+    usd.set_xlabel(f"funding received (US\\${' ' + unit if unit else ''}, all commodities)", fontsize=9)
 
 
-def _millions(low: float, high: float) -> str:
-    if round(low / 1e6, 1) == round(high / 1e6, 1):
-        return f"{high / 1e6:,.1f}"
-    return f"{low / 1e6:,.1f}-{high / 1e6:,.1f}"
+def _amount(low: float, high: float, scale: float) -> str:
+    """US$ in the axis's unit, one decimal; a range where the other varied keys change it."""
+    if f"{low / scale:,.1f}" == f"{high / scale:,.1f}":
+        return f"{high / scale:,.1f}"
+    return f"{low / scale:,.1f}-{high / scale:,.1f}"
 
 
 def _title(table: pd.DataFrame, x_key: str) -> str:
