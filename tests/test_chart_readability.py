@@ -243,3 +243,55 @@ def test_network_time_charts_keep_legends_off_the_data_and_show_site_disruptions
         if fig is not None:
             assert problems(fig, chart.__name__) == []
     assert first_shortage_chart([("x", r)]) is None  # no replications: no chart
+
+
+@pytest.mark.slow
+def test_every_chart_of_the_shipped_scenarios_is_readable():
+    """Every chart the reports write for the shipped scenarios: a run (with replications), compares of
+    two and four, a two-year compare, --vary of three and of six, a sweep, a network run and compare,
+    and the calibration: no legend over a data point, no title cut off, no raw dotted key."""
+    from campsim.report import network_charts
+    from campsim.report.calibration_chart import calibration_chart
+    from campsim.report.folders import totals
+    from campsim.runs.calibrate import calibrate
+    from tests.conftest import ROOT
+
+    def path(stem):
+        return ROOT / "scenarios" / f"{stem}.yaml"
+
+    ramadi, funded, surge, fts = (path(s) for s in ("ramadi", "ramadi-funded", "ramadi-surge", "ramadi-fts"))
+    found, checked = [], []
+
+    def check(what, fig):
+        found.extend(problems(fig, what))
+        checked.append(what)
+        plt.close(fig)
+
+    def add(what, registry, runs):
+        for name, draw in registry.items():
+            fig = draw(runs)
+            if fig is not None:
+                check(f"{what} {name}", fig)
+
+    run = campsim.run_replications(campsim.load_scenario(ramadi), 8, jobs=1)
+    add("run", charts.CHARTS, [("run", run)])
+    add("compare of two", charts.CHARTS, campsim.compare([ramadi, funded]).runs)
+    add("compare of four", charts.CHARTS, campsim.compare([ramadi, funded, surge, fts], replications=4, jobs=1).runs)
+    add("two-year compare", charts.CHARTS, campsim.compare([ramadi, funded], overrides=["days=730"]).runs)
+    vary = {"funding.funded_fraction": [0.62, 0.8, 1.0]}
+    add("--vary of three", charts.CHARTS, campsim.compare(ramadi, vary=vary, replications=4, jobs=1).runs)
+    vary = {"funding.funded_fraction": "0.5:1.0:0.1"}
+    add("--vary of six", charts.CHARTS, campsim.compare(ramadi, vary=vary, replications=4, jobs=1).runs)
+    sweep = campsim.sweep(ramadi, vary={"funding.funded_fraction": "0.3:1.0:0.1"}, replications=4, jobs=1)
+    check("sweep", sweep.plot())
+    anbar, bridge = path("anbar"), path("anbar-bridge")
+    network = campsim.run_replications(campsim.load_scenario(bridge), 2, jobs=1)
+    add("network run", network_charts.RUN_CHARTS, [("run", network)])
+    both = campsim.compare([anbar, bridge]).runs
+    add("network compare", network_charts.compare_charts(both), both)
+    net_sweep = campsim.sweep(anbar, vary={"funding.funded_fraction": "0.4:1.0:0.3"}, replications=2, jobs=1)
+    check("network sweep", charts.sweep_chart(totals(net_sweep.table), net_sweep.keys))
+    cal = calibrate(campsim.load_scenario(ramadi), ROOT / "scenarios" / "data" / "anbar-2017-dtm.csv")
+    check("calibration", calibration_chart(cal))
+    assert found == []
+    assert len(checked) == 8 + 6 + 8 + 6 + 8 + 8 + 1 + 4 + 3 + 1 + 1

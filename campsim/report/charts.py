@@ -285,7 +285,7 @@ def compliance_chart(runs: list[Run], align: str = "date") -> Figure:
     legend_below(fig, handles=[Patch(color=c, label=k) for k, c in BANDS.items()])
     title = (f"Sphere compliance: {worst[1]} below the standard for {worst[0]:.0%} of person-days"
              if worst[0] > 0 else "Sphere compliance: the standard is met for every person-day")  # fmt: skip
-    ax.set_title(fit(title, fig, margin_in=0.9), fontsize=TITLE_FONT)
+    fig.suptitle(fit(title, fig), fontsize=TITLE_FONT)  # over the figure: long strip names narrow the axes
     return fig
 
 

@@ -253,9 +253,9 @@ def route_use(result: NetworkResult) -> Figure | None:
         reasons = ", ".join(dict.fromkeys(d.reason for d in result.scenario.disruptions if name in (d.routes or ())))
         shade(ax, dates, closed, "#000000", f"road closed: {reasons}" if reasons else "road closed")
         if closed.any():
-            closed_text.append(f"{name} closed {int(closed.sum())} d")
+            closed_text.append(f"{name} closed {int(closed.sum())}\u00a0d")
         if (full := int(result.raw.route_at_capacity[:, i, 0].sum())) > 0:
-            full_text.append(f"{name} at capacity {full} d")
+            full_text.append(f"{name} at capacity {full}\u00a0d")
         ax.set_ylabel(f"{name}\nt/day", fontsize=9)
         ax.set_ylim(bottom=0)
         time_axis(ax)

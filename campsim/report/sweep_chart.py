@@ -104,16 +104,19 @@ def _title(table: pd.DataFrame, x_key: str) -> str:
     """The worst item's shortfall at the two ends of the sweep (person-days of different items are
     never added up); the first values of any other varied keys."""
     keys = [c for c in table.columns[: list(table.columns).index("commodity")]]
-    first = table
+    first, held = table, []
     for key in keys[1:]:
         first = first[first[key] == table[key].iloc[0]]
+        if key != "camp":  # a network's totals: camp is empty
+            held.append(setting(key, table[key].iloc[0]))
     values = list(dict.fromkeys(first[x_key]))
     if all(is_number(v) for v in values):
         values = sorted(values)
     low, high = values[0], values[-1]
     at = {v: rows.set_index("commodity")["shortfall_person_days"] for v, rows in first.groupby(x_key, sort=False)}
     worst = at[low].idxmax() if np.nanmax(at[low].to_numpy(dtype=float)) > 0 else None
+    where = f" ({', '.join(held)})" if held else ""
     if worst is None:
-        return f"No shortfall at {setting(x_key, low)}"
-    return (f"Shortfall of {worst}: {at[low][worst]:,.0f} person-days at {setting(x_key, low)}, "
+        return f"No shortfall at {setting(x_key, low)}{where}"
+    return (f"Shortfall of {worst}{where}: {at[low][worst]:,.0f} person-days at {setting(x_key, low)}, "
             f"{at[high][worst]:,.0f} at {setting(x_key, high)}")  # fmt: skip
