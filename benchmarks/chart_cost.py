@@ -4,7 +4,10 @@ Draws and saves (PNG, 150 dpi, in memory, one process) every chart of: a Ramadi 
 replications, a compare of the four Ramadi scenarios, a --vary of six funding levels with 20
 replications (small multiples) and a sweep; in this tree and in git REF's (default 9afa86a, the last commit before them,
 extracted with git archive), each in a new process, the trees interleaved round after round.
-Prints the median seconds per case and the ratio this tree / REF; writes benchmarks/chart_cost.json.
+Times are CPU seconds of the drawing process (time.process_time): on a machine shared with other
+work, wall times of the same draw vary by 3x, CPU times far less. Prints the median seconds per
+case (the sum of its charts) and the ratio this tree / REF, and per chart; writes
+benchmarks/chart_cost.json.
 Not collected by pytest.
 """
 
@@ -39,17 +42,17 @@ cases = {
 sweep = campsim.sweep(ramadi, vary={"funding.funded_fraction": "0.3:1.0:0.05"}, replications=20, jobs=1)
 out = {}
 for case, runs in cases.items():
-    started = time.perf_counter()
-    for draw in charts.CHARTS.values():
+    for name, draw in charts.CHARTS.items():
+        started = time.process_time()
         fig = draw(runs)
         if fig is not None:
             fig.savefig(io.BytesIO(), format="png", dpi=150)
             plt.close(fig)
-    out[case] = time.perf_counter() - started
-started = time.perf_counter()
+        out[case + "." + name] = time.process_time() - started
+started = time.process_time()
 fig = charts.sweep_chart(sweep.table, sweep.keys)
 fig.savefig(io.BytesIO(), format="png", dpi=150)
-out["sweep"] = time.perf_counter() - started
+out["sweep"] = time.process_time() - started
 print(json.dumps(out))
 """
 
@@ -77,12 +80,16 @@ def main() -> None:
             for name, tree in (("base", base), ("this", ROOT)):
                 for case, seconds in probe(tree).items():
                     times[name].setdefault(case, []).append(seconds)
+    for cases in times.values():  # each case's total over its charts, round by round
+        for case in {key.split(".")[0] for key in cases if "." in key}:
+            parts = [v for key, v in cases.items() if key.startswith(case + ".")]
+            cases[case] = [sum(round_) for round_ in zip(*parts, strict=True)]
     medians = {name: {case: statistics.median(v) for case, v in cases.items()} for name, cases in times.items()}
     result = {"base": args.base, "rounds": args.rounds, "median_s": medians,
               "ratio_this_to_base": {c: medians["this"][c] / medians["base"][c] for c in medians["this"]},
               "times_s": times}  # fmt: skip
-    for case in medians["this"]:
-        print(f"{case:12} base {medians['base'][case]:6.2f} s   this {medians['this'][case]:6.2f} s   "
+    for case in sorted(medians["this"], key=lambda c: ("." in c, c)):
+        print(f"{case:28} base {medians['base'][case]:6.2f} s   this {medians['this'][case]:6.2f} s   "
               f"ratio {result['ratio_this_to_base'][case]:.2f}")  # fmt: skip
     (ROOT / "benchmarks" / "chart_cost.json").write_text(json.dumps(result, indent=2) + "\n")
 

@@ -16,7 +16,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
-from matplotlib.ticker import FuncFormatter  # noqa: E402
+from matplotlib.ticker import FixedFormatter, FixedLocator, FuncFormatter, MaxNLocator  # noqa: E402
 
 from campsim.report.chartbase import (  # noqa: E402
     TITLE_FONT,
@@ -97,13 +97,25 @@ def _fan_multiples(replicated: list[Run], names: list[str], title: str, align: s
             if i == 0:
                 ax.set_ylabel(f"{name}\ndays of cover", fontsize=9)
             ax.tick_params(labelsize=7)
-            time_axis(ax, align, ticks=4)
-            if j < len(names) - 1:
-                ax.set_xlabel("")
+            ax.grid(True, alpha=0.3)
     for ax in axes[:, 0]:  # after every panel of the row is drawn: the rows share their y axis
         ax.set_ylim(bottom=0)
+        ax.yaxis.set_major_locator(MaxNLocator(nbins=4))
+    _fixed_ticks(axes[-1, 0], align)
+    for ax in axes[-1, :]:
+        ax.set_xlabel("day since start" if align == "start" else "", fontsize=8)
     legend_below(fig)
     return fig
+
+
+def _fixed_ticks(ax, align: str) -> None:
+    """The x ticks worked out once and fixed: the panels share them, and a date locator run on
+    every one of many panels is most of such a figure's cost."""
+    time_axis(ax, align, ticks=4)
+    locs = [v for v in ax.xaxis.get_major_locator()() if ax.get_xlim()[0] <= v <= ax.get_xlim()[1]]
+    labels = ax.xaxis.get_major_formatter().format_ticks(locs)
+    ax.xaxis.set_major_locator(FixedLocator(locs))
+    ax.xaxis.set_major_formatter(FixedFormatter(labels))
 
 
 def first_shortage_chart(runs: list[Run], align: str = "date") -> Figure | None:
