@@ -175,6 +175,7 @@ def test_align_start_plots_scenarios_by_day_since_their_start():
         plt.close(fig)
 
 
+@pytest.mark.slow
 def test_align_start_on_the_command_line(tmp_path):
     from campsim.cli import main
 
@@ -222,6 +223,7 @@ def test_the_sweep_chart_has_a_us_dollar_axis_of_funding_received():
     assert problems(fig) == []
 
 
+@pytest.mark.slow
 def test_network_time_charts_keep_legends_off_the_data_and_show_site_disruptions():
     import yaml
 
