@@ -18,7 +18,6 @@ import matplotlib.dates as mdates  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
-from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 if TYPE_CHECKING:
@@ -31,7 +30,6 @@ BANDS = {"adequate": "#009E73", "stressed": "#E69F00", "critical": "#D55E00"}
 STYLES = ["-", (0, (6, 2)), (0, (1.5, 1.5)), (0, (6, 2, 1.5, 2))]
 LEGEND_FONT = 8
 TITLE_FONT = 12
-ALIGNS = ("date", "start")
 
 
 def colour(i: int) -> str:
@@ -183,8 +181,3 @@ def _merge_notes(entries: dict[str, object]) -> dict[str, object]:
                 del out[label]
             out[f"{', '.join(label.rpartition(': ')[0] for label in labels)}: {text}"] = first
     return out
-
-
-def blank(label: str) -> Line2D:
-    """A legend entry of words only."""
-    return Line2D([], [], ls="", label=label)
