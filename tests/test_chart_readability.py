@@ -83,6 +83,14 @@ def test_a_long_title_is_wrapped_to_fit():
     assert problems(fig) == []
 
 
+def test_a_scenario_name_wider_than_the_figure_is_wrapped_in_the_legend():
+    name = "A camp whose name goes on " + "and on " * 40 + "for ever"
+    runs = run_variants([(name, small()), ("B", small(funding={"funded_fraction": 0.3}))])
+    fig = charts.cover_chart(runs)
+    assert problems(fig) == []
+    assert "\n" in [t.get_text() for t in fig.legends[0].get_texts()][0]
+
+
 def _scenario_lines(ax, n):
     return [line for line in ax.get_lines() if len(line.get_xdata()) > 2][:n]
 

@@ -149,7 +149,8 @@ def legend_below(fig: Figure, axes: list | None = None, handles: list | None = N
     seen = _merge_notes(seen)
     if not seen:
         return
-    labels = list(seen)
+    widest = int((fig.get_figwidth() - 0.5) * 72 / (0.6 * LEGEND_FONT)) - 4  # characters in one column
+    labels = [textwrap.fill(label, widest) if len(label) > widest else label for label in seen]
     fig.legend(list(seen.values()), labels, loc="outside lower center", ncol=_columns(labels, fig.get_figwidth()),
                fontsize=LEGEND_FONT, frameon=False)  # fmt: skip
 
@@ -161,7 +162,8 @@ def _columns(labels: list[str], width_in: float) -> int:
     for ncol in range(len(labels), 1, -1):
         per = -(-len(labels) // ncol)
         columns = [labels[k : k + per] for k in range(0, len(labels), per)]
-        if sum(max(len(t) for t in col) * 0.6 * LEGEND_FONT + 4 * LEGEND_FONT for col in columns) <= room_pt:
+        chars = [max(len(line) for t in col for line in t.split("\n")) for col in columns]
+        if sum(n * 0.6 * LEGEND_FONT + 4 * LEGEND_FONT for n in chars) <= room_pt:
             return len(columns)
     return 1
 
