@@ -140,6 +140,7 @@ class CompareResult:
 
     runs: list[tuple[str, SimulationResult]]
     table: pd.DataFrame
+    align: str = "date"  # the time charts' x axis: "date", or "start" (days since each scenario's start)
 
     def plot(self, chart: str | None = None) -> Figure:
         """The scenarios' days of cover overlaid, one panel per commodity (camp networks: person-days
@@ -166,6 +167,7 @@ def compare(
     replications: int = 1,
     jobs: int | None = None,
     engine: str = "batch",
+    align: str = "date",
 ) -> CompareResult:
     """Compare scenarios side by side, as ``campsim compare`` does.
 
@@ -178,10 +180,14 @@ def compare(
         replications: with more than 1, means over replications on common random numbers.
         jobs: worker processes for the replications (None: all cores).
         engine: "batch" or "des", for the replications.
+        align: the time charts' x axis: "date", or "start" (days since each scenario's own start,
+            for scenarios starting on different dates; ``--align start``).
 
     Raises:
-        ScenarioError: an invalid file, override or variant; nothing is run.
+        ScenarioError: an invalid file, override, variant or align; nothing is run.
     """
+    if align not in ("date", "start"):
+        raise ScenarioError(f"align: expected 'date' or 'start', got {align!r}")
     items = [scenarios] if isinstance(scenarios, str | Path | Scenario) else list(scenarios)
     options = _vary_options(vary)
     if options or all(not isinstance(s, Scenario) for s in items):
@@ -199,7 +205,7 @@ def compare(
     else:
         runs = comparing.run_variants(variants, seed=seed)
     runs = [(label, _drawable(r)) for label, r in runs]
-    return CompareResult(runs, comparing.compare_table(runs))
+    return CompareResult(runs, comparing.compare_table(runs), align)
 
 
 def sweep(
@@ -307,7 +313,8 @@ def write_report(
 
             return write_forecast_report(result, folder, charts=charts, force=force)
         if isinstance(result, CompareResult):
-            return folders.write_compare_report(result.runs, result.table, folder, charts=charts, force=force)
+            return folders.write_compare_report(result.runs, result.table, folder, charts=charts, force=force,
+                                                align=result.align)  # fmt: skip
         if isinstance(result, sweeping.SweepResult):
             name = getattr(result, "scenario_name", "")
             return folders.write_sweep_report(result, name, folder, charts=charts, force=force)
@@ -343,7 +350,7 @@ def plot(result: SimulationResult | CompareResult | SweepResult, chart: str | No
         registry = nc.RUN_CHARTS if len(runs) == 1 else nc.compare_charts(runs)
         default = "camp_cover" if len(runs) == 1 else "camp_shortfall"
     else:
-        registry, default = ch.CHARTS, "cover"
+        registry, default = ch.registry(getattr(result, "align", "date")), "cover"
     return _pick({name: (lambda draw=draw: draw(runs)) for name, draw in registry.items()}, chart, default)
 
 

@@ -12,6 +12,7 @@ import click
 
 from campsim.cli.options import (
     CONTEXT,
+    align_option,
     data_root_option,
     force_option,
     out_option,
@@ -122,13 +123,14 @@ def run(scenario: str, out: Path | None, seed: int | None, overrides: tuple[str,
     help="Compare variants of one scenario: KEY=a,b,c or KEY=lo:hi:step (hi included), with the same "
     "dotted keys as --set, e.g. --vary funding.funded_fraction=0.62,0.8,1.0. Several --vary make a grid.",
 )  # fmt: skip
+@align_option
 @report_options
 @replication_options
 @data_root_option
 def compare(scenarios: tuple[str, ...], vary: tuple[str, ...], out: Path | None, seed: int | None,
             overrides: tuple[str, ...], quiet: bool, no_charts: bool, force: bool, replications: int | None,
             jobs: int | None, executor: str, address: str | None, engine: str,
-            data_root: Path | None, max_memory: int | None) -> int:  # fmt: skip
+            data_root: Path | None, max_memory: int | None, align: str) -> int:  # fmt: skip
     """Compare scenarios side by side, with charts that overlay them.
 
     \b
@@ -167,7 +169,7 @@ def compare(scenarios: tuple[str, ...], vary: tuple[str, ...], out: Path | None,
             runs = run_variants(variants, seed, n, execution, bar.update)
     else:
         runs = run_variants(variants, seed=seed)
-    write_compare_report(runs, compare_table(runs), folder, charts=not no_charts, force=force, chart_workers=jobs)
+    write_compare_report(runs, compare_table(runs), folder, not no_charts, force, jobs, align)
     if not quiet:
         say_block(compare_table_text(runs))
         say(f"report: {folder}/ ({time.perf_counter() - started:.1f} s)")

@@ -23,6 +23,11 @@ set_option = click.option(
     "--set commodities.food.ordering.lead_time_days=30 or --set funding.funded_fraction=1. "
     "The value is read as a YAML scalar and the scenario is validated again. Repeatable.",
 )  # fmt: skip
+align_option = click.option(
+    "--align", type=click.Choice(["date", "start"]), default="date", show_default=True,
+    help="The time charts' x axis: the calendar date, or 'start': days since each scenario's own start "
+    "(for scenarios that start on different dates).",
+)  # fmt: skip
 quiet_option = click.option("--quiet", "-q", is_flag=True, help="Print nothing on success (errors still go to stderr).")
 force_option = click.option(
     "--force", is_flag=True,

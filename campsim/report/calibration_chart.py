@@ -8,7 +8,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.ticker import FuncFormatter
 
-from campsim.report.charts import _date_axis, colour
+from campsim.report.chartbase import TITLE_FONT, colour, fit, legend_below, time_axis
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -35,8 +35,8 @@ def calibration_chart(cal: Calibration) -> Figure:
     ax.margins(y=0.08)  # room for the labels
     ax.set_ylabel("population (people)")
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
-    ax.set_title(f"Population against the record: mean relative error {cal.mean_relative_error:.1%} "
-                 f"over {len(cal.points)} points", fontsize=12)  # fmt: skip
-    ax.legend(loc="upper left", fontsize=7)
-    _date_axis(ax)
+    ax.set_title(fit(f"Population against the record: mean relative error {cal.mean_relative_error:.1%} "
+                     f"over {len(cal.points)} points", fig, margin_in=0.6), fontsize=TITLE_FONT)  # fmt: skip
+    time_axis(ax)
+    legend_below(fig)
     return fig

@@ -62,9 +62,12 @@ def write_compare_report(
     charts: bool = True,
     force: bool = False,
     chart_workers: int | None = None,
+    align: str = "date",
 ) -> Path:
-    """Write the report folder of a comparison and return its path."""
-    return write_folder(out_dir, lambda folder: _write_compare(runs, table, folder, charts, chart_workers), force)
+    """Write the report folder of a comparison and return its path; ``align="start"`` draws the
+    time charts by day since each scenario's start (``--align start``)."""
+    return write_folder(out_dir, lambda folder: _write_compare(runs, table, folder, charts, chart_workers, align),
+                        force)  # fmt: skip
 
 
 def write_folder(out_dir: str | Path, fill: Callable[[Path], None], force: bool) -> Path:
@@ -139,6 +142,7 @@ def _write_compare(
     folder: Path,
     charts: bool,
     workers: int | None = None,
+    align: str = "date",
 ) -> None:
     write_csv(table, folder / "compare.csv", na_rep="")
     _write_text(folder / "compare.hxl.csv", hxlout.compare_hxl(table))
@@ -153,7 +157,12 @@ def _write_compare(
             pngs = _charts(runs, folder, workers, compare_charts(runs))
         (folder / "report.html").write_text(network_page.render_compare(runs, table, pngs), encoding="utf-8")
         return
-    pngs = _charts(runs, folder, workers) if charts else {}
+    if charts:
+        from campsim.report.charts import registry
+
+        pngs = _charts(runs, folder, workers, registry(align))
+    else:
+        pngs = {}
     (folder / "report.html").write_text(htmlreport.render_compare(runs, pngs), encoding="utf-8")
 
 

@@ -5,11 +5,13 @@ Both take a ForecastResult (results/warning.py) and return a matplotlib Figure; 
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from campsim.report.charts import _date_axis, _grid, colour
+from campsim.report.chartbase import colour, legend_below, panels, time_axis
+from campsim.report.chartmarks import disruption_spans
 from campsim.report.forecast_text import replications
 
 if TYPE_CHECKING:
@@ -22,11 +24,29 @@ def _site_label(site: str, kind: str) -> str:
     return "camp" if not site else f"{site} (warehouse)" if kind == "warehouse" else site
 
 
+def _mark_disruptions(ax, forecast: ForecastResult, item: str) -> None:
+    """The scenario's disruptions of ``item`` that reach into the forecast, cut to its days (a
+    disruption before as_of must not stretch the axis back to it)."""
+    scenario = getattr(forecast.run, "scenario", None)
+    if scenario is None:
+        return
+    first_day = forecast.as_of + timedelta(days=1)
+    end = first_day + timedelta(days=forecast.days)
+    seen: set[str] = set()
+    for first, stop, reason in sorted(disruption_spans(scenario, item)):
+        first, stop = max(first, first_day), min(stop, end)
+        if first >= stop:
+            continue
+        ax.axvspan(np.datetime64(first, "D"), np.datetime64(stop, "D"), facecolor="none", edgecolor="#777777",
+                   hatch="///", lw=0, label=None if reason in seen else f"disruption: {reason}")  # fmt: skip
+        seen.add(reason)
+
+
 def p_break_chart(forecast: ForecastResult) -> Figure:
     """P(first pipeline break on or before each date), one panel per commodity, one step line per site."""
     frame = forecast.p_break_by_date
     items = list(dict.fromkeys(frame["commodity"]))
-    fig, axes = _grid(items, f"Chance of a pipeline break by each date (forecast from {forecast.as_of}, "
+    fig, axes = panels(items, f"Chance of a pipeline break by each date (forecast from {forecast.as_of}, "
                              f"{replications(forecast.replications)})")  # fmt: skip
     kinds = {(r.site, r.commodity): r.site_kind for r in forecast.warning.itertuples()}
     for ax, item in zip(axes, items, strict=True):
@@ -40,8 +60,9 @@ def p_break_chart(forecast: ForecastResult) -> Figure:
         ax.axhline(0.5, color="#888", lw=0.8, ls=":")
         ax.set_ylim(-0.02, 1.02)
         ax.set_ylabel(f"{item}\nP(break)")
-        ax.legend(loc="upper left", fontsize=7)
-        _date_axis(ax)
+        _mark_disruptions(ax, forecast, item)
+        time_axis(ax)
+    legend_below(fig, axes)
     return fig
 
 
@@ -51,7 +72,7 @@ def cover_fan_chart(forecast: ForecastResult) -> Figure | None:
     if q is None or q.empty:
         return None
     items = list(dict.fromkeys(q["commodity"]))
-    fig, axes = _grid(items, f"Days of cover over {replications(forecast.replications)}: median and P10-P90")
+    fig, axes = panels(items, f"Days of cover over {replications(forecast.replications)}: median and P10-P90")
     for ax, item in zip(axes, items, strict=True):
         rows = q[q["commodity"] == item]
         sites = list(dict.fromkeys(rows["camp"])) if "camp" in rows.columns else [""]
@@ -64,8 +85,9 @@ def cover_fan_chart(forecast: ForecastResult) -> Figure | None:
         ax.set_ylabel(f"{item}\ndays of cover")
         top = np.nanmax(rows[["days_of_cover_p90"]].to_numpy(dtype=float), initial=0.0)
         ax.set_ylim(0, max(1.0, top * 1.05) if np.isfinite(top) else None)
-        ax.legend(loc="upper right", fontsize=7)
-        _date_axis(ax)
+        _mark_disruptions(ax, forecast, item)
+        time_axis(ax)
+    legend_below(fig, axes)
     return fig
 
 

@@ -20,7 +20,18 @@ from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
 from matplotlib.ticker import FuncFormatter  # noqa: E402
 
-from campsim.report.charts import BANDS, _date_axis, _dates, _shade, colour  # noqa: E402
+from campsim.report.chartbase import (  # noqa: E402
+    BANDS,
+    TITLE_FONT,
+    colour,
+    dates_of,
+    fit,
+    legend_below,
+    shade,
+    time_axis,
+)
+from campsim.report.chartlabels import readable  # noqa: E402
+from campsim.report.chartmarks import mark_disruptions  # noqa: E402
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -142,7 +153,7 @@ def network_map(result: NetworkResult, label: str | None = None) -> Figure:
     if overflow:
         handles.append(Line2D([], [], color=CLOSED, ls=":", label="overflow: where a full camp sends arrivals"))
     fig.legend(handles=handles, loc="outside lower center", ncol=3, fontsize=7, frameon=False)
-    ax.set_title((f"{label}\n" if label else "") + _map_title(s), fontsize=12)
+    ax.set_title((f"{fit(readable(label), fig)}\n" if label else "") + fit(_map_title(s), fig), fontsize=TITLE_FONT)
     return fig
 
 
@@ -162,26 +173,26 @@ def camp_cover(result: NetworkResult) -> Figure:
             if j == 0:
                 ax.set_ylabel(f"{camp}\ndays of cover", fontsize=9)
             rows = groups.get((camp, item))
-            _date_axis(ax)
+            time_axis(ax, ticks=5)
             if rows is None:
                 ax.text(0.5, 0.5, "not taken here", transform=ax.transAxes, ha="center", va="center",
                         fontsize=8, color=CLOSED)  # fmt: skip
                 ax.set_yticks([])
                 continue
-            dates, mask = _dates(rows), rows["shortage"].to_numpy() > 0
+            dates, mask = dates_of(rows), rows["shortage"].to_numpy() > 0
             lines, short = lines + 1, short + bool(mask.any())
             ax.plot(dates, rows["days_of_cover"], color=colour(j), lw=1.3)
-            _shade(ax, dates, mask, BANDS["critical"], None)
+            shade(ax, dates, mask, BANDS["critical"], None)
+            mark_disruptions(ax, [(camp, result)], item, site=camp)
             steps = scenario.camps[camp].rationing(item, scenario.commodities[item].rationing)
             for t in sorted({step.below_days_of_cover for step in steps}):
                 ax.axhline(t, color=CLOSED, ls="--", lw=0.8)
             ax.set_ylim(bottom=0)
             ax.tick_params(labelsize=7)
-    fig.legend(handles=[Line2D([], [], color=CLOSED, ls="--", lw=0.8, label="rationing threshold"),
-                        Patch(color=BANDS["critical"], alpha=0.25, label="below the standard")],
-               loc="outside lower center", ncol=2, fontsize=7, frameon=False)  # fmt: skip
-    fig.suptitle(f"Days of cover per camp: {short} of {lines} camp-commodities fall below the standard" if short
-                 else "Days of cover per camp: no camp goes short", fontsize=12)  # fmt: skip
+    legend_below(fig, handles=[Line2D([], [], color=CLOSED, ls="--", lw=0.8, label="rationing threshold"),
+                               Patch(color=BANDS["critical"], alpha=0.25, label="below the standard")])  # fmt: skip
+    fig.suptitle(fit(f"Days of cover per camp: {short} of {lines} camp-commodities fall below the standard" if short
+                     else "Days of cover per camp: no camp goes short", fig), fontsize=TITLE_FONT)  # fmt: skip
     return fig
 
 
@@ -203,21 +214,22 @@ def warehouse_stock(result: NetworkResult) -> Figure | None:
     fig, axes = plt.subplots(len(lines), 1, figsize=(9, 1.9 * len(lines) + 1.1), sharex=True, squeeze=False,
                              layout="constrained")  # fmt: skip
     worst = (0, "", "")
-    for k, (ax, ((where, item), rows)) in enumerate(zip(axes[:, 0], lines, strict=True)):
-        dates, mask = _dates(rows), short[(where, item)]
+    for ax, ((where, item), rows) in zip(axes[:, 0], lines, strict=True):
+        dates, mask = dates_of(rows), short[(where, item)]
         worst = max(worst, (int(mask.sum()), where, item))
         ax.step(dates, rows["stock"], where="post", color=colour(0), lw=1.8, label="stock")
         ax.step(dates, rows["requested"], where="post", color=colour(1), lw=0.9, label="requested")
         ax.step(dates, rows["dispatched"], where="post", color=colour(2), lw=0.9, label="dispatched")
-        _shade(ax, dates, mask, BANDS["critical"], "could not fill every request" if k == 0 else None)
+        shade(ax, dates, mask, BANDS["critical"], "could not fill every request")
+        mark_disruptions(ax, [(where, result)], item, site=where)
         ax.set_ylabel(f"{where}\n{item} ({result.scenario.commodities[item].unit})", fontsize=9)
         ax.set_ylim(bottom=0)
         ax.yaxis.set_major_formatter(THOUSANDS)
-        _date_axis(ax)
-    axes[0, 0].legend(loc="upper right", fontsize=7)
+        time_axis(ax)
+    legend_below(fig)
     days, where, item = worst
-    fig.suptitle(f"Warehouse stock: {where} could not fill every {item} request on {days} days" if days
-                 else "Warehouse stock: every request was filled", fontsize=12)  # fmt: skip
+    fig.suptitle(fit(f"Warehouse stock: {where} could not fill every {item} request on {days} days" if days
+                     else "Warehouse stock: every request was filled", fig), fontsize=TITLE_FONT)  # fmt: skip
     return fig
 
 
@@ -238,17 +250,19 @@ def route_use(result: NetworkResult) -> Figure | None:
         if np.isfinite(capacity):
             ax.axhline(capacity / 1000, color=BANDS["critical"], ls="--", lw=0.9, label="truck capacity")
         closed = net.route_closed[:, i] > 0
-        _shade(ax, dates, closed, "#000000", "road closed")
+        reasons = ", ".join(dict.fromkeys(d.reason for d in result.scenario.disruptions if name in (d.routes or ())))
+        shade(ax, dates, closed, "#000000", f"road closed: {reasons}" if reasons else "road closed")
         if closed.any():
-            closed_text.append(f"{name} closed {int(closed.sum())} d")
+            closed_text.append(f"{name} closed {int(closed.sum())}\u00a0d")
         if (full := int(result.raw.route_at_capacity[:, i, 0].sum())) > 0:
-            full_text.append(f"{name} at capacity {full} d")
+            full_text.append(f"{name} at capacity {full}\u00a0d")
         ax.set_ylabel(f"{name}\nt/day", fontsize=9)
         ax.set_ylim(bottom=0)
-        ax.legend(loc="upper right", fontsize=7)
-        _date_axis(ax)
+        time_axis(ax)
+    legend_below(fig)
     total = float(result.raw.route_kg[:, :, 0].sum()) / 1000
-    fig.suptitle("; ".join([f"Route use: {total:,.0f} t shipped", *closed_text, *full_text]), fontsize=12)
+    fig.suptitle(fit("; ".join([f"Route use: {total:,.0f} t shipped", *closed_text, *full_text]), fig),
+                 fontsize=TITLE_FONT)  # fmt: skip
     return fig
 
 
@@ -265,15 +279,16 @@ def camp_shortfall(runs: list[Run]) -> Figure:
         values = [sum(c["shortfall_person_days"] for c in sites[camp]["commodities"].values()) if camp in sites
                   else np.nan for camp in camps]  # fmt: skip
         worst = max([worst, *((v, camp, label) for v, camp in zip(values, camps, strict=True) if v == v)])
-        ax.bar(x + (i - (len(runs) - 1) / 2) * width, values, width=width, color=colour(i), label=label)
+        ax.bar(x + (i - (len(runs) - 1) / 2) * width, values, width=width, color=colour(i), label=readable(label))
     ax.set_xticks(x, camps)
     ax.set_ylabel("person-days short\n(all commodities)")
     ax.yaxis.set_major_formatter(THOUSANDS)
     ax.grid(True, axis="y", alpha=0.3)
-    ax.legend(loc="best", fontsize=7)
+    legend_below(fig)
     value, camp, label = worst
-    ax.set_title(f"Person-days short per camp: most at {camp} ({label}), {value:,.0f}" if value > 0
-                 else "Person-days short per camp: no camp went short in any scenario", fontsize=12)  # fmt: skip
+    ax.set_title(fit(f"Person-days short per camp: most at {camp} ({readable(label)}), {value:,.0f}" if value > 0
+                     else "Person-days short per camp: no camp went short in any scenario", fig, margin_in=0.6),
+                 fontsize=TITLE_FONT)  # fmt: skip
     return fig
 
 
