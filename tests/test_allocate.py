@@ -382,3 +382,13 @@ def test_allocated_yaml_reads_back_with_the_best_shares_whatever_the_layout(comm
     again = campsim.load_scenario(folder / "allocated.yaml")
     best = dict(zip(result.allocation["commodity"], result.allocation["best_share"], strict=True))
     assert {n: again.funded_fraction(n) for n in again.commodities} == best
+
+
+def test_the_allocation_charts_keep_legends_off_the_data_and_titles_whole(camp):
+    from campsim.report.allocate_charts import CHARTS
+    from tests.chartcheck import problems
+
+    for name, draw in CHARTS.items():
+        fig = draw(camp[1])
+        assert problems(fig, name) == []
+        assert fig.legends, name

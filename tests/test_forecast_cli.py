@@ -233,3 +233,13 @@ def test_the_forecast_page_opens_in_chromium_red_first_with_its_charts(browser, 
     browser.set_window_size(794, 1123)  # A4 width: the warning table fits without horizontal overflow
     assert browser.execute_script("return document.documentElement.scrollWidth") <= 800
     browser.set_window_size(1200, 1600)
+
+
+def test_the_forecast_charts_keep_legends_off_the_data_and_titles_whole(camp):
+    from tests.chartcheck import problems
+
+    got = campsim.forecast(camp / "camp.yaml", camp / "state.csv", replications=2)
+    for chart in ("p_break", "cover_fan"):
+        fig = got.plot(chart)
+        assert problems(fig, chart) == []
+        assert fig.legends, chart  # one legend for the figure, below its panels

@@ -12,7 +12,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 from matplotlib.ticker import FuncFormatter  # noqa: E402
 
-from campsim.report.charts import colour  # noqa: E402
+from campsim.report.chartbase import TITLE_FONT, colour, fit, legend_below  # noqa: E402
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -38,8 +38,8 @@ def frontier_chart(result: AllocateResult) -> Figure:
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
     ax.set_ylim(bottom=0)
     ax.grid(True, alpha=0.3)
-    ax.legend(loc="upper right", fontsize=8)
-    fig.suptitle(f"{result.objective_words.capitalize()} by budget: flat vs best split", fontsize=12)
+    legend_below(fig)
+    fig.suptitle(fit(f"{result.objective_words.capitalize()} by budget: flat vs best split", fig), fontsize=TITLE_FONT)
     return fig
 
 
@@ -55,9 +55,9 @@ def allocation_chart(result: AllocateResult) -> Figure:
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:.0%}"))
     ax.set_ylim(0, 1.05)
     ax.grid(True, axis="y", alpha=0.3)
-    ax.legend(loc="upper right", fontsize=8)
-    fig.suptitle(f"The split of US${result.budget_usd / 1e6:.3g} M ({result.budget_share:.0%} of the requirement)",
-                 fontsize=12)  # fmt: skip
+    legend_below(fig)
+    title = f"The split of US${result.budget_usd / 1e6:.3g} M ({result.budget_share:.0%} of the requirement)"
+    fig.suptitle(fit(title, fig), fontsize=TITLE_FONT)
     return fig
 
 
