@@ -200,6 +200,7 @@ def truncate(plan: Plan, stop: int) -> Plan:
         "closed": plan.closed[:stop],
         "land_day": land_days(plan.closed[:stop]),
         "tranches": tuple(t for t in plan.tranches if t[0] < stop),
+        "donations": tuple(d for d in plan.donations if d[2] < stop),  # due after the end: never received
     }
     net = plan.network
     if net is not None:
