@@ -8,6 +8,8 @@ from datetime import timedelta
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import campsim
 from campsim.engines.batch import simulate_batch
@@ -163,3 +165,85 @@ def test_a_bad_delay_risk_is_one_clear_line(text, words):
     with pytest.raises(ScenarioError) as caught:
         delay_plan(text)
     assert words in str(caught.value) and "\n" not in str(caught.value)
+
+
+def hand_state(s, as_of: int, draw):
+    """A random but valid state of perishable_camp() at the end of day ``as_of`` (hypothesis draws)."""
+    from campsim.load.state import check_state
+    from campsim.model.state import StateRow
+
+    def when(day: int):
+        return s.start + timedelta(days=day)
+
+    amount = st.floats(0, 20000, allow_nan=False, allow_infinity=False)
+    rows = [StateRow("as_of", when(as_of), "", "", 0.0), StateRow("population", when(as_of), "", "", float(draw(st.integers(0, 5000)))),
+            StateRow("population", when(as_of), "", "kits", float(draw(st.integers(0, 50)))),
+            StateRow("stock", None, "", "food", 0.0), StateRow("stock", None, "", "kits", draw(amount))]  # fmt: skip
+    for received in draw(st.lists(st.integers(as_of - 4, as_of), max_size=3)):  # shelf life 6: still on hand
+        rows.append(StateRow("stock", when(received), "", "food", draw(amount)))
+    for _ in range(draw(st.integers(0, 5))):
+        item = draw(st.sampled_from(["food", "kits"]))
+        note = draw(st.sampled_from(["order", "donation"]))
+        rows.append(StateRow("pipeline", when(draw(st.integers(as_of + 1, 70))), "", item, draw(amount), note))
+    rows += [StateRow("balance", when(as_of), "", item, draw(st.floats(0, 1e5))) for item in ("food", "kits")]
+    rows += [StateRow("kit_need", when(d), "", "kits", float(draw(st.integers(0, 30)))) for d in range(max(0, as_of - 6),
+                                                                                            as_of + 1)]  # fmt: skip
+    return check_state(rows, s)
+
+
+@settings(max_examples=10, deadline=None)
+@given(data=st.data())
+def test_both_engines_agree_from_any_valid_state(data):
+    s = perishable_camp(deterministic=data.draw(st.booleans()))
+    state = hand_state(s, data.draw(st.integers(0, 58)), data.draw)
+    delay = data.draw(st.sampled_from([None, 2, DELAY]))
+    des = run_forecast(s, state, replications=3, engine="des", delay_risk=delay)
+    batch = run_forecast(s, state, replications=3, engine="batch", delay_risk=delay)
+    assert_arrays_agree(batch.arrays, des.arrays, "hand state")
+
+
+def network_hand_state(s, as_of: int, draw):
+    """A random but valid state of tests/data/network_small.yaml at the end of day ``as_of``."""
+    from campsim.load.state import check_state
+    from campsim.model.state import StateRow
+
+    def when(day: int):
+        return s.start + timedelta(days=day)
+
+    amount = st.floats(0, 50000, allow_nan=False, allow_infinity=False)
+    rows = [StateRow("as_of", when(as_of), "", "", 0.0)]
+    routes = {camp: name for name, r in s.routes.items() for camp in [r.to]}
+    for camp, spec in s.camps.items():
+        rows += [StateRow("population", when(as_of), camp, "", float(draw(st.integers(0, 50000)))),
+                 StateRow("population", when(as_of), camp, "household_kits", float(draw(st.integers(0, 50))))]  # fmt: skip
+        for item, stock in spec.commodities.items():
+            rows.append(StateRow("stock", None, camp, item, draw(amount)))
+            for _ in range(draw(st.integers(0, 2))):
+                note = "donation" if draw(st.booleans()) else ("order" if stock.supply is None else
+                                                               f"shipment {routes[camp]}")  # fmt: skip
+                rows.append(StateRow("pipeline", when(draw(st.integers(as_of + 1, 200))), camp, item, draw(amount),
+                                     note))  # fmt: skip
+        rows += [StateRow("kit_need", when(d), camp, "household_kits", float(draw(st.integers(0, 30))))
+                 for d in range(max(0, as_of - 6), as_of + 1)]  # fmt: skip
+    for item in s.warehouses["baghdad-hub"].commodities:
+        rows.append(StateRow("stock", None, "baghdad-hub", item, draw(amount)))
+        for _ in range(draw(st.integers(0, 2))):
+            rows.append(StateRow("pipeline", when(draw(st.integers(as_of + 1, 200))), "baghdad-hub", item,
+                                 draw(amount), draw(st.sampled_from(["order", "donation"]))))  # fmt: skip
+    rows += [StateRow("balance", when(as_of), "", item, draw(st.floats(0, 1e6))) for item in s.commodities]
+    return check_state(rows, s)
+
+
+@pytest.mark.slow
+@settings(max_examples=15, deadline=None)
+@given(data=st.data())
+def test_both_network_engines_agree_from_any_valid_state(data):
+    s = campsim.load_scenario(ROOT / "tests" / "data" / "network_small.yaml")
+    state = network_hand_state(s, data.draw(st.integers(0, 180)), data.draw)
+    delay = data.draw(st.sampled_from([None, 1, DELAY]))
+    days = data.draw(st.sampled_from([None, 30]))
+    if days is not None and state.day_index(s.start) + 1 + days > s.days:
+        days = None
+    des = run_forecast(s, state, days=days, replications=2, engine="des", delay_risk=delay)
+    batch = run_forecast(s, state, days=days, replications=2, engine="batch", delay_risk=delay)
+    assert_arrays_agree(batch.arrays, des.arrays, "network hand state")

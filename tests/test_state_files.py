@@ -179,3 +179,15 @@ def test_a_network_state_names_its_sites_routes_and_kit_history(tmp_path):
     missing = [r for r in good if not r.startswith("kit_need,2017-10-07,aaf")]
     with pytest.raises(ScenarioError, match=r"no row for the kit_need of household_kits at aaf on 2017-10-07"):
         read_state(write(tmp_path, *missing), s)
+
+
+def test_names_that_look_like_formulas_are_guarded_in_the_file_and_read_back_as_written(tmp_path):
+    from campsim.load.state import parse_state
+    from campsim.report.statefile import state_csv
+
+    s = water_camp(name="=HYPERLINK(1)")
+    state = read_state(write(tmp_path, *GOOD, "stock,,=HYPERLINK(1),water,5,@note"), s)
+    text = state_csv(state)
+    assert "stock,,'=HYPERLINK(1),water,5.0,'@note" in text.splitlines()  # a spreadsheet shows it as text
+    back = parse_state(text, s, "state.csv")
+    assert [(r.site, r.note) for r in back.of_kind("stock")][-1] == ("=HYPERLINK(1)", "@note")

@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from campsim.model.state import BACKLOG_NOTE, State
+from campsim.model.state import State
 from campsim.plan.arrays import LeadTimePlan, Plan, land_days
 from campsim.plan.streams import stream
 
@@ -42,9 +42,8 @@ class Start:
     day: int  # the first day stepped (as_of + 1)
     people: np.ndarray  # [camp] (a single camp: one)
     stock: np.ndarray  # [line] on hand
-    batches: tuple[
-        tuple[tuple[int, float], ...], ...
-    ]  # [line] a perishable line's (receipt day, quantity), oldest first
+    # [line] a perishable line's batches (receipt day, quantity), oldest first; () for the others
+    batches: tuple[tuple[tuple[int, float], ...], ...]
     backlog: np.ndarray  # [line] kits owed to households that arrived earlier
     money: np.ndarray  # [commodity] US$ left (a single camp: one per line)
     kit_need: dict[int, np.ndarray]  # day -> [line] new-household kit need of the days before ``day``
@@ -200,6 +199,7 @@ def truncate(plan: Plan, stop: int) -> Plan:
         "closed": plan.closed[:stop],
         "land_day": land_days(plan.closed[:stop]),
         "tranches": tuple(t for t in plan.tranches if t[0] < stop),
+        "donations": tuple(d for d in plan.donations if d[2] < stop),  # due after the end: never received
     }
     net = plan.network
     if net is not None:
@@ -300,7 +300,6 @@ def forecast_view(plan: Plan, start: Start) -> Plan:
 
 
 __all__ = [
-    "BACKLOG_NOTE",
     "CAMP",
     "WAREHOUSE",
     "Arrival",
