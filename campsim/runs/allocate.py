@@ -25,7 +25,7 @@ from campsim.model.scenario import Scenario
 from campsim.plan.compile import compile
 from campsim.results.allocate import ALLOCATION_COLUMNS, MARGINAL_USD, AllocateResult
 from campsim.runs.allocate_columns import Budgeted, budgeted, delivered_usd, evaluate
-from campsim.runs.allocate_split import grid_shares, split
+from campsim.runs.allocate_split import grid_shares, scaled_within, split
 from campsim.runs.allocate_yaml import with_shares
 
 OBJECTIVES = ("person-days", "critical", "weighted")
@@ -151,7 +151,7 @@ def allocate(path: str | Path, budget: float | None = None, budget_share: float 
     def candidates(amount: float) -> dict[str, np.ndarray | None]:
         # rounded to 12 places, so that 62% of the requirement is funded at 0.62 exactly, as written
         flat = np.full(len(names), round(amount / total_req, 12) if total_req else 0.0)
-        best = _shares(split(curves, grid, req, amount, low, high), req, flat)
+        best = _shares(split(curves, grid, req, amount, low, high), req, flat, low, high)
         return {"best": best, "flat": flat, "written": _written_at(written, req, amount, low, high)}
 
     # the frontier: every budget share 0, 0.05, ..., 1 within the share limits, every candidate simulated
@@ -235,25 +235,25 @@ def _budget(budget: float | None, share: float | None, delivered: float, total: 
     return amount
 
 
-def _shares(usd: np.ndarray, req: np.ndarray, fallback: np.ndarray) -> np.ndarray:
-    """Funded shares from USD (a commodity with no requirement keeps ``fallback``: it costs nothing)."""
+def _shares(usd: np.ndarray, req: np.ndarray, fallback: np.ndarray, low: float, high: float) -> np.ndarray:
+    """Funded shares from USD (a commodity with no requirement keeps ``fallback``: it costs nothing).
+
+    Kept within [low, high]: a cap's USD / requirement can land an ulp above it, and a
+    funded_fraction above 1 is not a valid scenario (allocated.yaml would not run).
+    """
     with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(req > 0, usd / np.where(req > 0, req, 1.0), fallback)
+        return np.where(req > 0, np.clip(usd / np.where(req > 0, req, 1.0), low, high), fallback)
 
 
 def _written_at(written: np.ndarray, req: np.ndarray, amount: float, low: float, high: float) -> np.ndarray | None:
-    """The written split, its money scaled to ``amount``; None if that takes a share outside the limits."""
+    """The written split at ``amount``: its shares themselves when they spend it within the limits, else
+    scaled by one factor, each share clipped to [low, high] (None: no factor spends it)."""
     total = math.fsum((written * req).tolist())
-    if abs(total - amount) <= 1e-9 * max(total, 1.0):
-        scaled = written.copy()  # the written shares themselves, not a rounding of them
-    elif total <= 0:
-        return None
-    else:
-        scaled = np.where(req > 0, written * (amount / total), written)
     paying = req > 0
-    if np.any(scaled[paying] < low - 1e-12) or np.any(scaled[paying] > high + 1e-12):
-        return None
-    return scaled
+    within = np.all(written[paying] >= low) and np.all(written[paying] <= high)
+    if within and abs(total - amount) <= 1e-9 * max(total, 1.0):
+        return written.copy()  # the written shares themselves, not a rounding of them
+    return scaled_within(written, req, amount, low, high)
 
 
 def _best_of(run: Evaluator, cands: dict[str, np.ndarray | None]) -> tuple[str, np.ndarray]:
@@ -285,11 +285,12 @@ def _pairwise(run: Evaluator, shares: np.ndarray, req: np.ndarray, budget: float
             usd, current = tried[k], scores[k]
         else:
             move /= 2
-    return _shares(usd, req, shares)
+    return _shares(usd, req, shares, low, high)
 
 
 def _marginal(run: Evaluator, best: np.ndarray, req: np.ndarray, high: float) -> list[float | None]:
-    """Per commodity: what the next US$100,000 saves at the best split (per 100k if less room is left)."""
+    """Per commodity: what the next US$100,000 saves at the best split (all it can take below its cap,
+    if that is less: a commodity cannot be funded past max-share; None at its cap)."""
     usd = best * req
     extra = [min(MARGINAL_USD, high * r - u) if r > 0 else 0.0 for u, r in zip(usd, req, strict=True)]
     more = [np.where(np.arange(len(req)) == c, (usd + e) / np.where(req > 0, req, 1.0), best)
@@ -297,7 +298,7 @@ def _marginal(run: Evaluator, best: np.ndarray, req: np.ndarray, high: float) ->
     here = run([best])[0].sum()
     scores = run([m for m, e in zip(more, extra, strict=True) if e > CENT])
     it = iter(scores)
-    return [None if e <= CENT else (here - next(it).sum()) * MARGINAL_USD / e for e in extra]
+    return [None if e <= CENT else here - next(it).sum() for e in extra]
 
 
 def _frontier(run: Evaluator, levels: list[float], splits: list[dict], total: float, names: list[str]) -> pd.DataFrame:

@@ -1,0 +1,52 @@
+"""campsim allocate against issue 13's text: shares within the limits to the last bit, a runnable
+allocated.yaml at full funding, what the next US$100,000 saves, the written split at any budget."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import yaml
+
+import campsim
+from tests.conftest import ROOT
+from tests.test_allocate import CAMP
+
+
+def write(tmp: Path, name: str, data: dict) -> Path:
+    path = tmp / f"{name}.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    return path
+
+
+def test_best_shares_never_pass_max_share_even_by_a_rounding(tmp_path):
+    # a cap's USD / requirement used to land an ulp above max-share (0.9000000000000001)
+    path = write(tmp_path, "camp", CAMP)
+    result = campsim.allocate(path, budget_share=0.9, max_share=0.9, replications=2, step=0.1, jobs=1)
+    a = result.allocation
+    assert (a["best_share"] <= 0.9).all() and (a["best_share"] >= 0).all()
+    shares = result.frontier[[f"best_share_{n}" for n in result.commodities]].to_numpy()
+    assert (shares <= 0.9).all()
+    assert abs(a["best_usd"].sum() - result.budget_usd) < 0.005
+    assert np.allclose(shares @ a["requirement_usd"].to_numpy(), result.frontier["budget_usd"], rtol=0, atol=0.005)
+
+
+def test_allocated_yaml_at_full_funding_is_a_valid_scenario(tmp_path):
+    # every share at 100%: written as 1.0000000000000002 it was rejected ("expected a number <= 1")
+    result = campsim.allocate(ROOT / "scenarios" / "ramadi.yaml", budget_share=1.0, replications=2, step=0.01,
+                              jobs=1)  # fmt: skip
+    assert result.allocation["best_share"].tolist() == [1.0, 1.0, 1.0, 1.0]
+    folder = campsim.write_report(result, tmp_path / "report", charts=False)
+    again = campsim.load_scenario(folder / "allocated.yaml")
+    assert [again.funded_fraction(n) for n in again.commodities] == [1.0, 1.0, 1.0, 1.0]
+
+
+def test_the_written_split_scaled_to_another_budget_is_its_shares_times_one_factor(tmp_path):
+    # Ramadi is written at 62% each: at half the requirement the written split is 50% each, exactly
+    # (0.62 x 0.5 / 0.62 was 0.5000000000000001), the same split as the flat one
+    result = campsim.allocate(ROOT / "scenarios" / "ramadi.yaml", budget_share=0.5, replications=2, step=0.1,
+                              jobs=1)  # fmt: skip
+    a = result.allocation
+    assert a["written_share"].tolist() == [0.5] * 4 == a["flat_share"].tolist()
+    assert a["objective_written"].tolist() == a["objective_flat"].tolist()
+    assert result.written_uniform == 0.5
