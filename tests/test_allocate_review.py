@@ -9,6 +9,7 @@ import numpy as np
 import yaml
 
 import campsim
+from campsim.runs.allocate import allocate as run_allocate
 from tests.conftest import ROOT
 from tests.test_allocate import CAMP
 
@@ -50,3 +51,11 @@ def test_the_written_split_scaled_to_another_budget_is_its_shares_times_one_fact
     assert a["written_share"].tolist() == [0.5] * 4 == a["flat_share"].tolist()
     assert a["objective_written"].tolist() == a["objective_flat"].tolist()
     assert result.written_uniform == 0.5
+
+
+def test_progress_is_told_as_each_chunk_of_allocations_is_simulated(tmp_path):
+    # the terminal's bar counts allocations: first the grid (shares 0, 0.25, ..., 1: five), then the rest
+    path = write(tmp_path, "camp", CAMP)
+    told: list[int] = []
+    run_allocate(path, replications=2, step=0.25, jobs=1, progress=told.append)
+    assert told[0] == 5 and sum(told) > 5

@@ -98,8 +98,9 @@ class Evaluator:
     """Every allocation evaluated once (cached by its shares), on the same replications."""
 
     def __init__(self, plan, money: Budgeted, seed: int, replications: int, weights: np.ndarray, metric: str,
-                 jobs: int | None = 1):  # fmt: skip
+                 jobs: int | None = 1, progress=None):  # fmt: skip
         self.plan, self.money, self.seed, self.n, self.jobs = plan, money, seed, replications, jobs
+        self.progress = progress
         self.weights, self.metric = weights, metric
         self.cache: dict[tuple[float, ...], np.ndarray] = {}
 
@@ -108,7 +109,7 @@ class Evaluator:
         keys = [tuple(float(x) for x in s) for s in shares]
         todo = list(dict.fromkeys(k for k in keys if k not in self.cache))
         if todo:
-            got = evaluate(self.plan, self.money, np.array(todo), self.seed, self.n, self.jobs)
+            got = evaluate(self.plan, self.money, np.array(todo), self.seed, self.n, self.jobs, self.progress)
             values = got.person_days if self.metric == "person_days" else got.critical_days
             for key, row in zip(todo, values, strict=True):
                 self.cache[key] = row * self.weights
@@ -119,10 +120,11 @@ def allocate(path: str | Path, budget: float | None = None, budget_share: float 
              objective: str = "person-days", weights: str | dict | None = None, min_share: float = 0.0,
              max_share: float = 1.0, replications: int | None = None, step: float = 0.01,
              seed: int | None = None, data_root: str | Path | None = None,
-             jobs: int | None = None) -> AllocateResult:  # fmt: skip
+             jobs: int | None = None, progress=None) -> AllocateResult:  # fmt: skip
     """Split the budget across commodities to minimise the objective (docs/semantics.md, Allocation).
 
     ``jobs``: processes stepping the allocations (None: every usable core); the figures do not depend on it.
+    ``progress(k)``: called as every k allocations are simulated (a progress bar's update).
 
     Raises:
         ScenarioError: an invalid scenario or option (nothing is run).
@@ -144,7 +146,8 @@ def allocate(path: str | Path, budget: float | None = None, budget_share: float 
     root = s.seed if seed is None else int(seed)
     written = np.array([s.funded_fraction(name) for name in names], dtype=float)
     budget_usd = _budget(budget, budget_share, delivered_usd(money, written), total_req, low, high)
-    run = Evaluator(plan, money, root, n, w, "critical_days" if objective == "critical" else "person_days", jobs)
+    run = Evaluator(plan, money, root, n, w, "critical_days" if objective == "critical" else "person_days", jobs,
+                    progress)  # fmt: skip
     grid = grid_shares(low, high, step)
     curves = np.array(run([np.full(len(names), g) for g in grid]))  # [g, commodity]
 
