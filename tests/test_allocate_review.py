@@ -59,3 +59,14 @@ def test_progress_is_told_as_each_chunk_of_allocations_is_simulated(tmp_path):
     told: list[int] = []
     run_allocate(path, replications=2, step=0.25, jobs=1, progress=told.append)
     assert told[0] == 5 and sum(told) > 5
+
+
+def test_the_critical_recipe_says_summary_json_means_give_it_only_approximately_over_replications(tmp_path):
+    # the objective is the mean of each replication's share x person-days: the product of the means is near it
+    path = write(tmp_path, "camp", CAMP)
+    for n, approximate in ((1, False), (3, True)):
+        result = campsim.allocate(path, objective="critical", replications=n, step=0.25, jobs=1)
+        folder = campsim.write_report(result, tmp_path / f"report-{n}", charts=False)
+        header = (folder / "allocated.yaml").read_text().splitlines()[2]
+        assert "share_person_days_below_critical" in header
+        assert ("approximately" in header) is approximate

@@ -114,8 +114,10 @@ def objective_recipe(result: AllocateResult) -> str:
     weighted = {n: w for n, w in result.weights.items() if w}
     if result.objective == "critical":
         items = ", ".join(weighted)
-        return (f"Σ over {items} of share_person_days_below_critical x the camp's person-days (population summed "
-                "over days), replication by replication")  # fmt: skip
+        # with several replications the objective is the mean of each replication's product: the means only near it
+        exact = "" if result.replications == 1 else " (per replication, averaged: the means give it approximately)"
+        return (f"Σ over {items} of share_person_days_below_critical x Σ over days of the population in "
+                f"daily.csv{exact}")  # fmt: skip
     if result.objective == "weighted":
         return " + ".join(f"{w:g} x {n}.shortfall_person_days" for n, w in weighted.items())
     return "Σ shortfall_person_days of " + ", ".join(weighted)
