@@ -11,7 +11,7 @@ import yaml
 import campsim
 from campsim.runs.allocate import allocate as run_allocate
 from tests.conftest import ROOT
-from tests.test_allocate import CAMP
+from tests.test_allocate import CAMP, HAND
 
 
 def write(tmp: Path, name: str, data: dict) -> Path:
@@ -70,3 +70,12 @@ def test_the_critical_recipe_says_summary_json_means_give_it_only_approximately_
         header = (folder / "allocated.yaml").read_text().splitlines()[2]
         assert "share_person_days_below_critical" in header
         assert ("approximately" in header) is approximate
+
+
+def test_one_replication_is_said_in_the_singular(tmp_path):
+    # a deterministic scenario runs one replication (its expected path): "1 replications" was printed
+    from campsim.report.allocate import meta_line
+
+    result = campsim.allocate(write(tmp_path, "hand", HAND), replications=None, step=0.25, jobs=1)
+    assert result.replications == 1
+    assert " · 1 replication on seed " in meta_line(result)

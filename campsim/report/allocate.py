@@ -69,9 +69,11 @@ def headline(result: AllocateResult) -> str:
 
 
 def meta_line(result: AllocateResult) -> str:
+    n = result.replications
+    runs = "1 replication" if n == 1 else f"{n:,} replications"
     return (f"budget {money(result.budget_usd)} ({result.budget_share:.1%} of the US${result.requirement_usd:,.0f} "
-            f"required) · objective: {result.objective_words} · {result.replications:,} replications on seed "
-            f"{result.seed} (common random numbers) · method: {result.method}")  # fmt: skip
+            f"required) · objective: {result.objective_words} · {runs} on seed {result.seed} (common random "
+            f"numbers) · method: {result.method}")  # fmt: skip
 
 
 def _share(x) -> str:
