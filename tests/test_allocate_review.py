@@ -79,3 +79,21 @@ def test_one_replication_is_said_in_the_singular(tmp_path):
     result = campsim.allocate(write(tmp_path, "hand", HAND), replications=None, step=0.25, jobs=1)
     assert result.replications == 1
     assert " · 1 replication on seed " in meta_line(result)
+
+
+def test_the_replications_are_drawn_once_for_every_evaluation_and_give_the_same_figures():
+    # issue 13: "do not re-draw or re-read anything per point"; each evaluation used to draw them anew
+    from campsim.plan.compile import compile
+    from campsim.runs import allocate_columns as columns
+    from campsim.runs.allocate import Evaluator
+
+    s = campsim.load_scenario(ROOT / "scenarios" / "ramadi.yaml")
+    plan = compile(s)
+    money = columns.budgeted(s, plan)
+    run = Evaluator(plan, money, s.seed, 3, np.ones(len(s.commodities)), "person_days", jobs=1)
+    first = run([np.full(4, 0.5)])[0]
+    drawn = run.drawn
+    second = run([np.full(4, 0.7)])[0]
+    assert run.drawn is drawn
+    fresh = columns.evaluate(plan, money, np.array([[0.5] * 4, [0.7] * 4]), s.seed, 3).person_days
+    assert first.tolist() == fresh[0].tolist() and second.tolist() == fresh[1].tolist()

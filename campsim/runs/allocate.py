@@ -24,7 +24,7 @@ from campsim.model.errors import ScenarioError
 from campsim.model.scenario import Scenario
 from campsim.plan.compile import compile
 from campsim.results.allocate import ALLOCATION_COLUMNS, MARGINAL_USD, AllocateResult
-from campsim.runs.allocate_columns import Budgeted, budgeted, delivered_usd, evaluate
+from campsim.runs.allocate_columns import Budgeted, budgeted, delivered_usd, draws_for, evaluate
 from campsim.runs.allocate_split import grid_shares, scaled_within, split
 from campsim.runs.allocate_yaml import with_shares
 
@@ -101,6 +101,7 @@ class Evaluator:
                  jobs: int | None = 1, progress=None):  # fmt: skip
         self.plan, self.money, self.seed, self.n, self.jobs = plan, money, seed, replications, jobs
         self.progress = progress
+        self.drawn = None  # the replications' draws, made once for every evaluation
         self.weights, self.metric = weights, metric
         self.cache: dict[tuple[float, ...], np.ndarray] = {}
 
@@ -109,7 +110,10 @@ class Evaluator:
         keys = [tuple(float(x) for x in s) for s in shares]
         todo = list(dict.fromkeys(k for k in keys if k not in self.cache))
         if todo:
-            got = evaluate(self.plan, self.money, np.array(todo), self.seed, self.n, self.jobs, self.progress)
+            if self.drawn is None:
+                self.drawn = draws_for(self.plan, self.seed, self.n)
+            got = evaluate(self.plan, self.money, np.array(todo), self.seed, self.n, self.jobs, self.progress,
+                           self.drawn)  # fmt: skip
             values = got.person_days if self.metric == "person_days" else got.critical_days
             for key, row in zip(todo, values, strict=True):
                 self.cache[key] = row * self.weights

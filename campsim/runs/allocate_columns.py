@@ -187,18 +187,25 @@ class Evaluated:
     critical_days: np.ndarray
 
 
+def draws_for(plan: Plan, seed: int, replications: int) -> Draws:
+    """The replications' draws, which every allocation shares (common random numbers)."""
+    return (draw_network if plan.network is not None else draw)(plan, seed, 0, replications)
+
+
 def evaluate(plan: Plan, money: Budgeted, shares: np.ndarray, seed: int, replications: int,
-             jobs: int | None = 1, progress: Callable[[int], object] | None = None) -> Evaluated:  # fmt: skip
+             jobs: int | None = 1, progress: Callable[[int], object] | None = None,
+             drawn: Draws | None = None) -> Evaluated:  # fmt: skip
     """Step every allocation of ``shares`` [allocation, commodity] on the same replications.
 
     The allocations go in chunks of about CHUNK_COLUMNS columns, on ``jobs`` forked processes
     (None: every usable core); the figures do not depend on either. ``progress(k)`` is called
-    as each chunk of k allocations is done (a progress bar's update).
+    as each chunk of k allocations is done (a progress bar's update). ``drawn``: the replications'
+    draws (draws_for), made here if not given.
     """
     progress = progress or (lambda k: None)
     global _FORKED
     shares = np.atleast_2d(np.asarray(shares, dtype=float))
-    drawn = (draw_network if plan.network is not None else draw)(plan, seed, 0, replications)
+    drawn = draws_for(plan, seed, replications) if drawn is None else drawn
     per = max(1, CHUNK_COLUMNS // replications)
     blocks = [shares[first : first + per] for first in range(0, len(shares), per)]
     workers = min(len(blocks), default_jobs() if jobs is None else jobs)
