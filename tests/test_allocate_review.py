@@ -3,6 +3,7 @@ allocated.yaml at full funding, what the next US$100,000 saves, the written spli
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
@@ -97,3 +98,32 @@ def test_the_replications_are_drawn_once_for_every_evaluation_and_give_the_same_
     assert run.drawn is drawn
     fresh = columns.evaluate(plan, money, np.array([[0.5] * 4, [0.7] * 4]), s.seed, 3).person_days
     assert first.tolist() == fresh[0].tolist() and second.tolist() == fresh[1].tolist()
+
+
+def test_a_terminal_sees_a_counter_of_the_allocations_simulated(tmp_path):
+    # like the other commands' bars: a terminal saw nothing for Anbar's ~10 s before the table
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    path = write(tmp_path, "camp", CAMP)
+    main_fd, child_fd = pty.openpty()
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    child = subprocess.Popen([sys.executable, "-m", "campsim", "allocate", str(path), "-n", "12", "--step", "0.05",
+                              "-j", "1", "--no-charts", "--out", str(tmp_path / "r")], stdout=child_fd,
+                             stderr=child_fd, env=env, cwd=ROOT)  # fmt: skip
+    os.close(child_fd)
+    out = b""
+    while True:
+        try:
+            chunk = os.read(main_fd, 65536)
+        except OSError:  # the child closed the pty
+            break
+        if not chunk:
+            break
+        out += chunk
+    assert child.wait(timeout=120) == 0
+    os.close(main_fd)
+    counts = [int(n) for n in re.findall(rb"simulating: (\d+) allocations \[", out)]
+    assert counts[0] == 0 and counts[-1] > 21 and b"fewer person-days short" in out  # the grid's 21, and more
