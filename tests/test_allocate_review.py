@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import numpy as np
+import pytest
 import yaml
 
 import campsim
@@ -127,3 +128,13 @@ def test_a_terminal_sees_a_counter_of_the_allocations_simulated(tmp_path):
     os.close(main_fd)
     counts = [int(n) for n in re.findall(rb"simulating: (\d+) allocations \[", out)]
     assert counts[0] == 0 and counts[-1] > 21 and b"fewer person-days short" in out  # the grid's 21, and more
+
+
+def test_the_headline_names_a_small_share_without_rounding_it_to_0_percent(tmp_path):
+    # US$1,000 of Ramadi's US$7,517,054 is 0.0133% each as written: the headline said "instead of 0% each"
+    from campsim.report.allocate import headline, percent
+
+    assert [percent(x) for x in (0.62, 0.5, 1.0, 0.446543725754, 0.000133)] == ["62%", "50%", "100%", "44.7%", "0.013%"]
+    result = campsim.allocate(ROOT / "scenarios" / "ramadi.yaml", budget=1000, replications=2, step=0.1, jobs=1)
+    assert result.written_uniform == pytest.approx(1000 / result.requirement_usd, rel=1e-9)
+    assert "0.013% each" in headline(result) and "0% each" not in headline(result)

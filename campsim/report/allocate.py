@@ -47,11 +47,19 @@ def amount(x: float) -> str:
     return f"{x / 1e6:.1f} M" if abs(x) >= 1e6 else f"{x:,.0f}"
 
 
+def percent(share: float) -> str:
+    """62%, 44.7%, 0.013%: a whole percent as such, else enough digits not to round a share to another."""
+    points = share * 100
+    if abs(points - round(points)) < 1e-9:
+        return f"{round(points)}%"
+    return f"{share:.1%}" if points >= 1 else f"{points:.2g}%"
+
+
 def reference_words(result: AllocateResult) -> str:
     if result.reference == "written":
         uniform = result.written_uniform
-        return f"{uniform:.0%} each" if uniform is not None else "the split as written"
-    return f"a flat {result.allocation['flat_share'].iloc[0]:.0%} each"
+        return f"{percent(uniform)} each" if uniform is not None else "the split as written"
+    return f"a flat {percent(result.allocation['flat_share'].iloc[0])} each"
 
 
 def headline(result: AllocateResult) -> str:
@@ -63,7 +71,8 @@ def headline(result: AllocateResult) -> str:
     words = f"With the same {money(result.budget_usd)} split this way instead of {ref}, "
     words += f"{amount(result.saved)} fewer {result.objective_words}; "
     if result.flat_equivalent_usd is None:
-        limit = "full funding" if result.flat_limit_share >= 1 else f"{result.flat_limit_share:.0%} of the requirement"
+        top = result.flat_limit_share
+        limit = "full funding" if top >= 1 else f"{percent(top)} of the requirement"
         return words + f"no flat split up to {limit} does as well."
     return words + f"a flat split would need {money(result.flat_equivalent_usd)} to do as well."
 
