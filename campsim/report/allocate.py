@@ -164,8 +164,11 @@ def markdown(result: AllocateResult, folder: Path) -> str:
     header = "| " + " | ".join(HEADER) + " |"
     lines += [header, "|" + "---|" * len(HEADER)]
     lines += ["| " + " | ".join(row) + " |" for row in table_rows(result)]
-    lines += ["", f"Totals ({result.objective_words}): written {_num(result.totals['written'])}, flat "
-              f"{_num(result.totals['flat'])}, best {_num(result.totals['best'])}.", ""]  # fmt: skip
+    written = result.totals["written"]
+    # None: scaling the written shares cannot spend this budget (those written at 0 cannot grow)
+    written = "the written split cannot spend this budget" if written is None else f"written {_num(written)}"
+    lines += ["", f"Totals ({result.objective_words}): {written}, flat {_num(result.totals['flat'])}, best "
+              f"{_num(result.totals['best'])}.", ""]  # fmt: skip
     lines += ["## The frontier", "", "| budget share | budget US$ | flat | best |", "|---|---|---|---|"]
     lines += [f"| {r.budget_share:.0%} | {r.budget_usd:,.0f} | {r.objective_flat:,.0f} | {r.objective_best:,.0f} |"
               for r in result.frontier.itertuples()]  # fmt: skip
