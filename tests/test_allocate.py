@@ -234,7 +234,10 @@ def test_allocated_yaml_run_with_campsim_run_reproduces_the_objective(tmp_path, 
     text = (out / "allocated.yaml").read_text()
     command = next(line for line in text.splitlines() if line.startswith("#   campsim run "))
     words = shlex.split(command[len("#   campsim ") :])
-    assert words[words.index("--data-root") + 1] == str(ROOT / "scenarios")
+    # the FTS table is copied beside it, so it runs from the report folder as it is: no --data-root
+    assert "--data-root" not in words and 'fts: "data/iraq-2017-fts-clusters.csv"' in text
+    data = ROOT / "scenarios" / "data" / "iraq-2017-fts-clusters.csv"
+    assert (out / "data" / "iraq-2017-fts-clusters.csv").read_bytes() == data.read_bytes()
     assert main([*words, "--out", str(tmp_path / "again"), "-q", "--no-charts"]) == 0
     summary = json.loads((tmp_path / "again" / "summary.json").read_text())
     table = pd.read_csv(out / "allocation.csv")

@@ -3,10 +3,12 @@ allocated.yaml at full funding, what the next US$100,000 saves, the written spli
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 import yaml
 
@@ -154,3 +156,37 @@ def test_a_split_written_with_a_commodity_at_0_cannot_be_scaled_to_full_funding_
     md = (folder / "allocate.md").read_text()
     assert "the written split cannot spend this budget, flat" in md and "written ," not in md
     assert "instead of a flat 100% each" in md or "better than a flat 100% each" in md
+
+
+def test_allocated_yaml_runs_from_the_report_folder_with_its_data_files_copied_beside_it(tmp_path):
+    # two data files of one name in two folders: copied as data/table.csv and data/table-2.csv; the report
+    # folder then runs as it is, without --data-root (a path out of it was refused without one)
+    from campsim.cli import main
+
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    (tmp_path / "a" / "table.csv").write_text("date,population\n2017-10-01,1000\n2017-10-05,1400\n2017-10-09,1300\n")
+    (tmp_path / "b" / "table.csv").write_text("cluster,required_usd,funded_usd\nFood,100,40\nWASH,100,70\n")
+    path = tmp_path / "camp.yaml"
+    path.write_text(
+        "name: data camp\nstart: 2017-10-01\ndays: 20\nseed: 3\n"
+        "population: {initial: 1000, household_size: 5, arrivals: [{csv: a/table.csv, kind: population}]}\n"
+        "funding: {fts: 'b/table.csv', clusters: {Food: [food], WASH: [water]}}\n"
+        "commodities:\n"
+        "  food: {per_person_day: 1, unit_cost_usd: 0.5, initial_stock: 5000,\n"
+        "         ordering: {order_up_to_days: 10, lead_time_days: 3}}\n"
+        "  water: {per_person_day: 15, unit_cost_usd: 0.01, initial_stock: 30000,\n"
+        "          ordering: {order_up_to_days: 3, lead_time_days: 1}}\n"
+    )
+    out = tmp_path / "elsewhere" / "report"
+    assert main(["allocate", str(path), "-n", "3", "--step", "0.25", "--out", str(out), "-q", "--no-charts"]) == 0
+    text = (out / "allocated.yaml").read_text()
+    assert 'csv: "data/table.csv"' in text and 'fts: "data/table-2.csv"' in text and "--data-root" not in text
+    assert (out / "data" / "table.csv").read_bytes() == (tmp_path / "a" / "table.csv").read_bytes()
+    assert (out / "data" / "table-2.csv").read_bytes() == (tmp_path / "b" / "table.csv").read_bytes()
+    assert main(["run", str(out / "allocated.yaml"), "-n", "3", "--seed", "3", "--out", str(tmp_path / "run"), "-q",
+                 "--no-charts"]) == 0  # fmt: skip
+    summary = json.loads((tmp_path / "run" / "summary.json").read_text())
+    table = pd.read_csv(out / "allocation.csv")
+    objective = sum(summary["commodities"][n]["shortfall_person_days"] for n in ("food", "water"))
+    assert objective == pytest.approx(table["objective_best"].sum(), rel=1e-9)

@@ -97,7 +97,7 @@ def allocate(scenario: str, budget: float | None, budget_share: float | None, ob
                                           objective of each, what the next US$100,000 would save
       frontier.csv    budget shares 0..1 by 0.05: the flat and the best split's objective, the best shares
       allocated.yaml  the scenario with the best shares; its header gives the campsim run that
-                      reproduces the objective
+                      reproduces the objective (data files it reads are copied into data/)
       allocate.md, report.html, frontier and allocation charts
     and prints the table and the headline.
     """

@@ -4,10 +4,10 @@ allocate.md, charts and report.html; and its headline and terminal table."""
 from __future__ import annotations
 
 import json
-import os
 import shlex
 from pathlib import Path
 
+from campsim.load.files import read_regular
 from campsim.report import html as htmlreport
 from campsim.report.csvsafe import write_csv
 from campsim.report.folders import write_folder
@@ -115,9 +115,23 @@ def reproduce_command(result: AllocateResult, folder: Path) -> str:
     """``campsim run`` of allocated.yaml with the same seed and replications."""
     words = ["campsim", "run", str(folder / "allocated.yaml"), "-n", str(result.replications), "--seed",
              str(result.seed)]  # fmt: skip
-    if result.data_root is not None:
-        words += ["--data-root", result.data_root]
     return shlex.join(words)
+
+
+def data_copies(result: AllocateResult) -> dict[str, str]:
+    """Each data file the scenario reads -> its copy in the report folder (data/<name>, numbered when two
+    files share a name). Copied, so that allocated.yaml runs from the report folder: a path leading out
+    of a scenario's folder is refused without --data-root (load/files.py)."""
+    out: dict[str, str] = {}
+    for data in result.data_paths:
+        if data.absolute in out:
+            continue
+        path, k = Path(data.absolute), 2
+        name = path.name
+        while f"data/{name}" in out.values():
+            name, k = f"{path.stem}-{k}{path.suffix}", k + 1
+        out[data.absolute] = f"data/{name}"
+    return out
 
 
 def objective_recipe(result: AllocateResult) -> str:
@@ -135,10 +149,11 @@ def objective_recipe(result: AllocateResult) -> str:
 
 
 def allocated_yaml(result: AllocateResult, folder: Path) -> str:
-    """The scenario with the best shares written in, data paths relative to ``folder``."""
+    """The scenario with the best shares written in, data paths to their copies beside it (data_copies)."""
     lines = list(result.yaml_lines)
+    copies = data_copies(result)
     for data in result.data_paths:
-        relative = os.path.relpath(data.absolute, os.path.abspath(folder))
+        relative = copies[data.absolute]
         line = lines[data.line]
         at = line.index(data.written, line.index(":") + 1)
         end = at + len(data.written)
@@ -187,6 +202,9 @@ def write_allocate_report(result: AllocateResult, out_dir: str | Path, charts: b
         hxl = _with_tags(list(ALLOCATION_COLUMNS), [ALLOCATION_TAGS[c] for c in ALLOCATION_COLUMNS], frame)
         (folder / "allocation.hxl.csv").write_text(hxl, encoding="utf-8", newline="")
         write_csv(result.frontier, folder / "frontier.csv", na_rep="")
+        for absolute, relative in data_copies(result).items():
+            (folder / relative).parent.mkdir(exist_ok=True)
+            (folder / relative).write_bytes(read_regular(absolute))
         (folder / "allocated.yaml").write_text(allocated_yaml(result, folder_name), encoding="utf-8")
         (folder / "allocate.md").write_text(markdown(result, folder_name), encoding="utf-8")
         pngs = {}
