@@ -271,6 +271,8 @@ def test_the_report_folder_holds_the_tables_the_charts_and_the_page(camp, tmp_pa
         (["--objective", "weighted", "--weights", "water=3,soap=1"], "--weights soap: unknown commodity"),
         (["--min-share", "0.6", "--max-share", "0.4"], "--min-share 0.6 is above --max-share 0.4"),
         (["--budget-share", "0.9", "--max-share", "0.5"], "is above the total requirement x --max-share 0.5"),
+        # a grid of a million shares would run for days
+        (["--step", "1e-6"], "--step 1e-06: expected a share step from 0.001 to 1"),
     ],
 )
 def test_bad_input_is_one_clear_line_and_exit_2_with_nothing_written(args, words, tmp_path, capsys):

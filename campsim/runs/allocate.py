@@ -35,6 +35,8 @@ PAIR_FIRST_MOVE = 0.1  # pairwise moves start at 10% of the budget and halve ...
 PAIR_LAST_MOVE = 0.01  # ... down to 1% of it
 PAIR_ROUNDS = 60  # at most this many rounds of pairwise moves (each simulates up to n(n-1) splits)
 CENT = 0.005
+# the finest grid: 1,001 shares, ten times the default's work (a step of 1e-6 would run for days)
+MIN_STEP = 0.001
 
 
 def parse_weights(text: str | dict | None, scenario: Scenario) -> dict[str, float]:
@@ -212,8 +214,8 @@ def _share_limits(low: float, high: float, step: float) -> tuple[float, float]:
             raise ScenarioError(f"{name} {value:g}: expected a share between 0 and 1")
     if low > high:
         raise ScenarioError(f"--min-share {low:g} is above --max-share {high:g}: expected min <= max")
-    if not (math.isfinite(step) and 0 < step <= 1):
-        raise ScenarioError(f"--step {step:g}: expected a share step > 0 and <= 1, e.g. 0.01")
+    if not (math.isfinite(step) and MIN_STEP <= step <= 1):
+        raise ScenarioError(f"--step {step:g}: expected a share step from {MIN_STEP:g} to 1, e.g. 0.01")
     return float(low), float(high)
 
 
