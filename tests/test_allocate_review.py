@@ -155,6 +155,7 @@ def test_a_split_written_with_a_commodity_at_0_cannot_be_scaled_to_full_funding_
     folder = campsim.write_report(result, tmp_path / "report", charts=False)
     md = (folder / "allocate.md").read_text()
     assert "the written split cannot spend this budget, flat" in md and "written ," not in md
+    assert "\n\n\n" not in md  # no empty paragraph where the kept split is the dynamic programme's
     assert "instead of a flat 100% each" in md or "better than a flat 100% each" in md
 
 

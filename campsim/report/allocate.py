@@ -173,8 +173,9 @@ def allocated_yaml(result: AllocateResult, folder: Path) -> str:
 
 def markdown(result: AllocateResult, folder: Path) -> str:
     lines = [f"# Allocation: {result.scenario_name}", "", f"**{headline(result)}**", "", meta_line(result), ""]
-    lines += [f"The best split is the {result.kept} one (the best of the dynamic programme's, the flat and the "
-              "written split, each simulated in full)." if result.kept != "best" else ""]  # fmt: skip
+    if result.kept != "best":
+        lines += [f"The best split is the {result.kept} one (the best of the dynamic programme's, the flat and the "
+                  "written split, each simulated in full).", ""]  # fmt: skip
     lines += [f"- {n}" for n in result.notes] + [""]
     header = "| " + " | ".join(HEADER) + " |"
     lines += [header, "|" + "---|" * len(HEADER)]
