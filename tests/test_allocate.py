@@ -73,9 +73,10 @@ def test_the_best_split_funds_the_cheaper_person_day_first_to_its_cap(hand):
     assert a.loc["dear", "objective_written"] == pytest.approx(505, abs=1e-9)
     assert result.totals["best"] == pytest.approx(762.5, abs=1e-9)
     assert result.kept == "best" and result.method == "grid and dynamic programme"
-    # the next US$100,000: cheap is at its cap; dear has US$2,250 of room, which lands 562.5 more units
+    # the next US$100,000: cheap is at its cap; dear can take only US$2,250 of it (to its cap), which lands
+    # 562.5 more units: 562.5 person-days saved (not scaled up to 25,000, more than are short)
     assert np.isnan(a.loc["cheap", "marginal_person_days_per_100k"])
-    assert a.loc["dear", "marginal_person_days_per_100k"] == pytest.approx(562.5 * 100_000 / 2250, rel=1e-12)
+    assert a.loc["dear", "marginal_person_days_per_100k"] == pytest.approx(562.5, rel=1e-12)
     # a flat split doing as well: 2 x (1000 - 900 f) = 762.5 at f = 1237.5 / 1800 = 0.6875 -> US$3,093.75
     assert result.flat_equivalent_usd == pytest.approx(0.6875 * 4500, rel=1e-9)
 
@@ -233,7 +234,10 @@ def test_allocated_yaml_run_with_campsim_run_reproduces_the_objective(tmp_path, 
     text = (out / "allocated.yaml").read_text()
     command = next(line for line in text.splitlines() if line.startswith("#   campsim run "))
     words = shlex.split(command[len("#   campsim ") :])
-    assert words[words.index("--data-root") + 1] == str(ROOT / "scenarios")
+    # the FTS table is copied beside it, so it runs from the report folder as it is: no --data-root
+    assert "--data-root" not in words and 'fts: "data/iraq-2017-fts-clusters.csv"' in text
+    data = ROOT / "scenarios" / "data" / "iraq-2017-fts-clusters.csv"
+    assert (out / "data" / "iraq-2017-fts-clusters.csv").read_bytes() == data.read_bytes()
     assert main([*words, "--out", str(tmp_path / "again"), "-q", "--no-charts"]) == 0
     summary = json.loads((tmp_path / "again" / "summary.json").read_text())
     table = pd.read_csv(out / "allocation.csv")
@@ -267,6 +271,8 @@ def test_the_report_folder_holds_the_tables_the_charts_and_the_page(camp, tmp_pa
         (["--objective", "weighted", "--weights", "water=3,soap=1"], "--weights soap: unknown commodity"),
         (["--min-share", "0.6", "--max-share", "0.4"], "--min-share 0.6 is above --max-share 0.4"),
         (["--budget-share", "0.9", "--max-share", "0.5"], "is above the total requirement x --max-share 0.5"),
+        # a grid of a million shares would run for days
+        (["--step", "1e-6"], "--step 1e-06: expected a share step from 0.001 to 1"),
     ],
 )
 def test_bad_input_is_one_clear_line_and_exit_2_with_nothing_written(args, words, tmp_path, capsys):
@@ -342,14 +348,20 @@ def test_the_readme_allocate_examples_run(tmp_path, monkeypatch):
         assert (out / "allocation.csv").is_file()
 
 
-def test_the_written_split_does_not_apply_when_scaling_it_leaves_the_share_limits(camp):
+def test_the_written_split_scaled_past_a_share_limit_stops_there_and_the_others_take_the_rest(camp):
     path, _ = camp
-    # water is written at 0.7, the rest at 0.55: scaled to 95% of the requirement, water would pass 100%
+    # water is written at 0.7, the rest at 0.55: scaled to 95% of the requirement, water would pass 100%;
+    # it stops at 100%, and the others (same written share) share the rest of the budget at one share s
     result = campsim.allocate(path, budget_share=0.95, replications=4, step=0.1, jobs=1)
-    a = result.allocation
-    assert a["written_share"].isna().all() and a["objective_written"].isna().all()
-    assert result.totals["written"] is None and result.reference == "flat"
-    assert "instead of a flat 95% each" in headline(result) or "does better than a flat 95% each" in headline(result)
+    a = result.allocation.set_index("commodity")
+    req, total = a["requirement_usd"], a["requirement_usd"].sum()
+    s = (0.95 * total - req["water"]) / (total - req["water"])
+    assert a.loc["water", "written_share"] == 1.0
+    assert a.loc[["food", "hygiene", "kits"], "written_share"].tolist() == pytest.approx([s] * 3, abs=1e-12)
+    assert a["written_usd"].sum() == pytest.approx(0.95 * total, abs=0.005)
+    assert result.totals["written"] == pytest.approx(a["objective_written"].sum(), rel=1e-12)
+    assert result.totals["best"] <= result.totals["written"] + 1e-9
+    assert result.reference == "written" and "instead of the split as written" in headline(result)
 
 
 def test_the_cli_writes_the_tables_the_api_returns(camp, tmp_path):

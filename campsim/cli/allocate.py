@@ -97,7 +97,7 @@ def allocate(scenario: str, budget: float | None, budget_share: float | None, ob
                                           objective of each, what the next US$100,000 would save
       frontier.csv    budget shares 0..1 by 0.05: the flat and the best split's objective, the best shares
       allocated.yaml  the scenario with the best shares; its header gives the campsim run that
-                      reproduces the objective
+                      reproduces the objective (data files it reads are copied into data/)
       allocate.md, report.html, frontier and allocation charts
     and prints the table and the headline.
     """
@@ -108,8 +108,12 @@ def allocate(scenario: str, budget: float | None, budget_share: float | None, ob
     started = time.perf_counter()
     folder = out or Path("reports") / f"allocate-{Path(scenario).stem}"
     check_replaceable(folder, force)  # refuse before the work, not after it
-    result = run_allocate(scenario, budget, budget_share, objective, weights, min_share, max_share, replications,
-                          step, seed, data_root, jobs=jobs)  # fmt: skip
+    from campsim.runs.executors import progress_bar
+
+    # the number of allocations is not known ahead (the pairwise moves stop when none helps): a counter
+    with progress_bar(None, quiet, "simulating", unit=" allocations") as bar:
+        result = run_allocate(scenario, budget, budget_share, objective, weights, min_share, max_share,
+                              replications, step, seed, data_root, jobs=jobs, progress=bar.update)  # fmt: skip
     write_allocate_report(result, folder, charts=not no_charts, force=force)
     if not quiet:
         say_block(terminal_text(result))

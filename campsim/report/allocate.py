@@ -4,10 +4,10 @@ allocate.md, charts and report.html; and its headline and terminal table."""
 from __future__ import annotations
 
 import json
-import os
 import shlex
 from pathlib import Path
 
+from campsim.load.files import read_regular
 from campsim.report import html as htmlreport
 from campsim.report.csvsafe import write_csv
 from campsim.report.folders import write_folder
@@ -47,11 +47,19 @@ def amount(x: float) -> str:
     return f"{x / 1e6:.1f} M" if abs(x) >= 1e6 else f"{x:,.0f}"
 
 
+def percent(share: float) -> str:
+    """62%, 44.7%, 0.013%: a whole percent as such, else enough digits not to round a share to another."""
+    points = share * 100
+    if abs(points - round(points)) < 1e-9:
+        return f"{round(points)}%"
+    return f"{share:.1%}" if points >= 1 else f"{points:.2g}%"
+
+
 def reference_words(result: AllocateResult) -> str:
     if result.reference == "written":
         uniform = result.written_uniform
-        return f"{uniform:.0%} each" if uniform is not None else "the split as written"
-    return f"a flat {result.allocation['flat_share'].iloc[0]:.0%} each"
+        return f"{percent(uniform)} each" if uniform is not None else "the split as written"
+    return f"a flat {percent(result.allocation['flat_share'].iloc[0])} each"
 
 
 def headline(result: AllocateResult) -> str:
@@ -63,15 +71,18 @@ def headline(result: AllocateResult) -> str:
     words = f"With the same {money(result.budget_usd)} split this way instead of {ref}, "
     words += f"{amount(result.saved)} fewer {result.objective_words}; "
     if result.flat_equivalent_usd is None:
-        limit = "full funding" if result.flat_limit_share >= 1 else f"{result.flat_limit_share:.0%} of the requirement"
+        top = result.flat_limit_share
+        limit = "full funding" if top >= 1 else f"{percent(top)} of the requirement"
         return words + f"no flat split up to {limit} does as well."
     return words + f"a flat split would need {money(result.flat_equivalent_usd)} to do as well."
 
 
 def meta_line(result: AllocateResult) -> str:
+    n = result.replications
+    runs = "1 replication" if n == 1 else f"{n:,} replications"
     return (f"budget {money(result.budget_usd)} ({result.budget_share:.1%} of the US${result.requirement_usd:,.0f} "
-            f"required) · objective: {result.objective_words} · {result.replications:,} replications on seed "
-            f"{result.seed} (common random numbers) · method: {result.method}")  # fmt: skip
+            f"required) · objective: {result.objective_words} · {runs} on seed {result.seed} (common random "
+            f"numbers) · method: {result.method}")  # fmt: skip
 
 
 def _share(x) -> str:
@@ -104,9 +115,23 @@ def reproduce_command(result: AllocateResult, folder: Path) -> str:
     """``campsim run`` of allocated.yaml with the same seed and replications."""
     words = ["campsim", "run", str(folder / "allocated.yaml"), "-n", str(result.replications), "--seed",
              str(result.seed)]  # fmt: skip
-    if result.data_root is not None:
-        words += ["--data-root", result.data_root]
     return shlex.join(words)
+
+
+def data_copies(result: AllocateResult) -> dict[str, str]:
+    """Each data file the scenario reads -> its copy in the report folder (data/<name>, numbered when two
+    files share a name). Copied, so that allocated.yaml runs from the report folder: a path leading out
+    of a scenario's folder is refused without --data-root (load/files.py)."""
+    out: dict[str, str] = {}
+    for data in result.data_paths:
+        if data.absolute in out:
+            continue
+        path, k = Path(data.absolute), 2
+        name = path.name
+        while f"data/{name}" in out.values():
+            name, k = f"{path.stem}-{k}{path.suffix}", k + 1
+        out[data.absolute] = f"data/{name}"
+    return out
 
 
 def objective_recipe(result: AllocateResult) -> str:
@@ -114,18 +139,21 @@ def objective_recipe(result: AllocateResult) -> str:
     weighted = {n: w for n, w in result.weights.items() if w}
     if result.objective == "critical":
         items = ", ".join(weighted)
-        return (f"Σ over {items} of share_person_days_below_critical x the camp's person-days (population summed "
-                "over days), replication by replication")  # fmt: skip
+        # with several replications the objective is the mean of each replication's product: the means only near it
+        exact = "" if result.replications == 1 else " (per replication, averaged: the means give it approximately)"
+        return (f"Σ over {items} of share_person_days_below_critical x Σ over days of the population in "
+                f"daily.csv{exact}")  # fmt: skip
     if result.objective == "weighted":
         return " + ".join(f"{w:g} x {n}.shortfall_person_days" for n, w in weighted.items())
     return "Σ shortfall_person_days of " + ", ".join(weighted)
 
 
 def allocated_yaml(result: AllocateResult, folder: Path) -> str:
-    """The scenario with the best shares written in, data paths relative to ``folder``."""
+    """The scenario with the best shares written in, data paths to their copies beside it (data_copies)."""
     lines = list(result.yaml_lines)
+    copies = data_copies(result)
     for data in result.data_paths:
-        relative = os.path.relpath(data.absolute, os.path.abspath(folder))
+        relative = copies[data.absolute]
         line = lines[data.line]
         at = line.index(data.written, line.index(":") + 1)
         end = at + len(data.written)
@@ -145,14 +173,18 @@ def allocated_yaml(result: AllocateResult, folder: Path) -> str:
 
 def markdown(result: AllocateResult, folder: Path) -> str:
     lines = [f"# Allocation: {result.scenario_name}", "", f"**{headline(result)}**", "", meta_line(result), ""]
-    lines += [f"The best split is the {result.kept} one (the best of the dynamic programme's, the flat and the "
-              "written split, each simulated in full)." if result.kept != "best" else ""]  # fmt: skip
+    if result.kept != "best":
+        lines += [f"The best split is the {result.kept} one (the best of the dynamic programme's, the flat and the "
+                  "written split, each simulated in full).", ""]  # fmt: skip
     lines += [f"- {n}" for n in result.notes] + [""]
     header = "| " + " | ".join(HEADER) + " |"
     lines += [header, "|" + "---|" * len(HEADER)]
     lines += ["| " + " | ".join(row) + " |" for row in table_rows(result)]
-    lines += ["", f"Totals ({result.objective_words}): written {_num(result.totals['written'])}, flat "
-              f"{_num(result.totals['flat'])}, best {_num(result.totals['best'])}.", ""]  # fmt: skip
+    written = result.totals["written"]
+    # None: scaling the written shares cannot spend this budget (those written at 0 cannot grow)
+    written = "the written split cannot spend this budget" if written is None else f"written {_num(written)}"
+    lines += ["", f"Totals ({result.objective_words}): {written}, flat {_num(result.totals['flat'])}, best "
+              f"{_num(result.totals['best'])}.", ""]  # fmt: skip
     lines += ["## The frontier", "", "| budget share | budget US$ | flat | best |", "|---|---|---|---|"]
     lines += [f"| {r.budget_share:.0%} | {r.budget_usd:,.0f} | {r.objective_flat:,.0f} | {r.objective_best:,.0f} |"
               for r in result.frontier.itertuples()]  # fmt: skip
@@ -171,6 +203,9 @@ def write_allocate_report(result: AllocateResult, out_dir: str | Path, charts: b
         hxl = _with_tags(list(ALLOCATION_COLUMNS), [ALLOCATION_TAGS[c] for c in ALLOCATION_COLUMNS], frame)
         (folder / "allocation.hxl.csv").write_text(hxl, encoding="utf-8", newline="")
         write_csv(result.frontier, folder / "frontier.csv", na_rep="")
+        for absolute, relative in data_copies(result).items():
+            (folder / relative).parent.mkdir(exist_ok=True)
+            (folder / relative).write_bytes(read_regular(absolute))
         (folder / "allocated.yaml").write_text(allocated_yaml(result, folder_name), encoding="utf-8")
         (folder / "allocate.md").write_text(markdown(result, folder_name), encoding="utf-8")
         pngs = {}

@@ -62,7 +62,7 @@ class AllocateResult:
     written_uniform: float | None  # the written share at this budget when every commodity has the same one
     yaml_lines: list[str] = field(default_factory=list)  # the scenario with the best shares written in
     data_paths: list[DataPath] = field(default_factory=list)
-    data_root: str | None = None  # the folder data files are read from, when the scenario names any
+    data_root: str | None = None  # the folder data files were read from, when the scenario names any
 
     @property
     def budget_share(self) -> float:

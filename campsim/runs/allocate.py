@@ -24,8 +24,8 @@ from campsim.model.errors import ScenarioError
 from campsim.model.scenario import Scenario
 from campsim.plan.compile import compile
 from campsim.results.allocate import ALLOCATION_COLUMNS, MARGINAL_USD, AllocateResult
-from campsim.runs.allocate_columns import Budgeted, budgeted, delivered_usd, evaluate
-from campsim.runs.allocate_split import grid_shares, split
+from campsim.runs.allocate_columns import Budgeted, budgeted, delivered_usd, draws_for, evaluate
+from campsim.runs.allocate_split import grid_shares, scaled_within, split
 from campsim.runs.allocate_yaml import with_shares
 
 OBJECTIVES = ("person-days", "critical", "weighted")
@@ -35,6 +35,8 @@ PAIR_FIRST_MOVE = 0.1  # pairwise moves start at 10% of the budget and halve ...
 PAIR_LAST_MOVE = 0.01  # ... down to 1% of it
 PAIR_ROUNDS = 60  # at most this many rounds of pairwise moves (each simulates up to n(n-1) splits)
 CENT = 0.005
+# the finest grid: 1,001 shares, ten times the default's work (a step of 1e-6 would run for days)
+MIN_STEP = 0.001
 
 
 def parse_weights(text: str | dict | None, scenario: Scenario) -> dict[str, float]:
@@ -98,8 +100,10 @@ class Evaluator:
     """Every allocation evaluated once (cached by its shares), on the same replications."""
 
     def __init__(self, plan, money: Budgeted, seed: int, replications: int, weights: np.ndarray, metric: str,
-                 jobs: int | None = 1):  # fmt: skip
+                 jobs: int | None = 1, progress=None):  # fmt: skip
         self.plan, self.money, self.seed, self.n, self.jobs = plan, money, seed, replications, jobs
+        self.progress = progress
+        self.drawn = None  # the replications' draws, made once for every evaluation
         self.weights, self.metric = weights, metric
         self.cache: dict[tuple[float, ...], np.ndarray] = {}
 
@@ -108,7 +112,10 @@ class Evaluator:
         keys = [tuple(float(x) for x in s) for s in shares]
         todo = list(dict.fromkeys(k for k in keys if k not in self.cache))
         if todo:
-            got = evaluate(self.plan, self.money, np.array(todo), self.seed, self.n, self.jobs)
+            if self.drawn is None:
+                self.drawn = draws_for(self.plan, self.seed, self.n)
+            got = evaluate(self.plan, self.money, np.array(todo), self.seed, self.n, self.jobs, self.progress,
+                           self.drawn)  # fmt: skip
             values = got.person_days if self.metric == "person_days" else got.critical_days
             for key, row in zip(todo, values, strict=True):
                 self.cache[key] = row * self.weights
@@ -119,10 +126,11 @@ def allocate(path: str | Path, budget: float | None = None, budget_share: float 
              objective: str = "person-days", weights: str | dict | None = None, min_share: float = 0.0,
              max_share: float = 1.0, replications: int | None = None, step: float = 0.01,
              seed: int | None = None, data_root: str | Path | None = None,
-             jobs: int | None = None) -> AllocateResult:  # fmt: skip
+             jobs: int | None = None, progress=None) -> AllocateResult:  # fmt: skip
     """Split the budget across commodities to minimise the objective (docs/semantics.md, Allocation).
 
     ``jobs``: processes stepping the allocations (None: every usable core); the figures do not depend on it.
+    ``progress(k)``: called as every k allocations are simulated (a progress bar's update).
 
     Raises:
         ScenarioError: an invalid scenario or option (nothing is run).
@@ -144,14 +152,15 @@ def allocate(path: str | Path, budget: float | None = None, budget_share: float 
     root = s.seed if seed is None else int(seed)
     written = np.array([s.funded_fraction(name) for name in names], dtype=float)
     budget_usd = _budget(budget, budget_share, delivered_usd(money, written), total_req, low, high)
-    run = Evaluator(plan, money, root, n, w, "critical_days" if objective == "critical" else "person_days", jobs)
+    run = Evaluator(plan, money, root, n, w, "critical_days" if objective == "critical" else "person_days", jobs,
+                    progress)  # fmt: skip
     grid = grid_shares(low, high, step)
     curves = np.array(run([np.full(len(names), g) for g in grid]))  # [g, commodity]
 
     def candidates(amount: float) -> dict[str, np.ndarray | None]:
         # rounded to 12 places, so that 62% of the requirement is funded at 0.62 exactly, as written
         flat = np.full(len(names), round(amount / total_req, 12) if total_req else 0.0)
-        best = _shares(split(curves, grid, req, amount, low, high), req, flat)
+        best = _shares(split(curves, grid, req, amount, low, high), req, flat, low, high)
         return {"best": best, "flat": flat, "written": _written_at(written, req, amount, low, high)}
 
     # the frontier: every budget share 0, 0.05, ..., 1 within the share limits, every candidate simulated
@@ -205,8 +214,8 @@ def _share_limits(low: float, high: float, step: float) -> tuple[float, float]:
             raise ScenarioError(f"{name} {value:g}: expected a share between 0 and 1")
     if low > high:
         raise ScenarioError(f"--min-share {low:g} is above --max-share {high:g}: expected min <= max")
-    if not (math.isfinite(step) and 0 < step <= 1):
-        raise ScenarioError(f"--step {step:g}: expected a share step > 0 and <= 1, e.g. 0.01")
+    if not (math.isfinite(step) and MIN_STEP <= step <= 1):
+        raise ScenarioError(f"--step {step:g}: expected a share step from {MIN_STEP:g} to 1, e.g. 0.01")
     return float(low), float(high)
 
 
@@ -235,25 +244,25 @@ def _budget(budget: float | None, share: float | None, delivered: float, total: 
     return amount
 
 
-def _shares(usd: np.ndarray, req: np.ndarray, fallback: np.ndarray) -> np.ndarray:
-    """Funded shares from USD (a commodity with no requirement keeps ``fallback``: it costs nothing)."""
+def _shares(usd: np.ndarray, req: np.ndarray, fallback: np.ndarray, low: float, high: float) -> np.ndarray:
+    """Funded shares from USD (a commodity with no requirement keeps ``fallback``: it costs nothing).
+
+    Kept within [low, high]: a cap's USD / requirement can land an ulp above it, and a
+    funded_fraction above 1 is not a valid scenario (allocated.yaml would not run).
+    """
     with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(req > 0, usd / np.where(req > 0, req, 1.0), fallback)
+        return np.where(req > 0, np.clip(usd / np.where(req > 0, req, 1.0), low, high), fallback)
 
 
 def _written_at(written: np.ndarray, req: np.ndarray, amount: float, low: float, high: float) -> np.ndarray | None:
-    """The written split, its money scaled to ``amount``; None if that takes a share outside the limits."""
+    """The written split at ``amount``: its shares themselves when they spend it within the limits, else
+    scaled by one factor, each share clipped to [low, high] (None: no factor spends it)."""
     total = math.fsum((written * req).tolist())
-    if abs(total - amount) <= 1e-9 * max(total, 1.0):
-        scaled = written.copy()  # the written shares themselves, not a rounding of them
-    elif total <= 0:
-        return None
-    else:
-        scaled = np.where(req > 0, written * (amount / total), written)
     paying = req > 0
-    if np.any(scaled[paying] < low - 1e-12) or np.any(scaled[paying] > high + 1e-12):
-        return None
-    return scaled
+    within = np.all(written[paying] >= low) and np.all(written[paying] <= high)
+    if within and abs(total - amount) <= 1e-9 * max(total, 1.0):
+        return written.copy()  # the written shares themselves, not a rounding of them
+    return scaled_within(written, req, amount, low, high)
 
 
 def _best_of(run: Evaluator, cands: dict[str, np.ndarray | None]) -> tuple[str, np.ndarray]:
@@ -285,11 +294,12 @@ def _pairwise(run: Evaluator, shares: np.ndarray, req: np.ndarray, budget: float
             usd, current = tried[k], scores[k]
         else:
             move /= 2
-    return _shares(usd, req, shares)
+    return _shares(usd, req, shares, low, high)
 
 
 def _marginal(run: Evaluator, best: np.ndarray, req: np.ndarray, high: float) -> list[float | None]:
-    """Per commodity: what the next US$100,000 saves at the best split (per 100k if less room is left)."""
+    """Per commodity: what the next US$100,000 saves at the best split (all it can take below its cap,
+    if that is less: a commodity cannot be funded past max-share; None at its cap)."""
     usd = best * req
     extra = [min(MARGINAL_USD, high * r - u) if r > 0 else 0.0 for u, r in zip(usd, req, strict=True)]
     more = [np.where(np.arange(len(req)) == c, (usd + e) / np.where(req > 0, req, 1.0), best)
@@ -297,7 +307,7 @@ def _marginal(run: Evaluator, best: np.ndarray, req: np.ndarray, high: float) ->
     here = run([best])[0].sum()
     scores = run([m for m, e in zip(more, extra, strict=True) if e > CENT])
     it = iter(scores)
-    return [None if e <= CENT else (here - next(it).sum()) * MARGINAL_USD / e for e in extra]
+    return [None if e <= CENT else here - next(it).sum() for e in extra]
 
 
 def _frontier(run: Evaluator, levels: list[float], splits: list[dict], total: float, names: list[str]) -> pd.DataFrame:

@@ -18,6 +18,7 @@ import math
 import multiprocessing
 import sys
 import threading
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, fields, replace
 
@@ -186,27 +187,39 @@ class Evaluated:
     critical_days: np.ndarray
 
 
+def draws_for(plan: Plan, seed: int, replications: int) -> Draws:
+    """The replications' draws, which every allocation shares (common random numbers)."""
+    return (draw_network if plan.network is not None else draw)(plan, seed, 0, replications)
+
+
 def evaluate(plan: Plan, money: Budgeted, shares: np.ndarray, seed: int, replications: int,
-             jobs: int | None = 1) -> Evaluated:  # fmt: skip
+             jobs: int | None = 1, progress: Callable[[int], object] | None = None,
+             drawn: Draws | None = None) -> Evaluated:  # fmt: skip
     """Step every allocation of ``shares`` [allocation, commodity] on the same replications.
 
     The allocations go in chunks of about CHUNK_COLUMNS columns, on ``jobs`` forked processes
-    (None: every usable core); the figures do not depend on either.
+    (None: every usable core); the figures do not depend on either. ``progress(k)`` is called
+    as each chunk of k allocations is done (a progress bar's update). ``drawn``: the replications'
+    draws (draws_for), made here if not given.
     """
+    progress = progress or (lambda k: None)
     global _FORKED
     shares = np.atleast_2d(np.asarray(shares, dtype=float))
-    drawn = (draw_network if plan.network is not None else draw)(plan, seed, 0, replications)
+    drawn = draws_for(plan, seed, replications) if drawn is None else drawn
     per = max(1, CHUNK_COLUMNS // replications)
     blocks = [shares[first : first + per] for first in range(0, len(shares), per)]
     workers = min(len(blocks), default_jobs() if jobs is None else jobs)
     if workers > 1 and _fork_safe():
         _FORKED = (plan, money, drawn, replications)
         try:
-            got = _in_pool(blocks, workers)
+            got = _in_pool(blocks, workers, progress)
         finally:
             _FORKED = None
     else:
-        got = [_chunk(plan, money, drawn, replications, block) for block in blocks]
+        got = []
+        for block in blocks:
+            got.append(_chunk(plan, money, drawn, replications, block))
+            progress(len(block))
     return Evaluated(np.concatenate([p for p, _ in got]), np.concatenate([c for _, c in got]))
 
 
@@ -232,14 +245,17 @@ def _forked_chunk(block: np.ndarray):
     return _chunk(plan, money, drawn, replications, block)
 
 
-def _in_pool(blocks: list[np.ndarray], workers: int) -> list:
+def _in_pool(blocks: list[np.ndarray], workers: int, progress: Callable[[int], object]) -> list:
     """The chunks on forked processes that die with this one (runs/signals.py), in order."""
     initializer, initargs = worker_setup()
     pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=initializer,
                                initargs=initargs)  # fmt: skip
     try:
         futures = submit_all(pool, [(_forked_chunk, block) for block in blocks])
-        got = [future.result() for future in futures]
+        got = []
+        for block, future in zip(blocks, futures, strict=True):
+            got.append(future.result())
+            progress(len(block))
     except BaseException:
         stop_pool(pool)
         raise

@@ -76,7 +76,10 @@ def spend_leftover(usd: np.ndarray, budget_usd: float, caps_usd: np.ndarray, ord
         left = budget_usd - math.fsum(usd.tolist())
         if left <= 0:
             break
-        usd[c] = usd[c] + min(left, max(caps_usd[c] - usd[c], 0.0))
+        room = caps_usd[c] - usd[c]
+        if room > 0:
+            # to the cap exactly when it binds (usd + (cap - usd) can land an ulp above the cap)
+            usd[c] = caps_usd[c] if left >= room else usd[c] + left
     return usd
 
 
@@ -97,3 +100,34 @@ def split(curves: np.ndarray, grid: np.ndarray, requirement_usd: np.ndarray, bud
     saving = saving_per_usd(curves, grid, requirement_usd, points)
     order = sorted((c for c in range(len(usd)) if paying[c]), key=lambda c: -saving[c])
     return spend_leftover(usd, budget_usd, high * requirement_usd, order)
+
+
+def scaled_within(shares: np.ndarray, requirement_usd: np.ndarray, budget_usd: float, low: float,
+                  high: float) -> np.ndarray | None:  # fmt: skip
+    """[c] ``shares`` scaled by one factor k, each clipped to [low, high], spending ``budget_usd``.
+
+    Σ clip(k x share_c, low, high) x requirement_c is piecewise linear and nondecreasing in k,
+    with breaks where a share meets a limit: k is solved exactly on the segment holding the
+    budget. None when no k reaches it (the commodities written at 0 cannot grow). Commodities
+    without a requirement keep their share (they cost nothing).
+    """
+    paying = requirement_usd > 0
+    s, r = shares[paying], requirement_usd[paying]
+
+    def spent(k: float) -> float:
+        return math.fsum((np.clip(k * s, low, high) * r).tolist())
+
+    growing = s > 0
+    ks = sorted({0.0, *(low / s[growing]).tolist(), *(high / s[growing]).tolist()})
+    totals = [spent(k) for k in ks]
+    if budget_usd > totals[-1] + 1e-9 * max(totals[-1], 1.0):
+        return None
+    i = next((i for i, t in enumerate(totals) if t >= budget_usd), len(ks) - 1)
+    if i == 0 or totals[i] == totals[i - 1]:
+        k = ks[i]
+    else:
+        k = ks[i - 1] + (ks[i] - ks[i - 1]) * (budget_usd - totals[i - 1]) / (totals[i] - totals[i - 1])
+    out = shares.astype(float).copy()
+    # rounded to 12 places, as the flat share: 0.62 scaled by 0.5 / 0.62 is 0.5, not 0.5000000000000001
+    out[paying] = np.clip(np.round(k * s, 12), low, high)
+    return out

@@ -237,7 +237,7 @@ def preflight(runs: list, execution: Execution, max_memory: int | None = None, k
         connect(execution.address).close()
 
 
-def progress_bar(total: int, quiet: bool, label: str):
+def progress_bar(total: int | None, quiet: bool, label: str, unit: str = "run"):
     """A tqdm bar on stderr for long runs; silent with --quiet or when not on a terminal.
 
     Without tqdm's monitor thread: it outlives the bar, and a process with another thread
@@ -254,5 +254,5 @@ def progress_bar(total: int, quiet: bool, label: str):
     # a pseudo-terminal that reports 0 x 0 (script, CI runners, some IDE consoles) makes tqdm
     # draw nothing (it takes -1 rows): give it the usual 80 x 24 instead
     size = shutil.get_terminal_size()
-    return Bar(total=total, desc=label, unit="run", disable=quiet or not sys.stderr.isatty(), leave=False,
+    return Bar(total=total, desc=label, unit=unit, disable=quiet or not sys.stderr.isatty(), leave=False,
                ncols=size.columns, nrows=size.lines)  # fmt: skip
