@@ -9,6 +9,7 @@ from html.parser import HTMLParser
 
 import pytest
 
+import campsim
 from campsim.cli import main
 from campsim.runs.compare import load_variants, run_variants
 from tests.conftest import ROOT
@@ -82,7 +83,15 @@ def test_run_report_is_self_contained_and_has_every_chart(run_report):
     assert "commodities.food.ordering.order_up_to_days" in text  # the inputs table
     for name in CHARTS:
         assert (run_report / f"{name}.png").stat().st_size > 0
-        assert (run_report / f"{name}.svg").stat().st_size > 0
+        assert not (run_report / f"{name}.svg").exists()  # PNG only unless --svg
+    assert "(also as cover.png beside this file)" in text
+
+
+def test_write_report_with_svg_writes_each_chart_as_svg_too_and_the_page_says_so(tmp_path):
+    out = campsim.write_report(campsim.simulate(campsim.load_scenario(RAMADI)), tmp_path / "r", svg=True)
+    for name in CHARTS:
+        assert "<svg" in (out / f"{name}.svg").read_text()[:2000]
+    assert "(also as cover.png and cover.svg beside this file)" in (out / "report.html").read_text()
 
 
 def test_a_hostile_scenario_name_renders_as_text(tmp_path):

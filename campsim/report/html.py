@@ -60,6 +60,7 @@ def _chart(name: str, png: Path) -> dict[str, Any]:
         "caption": CAPTIONS.get(name, name),
         "width": width,
         "height": height,
+        "svg": png.with_suffix(".svg").exists(),  # written with --svg
     }
 
 
