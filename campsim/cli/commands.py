@@ -293,7 +293,8 @@ def solve(scenario: str, key: str, bounds: str | None, tol: float, targets: tupl
     with progress_bar(None, quiet, "solve") as bar:
 
         def progress(runs: int, most: int) -> None:
-            bar.total = most  # known once the scenario's replications and range are
+            if bar.total != most:  # known once the scenario's replications and range are
+                bar.total = most
             bar.update(runs)
 
         result = run_solve(scenario, key, targets, low, high, tol, overrides, replications, seed, execution,

@@ -9,6 +9,8 @@ import sys
 class Silent:
     """What a bar is when none is shown: it counts nothing (and tqdm, 20 ms, is not imported)."""
 
+    total: int | None = None
+
     def update(self, n: int = 1) -> None:
         pass
 
