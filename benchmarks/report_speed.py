@@ -11,7 +11,9 @@ differ by a second, hence medians of several rounds in one benchmark run):
 
 Then, in this process, what each way of saving costs for the Ramadi run's charts (CPU seconds,
 the median of the rounds, one process drawing them one after another): the old default (PNG at
-150 dpi and SVG), PNG at 150 or 110 dpi, a second 200-dpi PNG for print, and no layout engine.
+150 dpi and SVG through savefig), each lever alone (110 dpi, one draw instead of savefig's two,
+date ticks kept per view), the default now, and what it would cost with an SVG, a second
+200-dpi PNG for print, or without a layout engine.
 
 Prints the medians and each run's time above the import floor (the reports issue's bars:
 at most 1 s for the run, 2 s with 1,000 replications); writes benchmarks/report_speed.json.
@@ -68,57 +70,65 @@ def chart_costs(rounds: int) -> dict[str, dict[str, float]]:
     import matplotlib
 
     matplotlib.use("Agg")
+    import matplotlib.dates as mdates
     import matplotlib.pyplot as plt
 
     from campsim.load.loader import load_scenario
-    from campsim.report import charts
+    from campsim.report import chartfiles, charts
     from campsim.runs.simulate import simulate
 
     scenario = load_scenario(ROOT / "scenarios" / "ramadi.yaml")
     runs = [(scenario.name, simulate(scenario))]
 
-    def png(fig, dpi: int) -> None:
+    def savefig(fig, dpi: int) -> None:  # matplotlib's savefig, as campsim saved PNGs before
         fig.savefig(io.BytesIO(), format="png", dpi=dpi)
 
-    def old_default(fig) -> None:  # as campsim saved every chart before --svg
-        png(fig, 150)
+    def svg(fig) -> None:  # as chartfiles writes the SVG, after the PNG placed the axes
         fig.set_layout_engine("none")
         fig.savefig(io.BytesIO(), format="svg")
 
+    def now(fig) -> None:  # chartfiles.save's PNG: one draw
+        chartfiles._save_png(fig, io.BytesIO(), chartfiles.DPI)
+
     def print_copy(fig) -> None:  # the page's PNG and a second one for the print stylesheet
-        png(fig, 110)
+        now(fig)
         fig.set_layout_engine("none")
-        png(fig, 200)
+        savefig(fig, 200)
 
     def no_layout(fig) -> None:  # no constrained layout (what fixed margins would cost)
         fig.set_layout_engine("none")
-        png(fig, 110)
+        now(fig)
 
+    kept_ticks = charts._DateTicks.__call__
+    # (way, save, date ticks kept per view): each lever on its own, then the default with or without more
     ways = {
-        "build only": lambda fig: None,
-        "png 150 dpi + svg (the old default)": old_default,
-        "png 150 dpi": lambda fig: png(fig, 150),
-        "png 110 dpi (the default now)": lambda fig: png(fig, 110),
-        "png 110 dpi + a 200-dpi png for print": print_copy,
-        "png 110 dpi without a layout engine": no_layout,
+        "build only": (lambda fig: None, True),
+        "before: savefig png 150 dpi + svg": (lambda fig: (savefig(fig, 150), svg(fig)), False),
+        "savefig png 150 dpi": (lambda fig: savefig(fig, 150), False),
+        "savefig png 110 dpi": (lambda fig: savefig(fig, 110), False),
+        "one draw png 110 dpi": (now, False),
+        "savefig png 110 dpi, date ticks kept": (lambda fig: savefig(fig, 110), True),
+        "now: one draw png 110 dpi, date ticks kept": (now, True),
+        "now + svg (--svg)": (lambda fig: (now(fig), svg(fig)), True),
+        "now + a 200-dpi png for print": (print_copy, True),
+        "now without a layout engine": (no_layout, True),
     }
-    costs: dict[str, dict[str, float]] = {}
-    for way, save in ways.items():
-        costs[way] = {}
-        for name, draw in charts.CHARTS.items():
-            probe = draw(runs)
-            if probe is None:  # fan and first-shortage: replicated runs only
-                continue
-            plt.close(probe)
-            times = []
-            for _ in range(rounds):
+    names = [name for name, draw in charts.CHARTS.items() if draw(runs) is not None]  # single-run charts
+    plt.close("all")
+    samples: dict[str, dict[str, list[float]]] = {way: {name: [] for name in names} for way in ways}
+    for _ in range(rounds):  # interleaved: each round tries every way, so the machine's load hits all alike
+        for way, (save, keep) in ways.items():
+            charts._DateTicks.__call__ = kept_ticks if keep else mdates.AutoDateLocator.__call__
+            for name in names:
                 started = time.process_time()
-                fig = draw(runs)
+                fig = charts.CHARTS[name](runs)
                 save(fig)
                 plt.close(fig)
-                times.append(time.process_time() - started)
-            costs[way][name] = statistics.median(times)
-        costs[way]["all"] = sum(costs[way].values())
+                samples[way][name].append(time.process_time() - started)
+    costs = {way: {name: statistics.median(t) for name, t in by_chart.items()} for way, by_chart in samples.items()}
+    for by_chart in costs.values():
+        by_chart["all"] = sum(by_chart.values())
+    charts._DateTicks.__call__ = kept_ticks
     return costs
 
 

@@ -125,6 +125,30 @@ def test_a_chart_is_saved_as_a_110_dpi_png_and_an_svg_only_on_request(tmp_path):
     assert (png.name, svg.name) == ("both.png", "both.svg") and "<svg" in svg.read_text()[:2000]
 
 
+def test_a_png_drawn_once_is_the_same_file_savefig_writes(two, tmp_path):
+    # save() draws once where savefig draws twice (placing, then painting): the file must not change
+    (png,) = chartfiles.save(charts.cover_chart(two), tmp_path, "once")
+    charts.cover_chart(two).savefig(tmp_path / "savefig.png", dpi=chartfiles.DPI)
+    assert png.read_bytes() == (tmp_path / "savefig.png").read_bytes()
+    plt.close("all")
+
+
+def test_date_ticks_kept_per_view_are_matplotlib_s_own(one):
+    import matplotlib.dates as mdates
+
+    fig = charts.cover_chart(one)
+    fig.canvas.draw()
+    for ax in fig.axes:
+        kept = ax.xaxis.get_major_locator()
+        assert isinstance(kept, charts._DateTicks) and kept._kept is not None  # asked, and kept
+        plain = mdates.AutoDateLocator(minticks=4, maxticks=8)
+        plain.set_axis(ax.xaxis)
+        assert list(kept()) == list(plain())
+        ax.set_xlim(ax.get_xlim()[0], ax.get_xlim()[1] + 40)  # a new view: new ticks, not the kept ones
+        assert list(kept()) == list(plain()) and kept._kept[0] == tuple(ax.xaxis.get_view_interval())
+    plt.close(fig)
+
+
 def test_charts_rendered_in_worker_processes_are_the_same_bytes_as_in_one(two, tmp_path):
     (tmp_path / "one").mkdir()
     (tmp_path / "two").mkdir()

@@ -22,7 +22,9 @@ import matplotlib
 
 matplotlib.use("Agg")  # before pyplot: a forked worker must never hold a GUI backend
 
+import matplotlib.image  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
 
 from campsim.report import charts  # noqa: E402
 from campsim.runs.progress import progress_bar  # noqa: E402
@@ -47,11 +49,26 @@ def save(fig: Figure, folder: Path, stem: str, dpi: int = DPI, svg: bool = False
     """Save a figure as PNG (and SVG with ``svg``), close it, and return the paths (the PNG first)."""
     paths = [folder / f"{stem}.png"] + ([folder / f"{stem}.svg"] if svg else [])
     with quiet_glyphs():
-        fig.savefig(paths[0], dpi=dpi)
+        _save_png(fig, paths[0], dpi)
         if svg:
             _save_svg(fig, paths[1])
     plt.close(fig)
     return paths
+
+
+def _save_png(fig: Figure, path: Path, dpi: int) -> None:
+    """The figure drawn once and written as PNG: the same pixels as ``fig.savefig(path, dpi=dpi)``.
+
+    savefig draws a figure with a layout engine twice, once with rendering off to place the axes
+    and once to paint; a canvas draw places and paints in one pass, about a fifth less time
+    (benchmarks/report_speed.py). The layout is solved at the same dpi either way.
+    """
+    shown = fig.dpi
+    fig.set_dpi(dpi)
+    canvas = fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)
+    canvas.draw()
+    matplotlib.image.imsave(path, canvas.buffer_rgba(), format="png", dpi=dpi)
+    fig.set_dpi(shown)  # as savefig leaves it: the SVG is drawn at the figure's own dpi
 
 
 def _save_svg(fig: Figure, path: Path) -> None:
