@@ -75,6 +75,7 @@ def chart_costs(rounds: int) -> dict[str, dict[str, float]]:
 
     from campsim.load.loader import load_scenario
     from campsim.report import chartfiles, charts
+    from campsim.report.dateticks import DateTicks
     from campsim.runs.simulate import simulate
 
     scenario = load_scenario(ROOT / "scenarios" / "ramadi.yaml")
@@ -99,7 +100,7 @@ def chart_costs(rounds: int) -> dict[str, dict[str, float]]:
         fig.set_layout_engine("none")
         now(fig)
 
-    kept_ticks = charts._DateTicks.__call__
+    kept_ticks = DateTicks.__call__
     # (way, save, date ticks kept per view): each lever on its own, then the default with or without more
     ways = {
         "build only": (lambda fig: None, True),
@@ -118,7 +119,7 @@ def chart_costs(rounds: int) -> dict[str, dict[str, float]]:
     samples: dict[str, dict[str, list[float]]] = {way: {name: [] for name in names} for way in ways}
     for _ in range(rounds):  # interleaved: each round tries every way, so the machine's load hits all alike
         for way, (save, keep) in ways.items():
-            charts._DateTicks.__call__ = kept_ticks if keep else mdates.AutoDateLocator.__call__
+            DateTicks.__call__ = kept_ticks if keep else mdates.AutoDateLocator.__call__
             for name in names:
                 started = time.process_time()
                 fig = charts.CHARTS[name](runs)
@@ -128,7 +129,7 @@ def chart_costs(rounds: int) -> dict[str, dict[str, float]]:
     costs = {way: {name: statistics.median(t) for name, t in by_chart.items()} for way, by_chart in samples.items()}
     for by_chart in costs.values():
         by_chart["all"] = sum(by_chart.values())
-    charts._DateTicks.__call__ = kept_ticks
+    DateTicks.__call__ = kept_ticks
     return costs
 
 

@@ -11,6 +11,7 @@ import pytest
 
 import campsim
 from campsim.report import chartfiles, charts
+from campsim.report.dateticks import DateTicks
 from tests.conftest import ROOT, scenario
 
 SMALL = {
@@ -140,7 +141,7 @@ def test_date_ticks_kept_per_view_are_matplotlib_s_own(one):
     fig.canvas.draw()
     for ax in fig.axes:
         kept = ax.xaxis.get_major_locator()
-        assert isinstance(kept, charts._DateTicks) and kept._kept is not None  # asked, and kept
+        assert isinstance(kept, DateTicks) and kept._kept is not None  # asked, and kept
         plain = mdates.AutoDateLocator(minticks=4, maxticks=8)
         plain.set_axis(ax.xaxis)
         assert list(kept()) == list(plain())

@@ -23,6 +23,7 @@ from matplotlib.ticker import FuncFormatter  # noqa: E402
 
 from campsim.model import standards  # noqa: E402
 from campsim.report.chartmarks import mark_disruptions  # noqa: E402
+from campsim.report.dateticks import DateTicks  # noqa: E402
 from campsim.report.text import curve_ends, is_number, show  # noqa: E402
 from campsim.results.metrics import critical_mask, shortage_mask  # noqa: E402
 from campsim.results.metrics import runs as runs_of  # noqa: E402
@@ -51,21 +52,8 @@ def _dates(frame: pd.DataFrame) -> np.ndarray:
     return pd.to_datetime(frame["date"]).to_numpy()
 
 
-class _DateTicks(mdates.AutoDateLocator):
-    """AutoDateLocator that keeps its ticks for a view: a draw asks for them dozens of times (the
-    layout, shared axes, the labels) and each ask builds an rrule; about a sixth of a chart's time."""
-
-    _kept: tuple | None = None
-
-    def __call__(self):
-        view = tuple(self.axis.get_view_interval())
-        if self._kept is None or self._kept[0] != view:
-            self._kept = (view, super().__call__())
-        return self._kept[1]
-
-
 def _date_axis(ax) -> None:
-    locator = _DateTicks(minticks=4, maxticks=8)
+    locator = DateTicks(minticks=4, maxticks=8)  # AutoDateLocator's ticks, once a view (dateticks.py)
     ax.xaxis.set_major_locator(locator)
     ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
     ax.grid(True, alpha=0.3)
