@@ -60,7 +60,7 @@ def _save_png(fig: Figure, path: Path, dpi: int) -> None:
     """The figure drawn once and written as PNG: the same pixels as ``fig.savefig(path, dpi=dpi)``.
 
     savefig draws a figure with a layout engine twice, once with rendering off to place the axes
-    and once to paint; a canvas draw places and paints in one pass, about a fifth less time
+    and once to paint; a canvas draw places and paints in one pass, 15-20% less CPU
     (benchmarks/report_speed.py). The layout is solved at the same dpi either way.
     """
     shown = fig.dpi
