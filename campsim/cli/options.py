@@ -93,7 +93,7 @@ no_charts_option = click.option(
 svg_option = click.option(
     "--svg", is_flag=True,
     help="Also write each chart as SVG (vector, for print and editing), as campsim did by default before; "
-    "costs about a third more chart time. The PNGs and report.html are the same either way.",
+    "the charts then take about 1.6 times as long. The PNGs and report.html's charts are the same either way.",
 )  # fmt: skip
 
 
