@@ -291,11 +291,13 @@ def write_report(
     folder: str | Path,
     charts: bool = True,
     force: bool = False,
+    svg: bool = False,
 ) -> Path:
     """Write the report folder ``campsim run``, ``compare``, ``sweep`` or ``allocate`` would write for the same result.
 
     The folder is written beside its destination and moved into place when complete; it may
-    replace an earlier campsim report, or anything else with ``force``.
+    replace an earlier campsim report, or anything else with ``force``. Charts are PNGs; ``svg``
+    adds an SVG of each (``--svg``).
 
     Raises:
         ScenarioError: ``folder`` holds something other than a campsim report, or cannot be written.
@@ -314,15 +316,15 @@ def write_report(
             return write_forecast_report(result, folder, charts=charts, force=force)
         if isinstance(result, CompareResult):
             return folders.write_compare_report(result.runs, result.table, folder, charts=charts, force=force,
-                                                align=result.align)  # fmt: skip
+                                                svg=svg, align=result.align)  # fmt: skip
         if isinstance(result, sweeping.SweepResult):
             name = getattr(result, "scenario_name", "")
-            return folders.write_sweep_report(result, name, folder, charts=charts, force=force)
+            return folders.write_sweep_report(result, name, folder, charts=charts, force=force, svg=svg)
         if result.scenario.is_network:
             from campsim.report.network import write_network_report
 
-            return write_network_report(result, folder, force=force, charts=charts)
-        return folders.write_report(result, folder, charts=charts, force=force)
+            return write_network_report(result, folder, force=force, charts=charts, svg=svg)
+        return folders.write_report(result, folder, charts=charts, force=force, svg=svg)
     except OutputFolderError as exc:
         raise ScenarioError(str(exc)) from None
 

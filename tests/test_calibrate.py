@@ -106,7 +106,7 @@ def test_column_option_picks_another_column(tmp_path, hand, capsys):
 
 
 def test_shipped_dtm_counts_against_ramadi(tmp_path, capsys):
-    status, out = calibrate(tmp_path, RAMADI, DTM)  # the one run with charts
+    status, out = calibrate(tmp_path, RAMADI, DTM, "--svg")  # the one run with charts
     assert status == 0
     for name in ("calibration.csv", "summary.md", "calibration.png", "calibration.svg"):
         assert (out / name).stat().st_size > 0, name

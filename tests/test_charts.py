@@ -11,6 +11,7 @@ import pytest
 
 import campsim
 from campsim.report import chartfiles, charts
+from campsim.report.dateticks import DateTicks
 from tests.conftest import ROOT, scenario
 
 SMALL = {
@@ -102,19 +103,58 @@ def test_food_at_zero_is_critical_not_stressed():
     plt.close("all")
 
 
-def test_write_charts_makes_non_empty_png_and_svg(two, tmp_path):
-    written = chartfiles.write_charts(two, tmp_path)
+def test_write_charts_makes_non_empty_pngs_and_svgs_only_on_request(two, tmp_path):
+    (tmp_path / "png").mkdir()
+    written = chartfiles.write_charts(two, tmp_path / "png")
     assert set(written) == set(charts.CHART_NAMES)
-    for png, svg in written.values():
+    for (png,) in written.values():
         assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 5000
+    assert sorted(p.suffix for p in (tmp_path / "png").iterdir()) == [".png"] * len(written)
+    (tmp_path / "svg").mkdir()
+    for png, svg in chartfiles.write_charts(two, tmp_path / "svg", svg=True).values():
+        assert png.read_bytes() == (tmp_path / "png" / png.name).read_bytes()  # the same PNG either way
         assert svg.read_text()[:200].count("<svg") == 1 or "<svg" in svg.read_text()[:2000]
+
+
+def test_a_chart_is_saved_as_a_110_dpi_png_and_an_svg_only_on_request(tmp_path):
+    import struct
+
+    (png,) = chartfiles.save(plt.figure(figsize=(2, 1.5)), tmp_path, "small")
+    assert struct.unpack(">II", png.read_bytes()[16:24]) == (2 * 110, 1.5 * 110)  # 220 x 165 pixels
+    assert [p.name for p in tmp_path.iterdir()] == ["small.png"]
+    png, svg = chartfiles.save(plt.figure(figsize=(2, 1.5)), tmp_path, "both", svg=True)
+    assert (png.name, svg.name) == ("both.png", "both.svg") and "<svg" in svg.read_text()[:2000]
+
+
+def test_a_png_drawn_once_is_the_same_file_savefig_writes(two, tmp_path):
+    # save() draws once where savefig draws twice (placing, then painting): the file must not change
+    (png,) = chartfiles.save(charts.cover_chart(two), tmp_path, "once")
+    charts.cover_chart(two).savefig(tmp_path / "savefig.png", dpi=chartfiles.DPI)
+    assert png.read_bytes() == (tmp_path / "savefig.png").read_bytes()
+    plt.close("all")
+
+
+def test_date_ticks_kept_per_view_are_matplotlib_s_own(one):
+    import matplotlib.dates as mdates
+
+    fig = charts.cover_chart(one)
+    fig.canvas.draw()
+    for ax in fig.axes:
+        kept = ax.xaxis.get_major_locator()
+        assert isinstance(kept, DateTicks) and kept._kept is not None  # asked, and kept
+        plain = mdates.AutoDateLocator(minticks=4, maxticks=8)
+        plain.set_axis(ax.xaxis)
+        assert list(kept()) == list(plain())
+        ax.set_xlim(ax.get_xlim()[0], ax.get_xlim()[1] + 40)  # a new view: new ticks, not the kept ones
+        assert list(kept()) == list(plain()) and kept._kept[0] == tuple(ax.xaxis.get_view_interval())
+    plt.close(fig)
 
 
 def test_charts_rendered_in_worker_processes_are_the_same_bytes_as_in_one(two, tmp_path):
     (tmp_path / "one").mkdir()
     (tmp_path / "two").mkdir()
-    serial = chartfiles.write_charts(two, tmp_path / "one", workers=1)
-    forked = chartfiles.write_charts(two, tmp_path / "two", workers=2)
+    serial = chartfiles.write_charts(two, tmp_path / "one", workers=1, svg=True)
+    forked = chartfiles.write_charts(two, tmp_path / "two", workers=2, svg=True)
     assert list(serial) == list(forked) == list(charts.CHART_NAMES)
     for name in serial:
         for a, b in zip(serial[name], forked[name], strict=True):

@@ -11,6 +11,7 @@ from html.parser import HTMLParser
 
 import pytest
 
+import campsim
 from campsim.cli import main
 from campsim.report.yamlview import scalar
 from campsim.runs.compare import load_variants, run_variants
@@ -85,7 +86,24 @@ def test_run_report_is_self_contained_and_has_every_chart(run_report):
     assert "Appendix: scenario inputs" in text
     for name in CHARTS:
         assert (run_report / f"{name}.png").stat().st_size > 0
-        assert (run_report / f"{name}.svg").stat().st_size > 0
+        assert not (run_report / f"{name}.svg").exists()  # PNG only unless --svg
+    assert "(also as cover.png beside this file)" in text
+
+
+def test_run_with_svg_writes_each_chart_as_svg_too_and_the_page_says_so(tmp_path):
+    out = tmp_path / "r"
+    assert main(["run", str(RAMADI), "--out", str(out), "--quiet", "--svg"]) == 0
+    for name in CHARTS:
+        assert "<svg" in (out / f"{name}.svg").read_text()[:2000]
+    assert "(also as cover.png and cover.svg beside this file)" in (out / "report.html").read_text()
+
+
+def test_write_report_writes_svg_only_when_asked(tmp_path):
+    swept = campsim.sweep(RAMADI, {"funding.funded_fraction": [0.5, 1.0]}, replications=4, jobs=1)
+    campsim.write_report(swept, tmp_path / "png")
+    campsim.write_report(swept, tmp_path / "svg", svg=True)
+    assert sorted(p.name for p in (tmp_path / "png").glob("sweep.*")) == ["sweep.csv", "sweep.png"]
+    assert sorted(p.name for p in (tmp_path / "svg").glob("sweep.*")) == ["sweep.csv", "sweep.png", "sweep.svg"]
 
 
 def inputs_lines(html: str) -> list[tuple[int, str, str]]:

@@ -79,7 +79,7 @@ def test_several_vary_make_the_full_grid():
 def test_sweep_writes_the_curve_and_one_row_per_point_and_commodity(tmp_path, capsys):
     out = tmp_path / "sweep"
     assert main(["sweep", str(RAMADI), "--vary", "funding.funded_fraction=0.4:1.0:0.3", "-n", "8", "-j", "1",
-                 "--out", str(out)]) == 0  # fmt: skip
+                 "--out", str(out), "--svg"]) == 0  # fmt: skip
     rows = list(csv.DictReader((out / "sweep.csv").open()))
     assert len(rows) == 3 * 4
     assert {"funding.funded_fraction", "commodity", "shortfall_person_days", "shortfall_person_days_p10",

@@ -21,6 +21,7 @@ from campsim.cli.options import (
     report_options,
     seed_option,
     set_option,
+    svg_option,
     write_state_option,
 )
 from campsim.cli.say import echo_notes, printable_frame, say, say_block
@@ -55,7 +56,7 @@ def cli() -> None:
 @data_root_option
 @write_state_option
 def run(scenario: str, out: Path | None, seed: int | None, overrides: tuple[str, ...], quiet: bool,
-        no_charts: bool, force: bool, replications: int | None, jobs: int | None, executor: str,
+        no_charts: bool, svg: bool, force: bool, replications: int | None, jobs: int | None, executor: str,
         address: str | None, engine: str, data_root: Path | None, max_memory: int | None,
         write_state=None) -> int:  # fmt: skip
     """Simulate SCENARIO.yaml and write its shortage report.
@@ -68,8 +69,8 @@ def run(scenario: str, out: Path | None, seed: int | None, overrides: tuple[str,
       daily.hxl.csv the same, one row per day, with HXL hashtags (docs/hxl.md)
       events.csv    orders, deliveries, tranches, ration changes, stock-outs, ...
       report.html   one self-contained page: headline, cards, charts, events, inputs
-      *.png, *.svg  the charts: days of cover, ration received, population, funding,
-                    shortfall, Sphere compliance (not with --no-charts)
+      *.png         the charts: days of cover, ration received, population, funding,
+                    shortfall, Sphere compliance (not with --no-charts; *.svg too with --svg)
     and with --replications N > 1 also daily_quantiles.csv, p_shortage_by_date.csv and
     the fan and first-shortage charts; summary.json then holds means and an "uncertainty"
     block; with --write-state DATE also state.csv and state.hxl.csv. Prints a summary table
@@ -99,7 +100,8 @@ def run(scenario: str, out: Path | None, seed: int | None, overrides: tuple[str,
     if loaded.is_network:  # a camp network: its tables, words, charts and page
         from campsim.report.network import network_table, write_network_report
 
-        write_network_report(result, folder, force=force, charts=not no_charts, chart_workers=jobs)
+        write_network_report(result, folder, force=force, charts=not no_charts, chart_workers=jobs, svg=svg,
+                             progress=not quiet)  # fmt: skip
         write_state_into(state, folder)
         if not quiet:
             say_block(network_table(result.summary))
@@ -108,7 +110,7 @@ def run(scenario: str, out: Path | None, seed: int | None, overrides: tuple[str,
     solved = find_solve(scenario, overrides)
     if solved is not None:  # a solve of this very scenario: its figure goes in the headline
         result.summary["solve"] = solved
-    write_report(result, folder, charts=not no_charts, force=force, chart_workers=jobs)
+    write_report(result, folder, charts=not no_charts, force=force, chart_workers=jobs, svg=svg, progress=not quiet)
     write_state_into(state, folder)
     if not quiet:
         say_block(summary_table(result.summary))
@@ -128,8 +130,8 @@ def run(scenario: str, out: Path | None, seed: int | None, overrides: tuple[str,
 @replication_options
 @data_root_option
 def compare(scenarios: tuple[str, ...], vary: tuple[str, ...], out: Path | None, seed: int | None,
-            overrides: tuple[str, ...], quiet: bool, no_charts: bool, force: bool, replications: int | None,
-            jobs: int | None, executor: str, address: str | None, engine: str,
+            overrides: tuple[str, ...], quiet: bool, no_charts: bool, svg: bool, force: bool,
+            replications: int | None, jobs: int | None, executor: str, address: str | None, engine: str,
             data_root: Path | None, max_memory: int | None, align: str) -> int:  # fmt: skip
     """Compare scenarios side by side, with charts that overlay them.
 
@@ -143,7 +145,7 @@ def compare(scenarios: tuple[str, ...], vary: tuple[str, ...], out: Path | None,
       compare.hxl.csv  the same with HXL hashtags (docs/hxl.md)
       compare.md    the comparison in words and tables
       report.html   one self-contained page with the overlaid charts
-      *.png, *.svg  the overlaid charts
+      *.png         the overlaid charts (*.svg too with --svg)
     and prints the table. With --replications N the tables hold means over N replications on
     common random numbers, and a fan chart overlays each scenario's median and P10-P90 band.
     Scenarios are labelled by their names (or the varied value);
@@ -169,7 +171,8 @@ def compare(scenarios: tuple[str, ...], vary: tuple[str, ...], out: Path | None,
             runs = run_variants(variants, seed, n, execution, bar.update)
     else:
         runs = run_variants(variants, seed=seed)
-    write_compare_report(runs, compare_table(runs), folder, not no_charts, force, jobs, align)
+    write_compare_report(runs, compare_table(runs), folder, charts=not no_charts, force=force, chart_workers=jobs,
+                         svg=svg, progress=not quiet, align=align)  # fmt: skip
     if not quiet:
         say_block(compare_table_text(runs))
         say(f"report: {folder}/ ({time.perf_counter() - started:.1f} s)")
@@ -186,8 +189,9 @@ def compare(scenarios: tuple[str, ...], vary: tuple[str, ...], out: Path | None,
 @replication_options
 @data_root_option
 def sweep(scenario: str, vary: tuple[str, ...], out: Path | None, seed: int | None, overrides: tuple[str, ...],
-          quiet: bool, no_charts: bool, force: bool, replications: int | None, jobs: int | None, executor: str,
-          address: str | None, engine: str, data_root: Path | None, max_memory: int | None) -> int:  # fmt: skip
+          quiet: bool, no_charts: bool, svg: bool, force: bool, replications: int | None, jobs: int | None,
+          executor: str, address: str | None, engine: str, data_root: Path | None,
+          max_memory: int | None) -> int:  # fmt: skip
     """Run a grid of variants with replications: how shortage responds to funding (or any key).
 
     \b
@@ -196,7 +200,7 @@ def sweep(scenario: str, vary: tuple[str, ...], out: Path | None, seed: int | No
     \b
     Writes (default reports/sweep-<stem>/):
       sweep.csv     one row per grid point and commodity: metric means, P10/P50/P90, p_shortage
-      sweep.png/svg the funding-to-shortage curve (P10-P90 band) and P(any shortage)
+      sweep.png     the funding-to-shortage curve (P10-P90 band) and P(any shortage); sweep.svg with --svg
       report.html   the curve and every point
     Every point runs the same replications on the same seed (common random numbers).
     """
@@ -227,7 +231,7 @@ def sweep(scenario: str, vary: tuple[str, ...], out: Path | None, seed: int | No
         )
     for warning in result.warnings:
         say(warning, err=True)
-    write_sweep_report(result, points[0][2].name, folder, charts=not no_charts, force=force)
+    write_sweep_report(result, points[0][2].name, folder, charts=not no_charts, force=force, svg=svg)
     if not quiet:
         columns = [*result.keys, "commodity", "shortfall_person_days", "shortfall_person_days_p10",
                    "shortfall_person_days_p90", "p_shortage", "first_shortage_date"]  # fmt: skip
@@ -273,7 +277,7 @@ def solve(scenario: str, key: str, bounds: str | None, tol: float, targets: tupl
     in the range meets the targets.
     """
     from campsim.report.folders import check_replaceable, scenario_fingerprint, write_solve_report
-    from campsim.runs.executors import Execution, preflight
+    from campsim.runs.executors import Execution, preflight, progress_bar
     from campsim.runs.sweep import solve as run_solve
 
     started = time.perf_counter()
@@ -287,19 +291,15 @@ def solve(scenario: str, key: str, bounds: str | None, tol: float, targets: tupl
     check_replaceable(folder, force)
     execution = Execution(jobs, executor, address, engine)
     preflight([], execution, max_memory)  # the cluster, before any work
-    result = run_solve(
-        scenario,
-        key,
-        targets,
-        low,
-        high,
-        tol,
-        overrides,
-        replications,
-        seed,
-        execution,
-        data_root,
-    )
+    with progress_bar(None, quiet, "solve") as bar:
+
+        def progress(runs: int, most: int) -> None:
+            if bar.total != most:  # known once the scenario's replications and range are
+                bar.total = most
+            bar.update(runs)
+
+        result = run_solve(scenario, key, targets, low, high, tol, overrides, replications, seed, execution,
+                           data_root, progress)  # fmt: skip
     for warning in result.warnings:
         say(warning, err=True)
     write_solve_report(result, folder, scenario_fingerprint(scenario, overrides), force=force)
@@ -345,9 +345,10 @@ _out_default(solve, "reports/solve-<scenario file stem>/")
 @quiet_option
 @force_option
 @click.option("--no-charts", is_flag=True, help="Skip the calibration chart (PNG/SVG).")
+@svg_option
 @data_root_option
 def calibrate(scenario: str, observed: str, column: str | None, out: Path | None, overrides: tuple[str, ...],
-              quiet: bool, force: bool, no_charts: bool, data_root: Path | None) -> int:  # fmt: skip
+              quiet: bool, force: bool, no_charts: bool, svg: bool, data_root: Path | None) -> int:  # fmt: skip
     """Check SCENARIO.yaml's population path against counts on record.
 
     For each observed date d: model = P(d), the population at the end of day d with every
@@ -361,7 +362,7 @@ def calibrate(scenario: str, observed: str, column: str | None, out: Path | None
     Writes (default reports/calibrate-<stem>/):
       calibration.csv   date, day, observed, model, difference, relative_error
       summary.md        the comparison in words and the table
-      calibration.png/svg  the model's path with the observed points and their errors
+      calibration.png   the model's path with the observed points and their errors (.svg too with --svg)
     and prints the table.
     """
     from campsim.load.files import shown
@@ -382,7 +383,7 @@ def calibrate(scenario: str, observed: str, column: str | None, out: Path | None
         raise ScenarioError(exc.problem, file=shown(observed), line=exc.line) from None
     for note in result.observed.notes:
         click.echo(f"note: {shown(observed)}: {note}", err=True)
-    write_report(result, folder, scenario, observed, charts=not no_charts, force=force)
+    write_report(result, folder, scenario, observed, charts=not no_charts, force=force, svg=svg)
     if not quiet:
         say(f"{loaded.name}: deterministic path vs {observed} ({result.observed.column})")
         say_block(text_table(result))

@@ -80,9 +80,10 @@ def summary_markdown(cal: Calibration, scenario_file: str, observed_file: str) -
 
 def write_report(
     cal: Calibration, out_dir: str | Path, scenario_file: str, observed_file: str, charts: bool = True,
-    force: bool = False,
+    force: bool = False, svg: bool = False,
 ) -> Path:  # fmt: skip
-    """Write calibration.csv, summary.md and (with charts) calibration.png/.svg, atomically like every report."""
+    """Write calibration.csv, summary.md and (with charts) calibration.png (and .svg with ``svg``), atomically
+    like every report."""
     import pandas as pd
 
     def fill(folder: Path) -> None:
@@ -92,6 +93,6 @@ def write_report(
             from campsim.report import chartfiles  # matplotlib only when charts are wanted
             from campsim.report.calibration_chart import calibration_chart
 
-            chartfiles.save(calibration_chart(cal), folder, "calibration")
+            chartfiles.save(calibration_chart(cal), folder, "calibration", svg=svg)
 
     return write_folder(out_dir, fill, force)

@@ -20,6 +20,8 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib.ticker import MaxNLocator  # noqa: E402
 
+from campsim.report.dateticks import DateTicks  # noqa: E402
+
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
@@ -72,7 +74,7 @@ def time_axis(ax, align: str = "date", ticks: int = 8) -> None:
         ax.xaxis.set_major_locator(MaxNLocator(nbins=ticks, integer=True))
         ax.set_xlabel("day since start")
     else:
-        locator = mdates.AutoDateLocator(minticks=min(3, ticks), maxticks=ticks)
+        locator = DateTicks(minticks=min(3, ticks), maxticks=ticks)  # AutoDateLocator's ticks, once a view
         ax.xaxis.set_major_locator(locator)
         ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
     ax.grid(True, alpha=0.3)

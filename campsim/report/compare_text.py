@@ -113,12 +113,13 @@ def compare_markdown(runs: list[tuple[str, SimulationResult]]) -> str:
     lines += [
         "",
         "Per-scenario rows with every metric: compare.csv (with HXL hashtags: compare.hxl.csv). "
-        "Charts: *.png, *.svg; all of it: report.html.",
+        "Charts: *.png (*.svg too with --svg); all of it: report.html.",
         "",
     ]
     if any("camps" in r.summary for _, r in runs):  # camp networks: the figures above are the networks' totals
         lines[-2:] = ["These are the networks' totals; compare.csv has a row per camp too. Charts (each network's "
-                      "map, person-days short per camp): *.png, *.svg; all of it: report.html.", ""]  # fmt: skip
+                      "map, person-days short per camp): *.png (*.svg too with --svg); all of it: report.html.",
+                      ""]  # fmt: skip
     return "\n".join(lines)
 
 

@@ -13,7 +13,7 @@ import os
 import shutil
 import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from campsim.model.errors import OutputFolderError
 from campsim.report import html as htmlreport
@@ -43,16 +43,20 @@ def write_report(
     charts: bool = True,
     force: bool = False,
     chart_workers: int | None = None,
+    svg: bool = False,
+    progress: bool = False,
 ) -> Path:
     """Write the report folder of one run and return its path.
 
-    ``chart_workers`` caps the processes that render charts (default: chartfiles.chart_workers()).
+    ``chart_workers`` caps the processes that render charts (default: chartfiles.chart_workers());
+    ``svg`` writes each chart as SVG too; ``progress`` shows a bar of the charts on a terminal.
 
     Raises:
         OutputFolderError: ``out_dir`` holds something other than a campsim report (and
             ``force`` is not set), or the folder cannot be written.
     """
-    return write_folder(out_dir, lambda folder: _write_run(result, folder, charts, chart_workers), force)
+    options = ChartOptions(chart_workers, svg, progress)
+    return write_folder(out_dir, lambda folder: _write_run(result, folder, charts, options), force)
 
 
 def write_compare_report(
@@ -62,12 +66,14 @@ def write_compare_report(
     charts: bool = True,
     force: bool = False,
     chart_workers: int | None = None,
+    svg: bool = False,
+    progress: bool = False,
     align: str = "date",
 ) -> Path:
-    """Write the report folder of a comparison and return its path; ``align="start"`` draws the
-    time charts by day since each scenario's start (``--align start``)."""
-    return write_folder(out_dir, lambda folder: _write_compare(runs, table, folder, charts, chart_workers, align),
-                        force)  # fmt: skip
+    """Write the report folder of a comparison and return its path (the chart options as write_report's;
+    ``align="start"`` draws the time charts by day since each scenario's start, ``--align start``)."""
+    options = ChartOptions(chart_workers, svg, progress)
+    return write_folder(out_dir, lambda folder: _write_compare(runs, table, folder, charts, options, align), force)
 
 
 def write_folder(out_dir: str | Path, fill: Callable[[Path], None], force: bool) -> Path:
@@ -121,7 +127,7 @@ def _swap_into_place(staging: Path, out: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-def _write_run(result: SimulationResult, folder: Path, charts: bool, workers: int | None = None) -> None:
+def _write_run(result: SimulationResult, folder: Path, charts: bool, options: ChartOptions) -> None:
     summary = result.summary
     (folder / "summary.json").write_text(json.dumps(summary, indent=2, allow_nan=False) + "\n")
     (folder / "summary.md").write_text(summary_markdown(summary, result))
@@ -132,7 +138,7 @@ def _write_run(result: SimulationResult, folder: Path, charts: bool, workers: in
     if quantiles is not None:  # a replicated run
         write_csv(quantiles, folder / "daily_quantiles.csv", na_rep="")
         write_csv(result.p_shortage_by_date, folder / "p_shortage_by_date.csv")
-    pngs = _charts([(result.scenario.name, result)], folder, workers) if charts else {}
+    pngs = _charts([(result.scenario.name, result)], folder, options) if charts else {}
     (folder / "report.html").write_text(htmlreport.render_run(result, pngs), encoding="utf-8")
 
 
@@ -141,7 +147,7 @@ def _write_compare(
     table: pd.DataFrame,
     folder: Path,
     charts: bool,
-    workers: int | None = None,
+    options: ChartOptions,
     align: str = "date",
 ) -> None:
     write_csv(table, folder / "compare.csv", na_rep="")
@@ -154,13 +160,13 @@ def _write_compare(
         if charts:
             from campsim.report.network_charts import compare_charts
 
-            pngs = _charts(runs, folder, workers, compare_charts(runs))
+            pngs = _charts(runs, folder, options, compare_charts(runs))
         (folder / "report.html").write_text(network_page.render_compare(runs, table, pngs), encoding="utf-8")
         return
     if charts:
         from campsim.report.charts import registry
 
-        pngs = _charts(runs, folder, workers, registry(align))
+        pngs = _charts(runs, folder, options, registry(align))
     else:
         pngs = {}
     (folder / "report.html").write_text(htmlreport.render_compare(runs, pngs), encoding="utf-8")
@@ -177,8 +183,9 @@ def totals(table):
 
 
 def write_sweep_report(result, scenario_name: str, out_dir: str | Path, charts: bool = True,
-                       force: bool = False) -> Path:  # fmt: skip
-    """Write the report folder of a sweep: sweep.csv, the curve and report.html."""
+                       force: bool = False, svg: bool = False) -> Path:  # fmt: skip
+    """Write the report folder of a sweep: sweep.csv, the curve (sweep.png, and sweep.svg with ``svg``)
+    and report.html."""
 
     def fill(folder: Path) -> None:
         write_csv(result.table, folder / "sweep.csv", na_rep="")
@@ -187,7 +194,8 @@ def write_sweep_report(result, scenario_name: str, out_dir: str | Path, charts: 
             from campsim.report import chartfiles
             from campsim.report import charts as ch
 
-            pngs["sweep"] = chartfiles.save(ch.sweep_chart(totals(result.table), result.keys), folder, "sweep")[0]
+            figure = ch.sweep_chart(totals(result.table), result.keys)
+            pngs["sweep"] = chartfiles.save(figure, folder, "sweep", svg=svg)[0]
         (folder / "report.html").write_text(htmlreport.render_sweep(result, scenario_name, pngs), encoding="utf-8")
 
     return write_folder(out_dir, fill, force)
@@ -238,9 +246,19 @@ def find_solve(path: str | Path, overrides: tuple[str, ...] | list[str] = ()) ->
     return record
 
 
+class ChartOptions(NamedTuple):
+    """How a report's charts are written: rendering processes (None: chartfiles.chart_workers()),
+    SVG files beside the PNGs, a progress bar on a terminal."""
+
+    workers: int | None = None
+    svg: bool = False
+    progress: bool = False
+
+
 def _charts(
-    runs: list[tuple[str, SimulationResult]], folder: Path, workers: int | None = None, registry: dict | None = None
+    runs: list[tuple[str, SimulationResult]], folder: Path, options: ChartOptions, registry: dict | None = None
 ) -> dict[str, Path]:
     from campsim.report import chartfiles  # matplotlib only when charts are wanted
 
-    return {name: paths[0] for name, paths in chartfiles.write_charts(runs, folder, workers, registry).items()}
+    written = chartfiles.write_charts(runs, folder, options.workers, registry, options.svg, options.progress)
+    return {name: paths[0] for name, paths in written.items()}

@@ -92,6 +92,7 @@ def _chart(name: str, png: Path) -> dict[str, Any]:
         "caption": CAPTIONS.get(name) or fallback_caption(name),
         "width": width,
         "height": height,
+        "svg": png.with_suffix(".svg").exists(),  # written with --svg
     }
 
 

@@ -109,10 +109,13 @@ def write_network_report(
     force: bool = False,
     charts: bool = True,
     chart_workers: int | None = None,
+    svg: bool = False,
+    progress: bool = False,
 ) -> Path:
     """Write a network run's report folder atomically, like every report.
 
-    ``chart_workers`` caps the processes that render charts (default: chartfiles.chart_workers()).
+    ``chart_workers`` caps the processes that render charts (default: chartfiles.chart_workers());
+    ``svg`` writes each chart as SVG too; ``progress`` shows a bar of the charts on a terminal.
     """
 
     def fill(folder: Path) -> None:
@@ -131,7 +134,7 @@ def write_network_report(
             from campsim.report import chartfiles, network_charts
 
             written = chartfiles.write_charts([(result.scenario.name, result)], folder, chart_workers,
-                                              network_charts.RUN_CHARTS)  # fmt: skip
+                                              network_charts.RUN_CHARTS, svg, progress)  # fmt: skip
             pngs = {name: paths[0] for name, paths in written.items()}
         (folder / "report.html").write_text(render_run(result, pngs, headline), encoding="utf-8")
 

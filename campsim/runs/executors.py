@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import math
 import os
-import sys
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
@@ -18,6 +17,7 @@ from dataclasses import dataclass
 from campsim.model.errors import ScenarioError
 from campsim.model.outputs import DAILY_FIELDS
 from campsim.plan.compile import Plan
+from campsim.runs.progress import progress_bar  # noqa: F401 (the commands' bars, importable from here as before)
 from campsim.runs.replicate import ENGINES, Sample, run_chunk
 from campsim.runs.signals import held_signals, stop_pool, submit_all, worker_setup
 
@@ -235,24 +235,3 @@ def preflight(runs: list, execution: Execution, max_memory: int | None = None, k
         from campsim.runs.cluster import connect
 
         connect(execution.address).close()
-
-
-def progress_bar(total: int | None, quiet: bool, label: str, unit: str = "run"):
-    """A tqdm bar on stderr for long runs; silent with --quiet or when not on a terminal.
-
-    Without tqdm's monitor thread: it outlives the bar, and a process with another thread
-    may not fork, so the report's charts would then render in one process (chartfiles.py).
-    Bars here are updated once per chunk, so nothing needs the monitor's forced refresh.
-    """
-    import shutil
-
-    from tqdm import tqdm
-
-    class Bar(tqdm):
-        monitor_interval = 0
-
-    # a pseudo-terminal that reports 0 x 0 (script, CI runners, some IDE consoles) makes tqdm
-    # draw nothing (it takes -1 rows): give it the usual 80 x 24 instead
-    size = shutil.get_terminal_size()
-    return Bar(total=total, desc=label, unit=unit, disable=quiet or not sys.stderr.isatty(), leave=False,
-               ncols=size.columns, nrows=size.lines)  # fmt: skip

@@ -11,7 +11,7 @@ import operator
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -25,6 +25,9 @@ from campsim.results.summary import COMPARE_METRICS
 from campsim.runs.compare import grid
 from campsim.runs.executors import DEFAULT_EXECUTION, Execution, run_grid, shared_pool
 from campsim.runs.simulate import recorded
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 STAT_COLUMNS = ("p10", "p50", "p90")
 OPERATORS = {"<=": operator.le, "<": operator.lt, ">=": operator.ge, ">": operator.gt}
@@ -241,8 +244,12 @@ def solve(
     seed: int | None = None,
     execution: Execution = DEFAULT_EXECUTION,
     data_root: str | Path | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> SolveResult:
     """Bisection for the least value of ``key`` in [low, high] that meets every target.
+
+    ``progress`` is called with the replications finished by each completed chunk and the most
+    the solve can run (every evaluation bisection may need, times the replications).
 
     Shortage falls as funding rises in expectation (on common random numbers, every point
     sees the same arrivals and lead times), so the targets switch from unmet to met once;
@@ -264,10 +271,12 @@ def solve(
     n = base.replications if replications is None else replications
     root = base.seed if seed is None else seed
     rows: list[dict[str, Any]] = []
+    most = n * most_evaluations(low, high, tol)
+    done = None if progress is None else (lambda k: progress(k, most))
 
     def evaluate(x: float) -> bool:
         plan = compile(source.load((*overrides, f"{key}={x!r}")))
-        samples = run_grid([(plan, root, 0, n)], execution, keep_daily=False, pool=pool)[0]
+        samples = run_grid([(plan, root, 0, n)], execution, done, keep_daily=False, pool=pool)[0]
         summary = (aggregate_network if plan.network is not None else aggregate)(plan, [x.summary for x in samples])
         ok = all(t.met(summary) for t in parsed)
         rows.append({key: x, "meets_targets": ok, **{t.text: t.measure(summary) for t in parsed}})
@@ -276,6 +285,15 @@ def solve(
     warnings = shadow_warnings(base, [key]) + unnamed_warnings(base, key, parsed)
     with shared_pool(execution) as pool:
         return _bisect(evaluate, key, low, high, tol, base, parsed, rows, warnings, n, root)
+
+
+def most_evaluations(low: float, high: float, tol: float) -> int:
+    """The evaluations bisection makes at most: both ends, then one per halving of the bracket to ``tol``."""
+    halvings, width = 0, high - low
+    while width > tol:
+        width /= 2
+        halvings += 1
+    return 2 + halvings
 
 
 def _bisect(evaluate, key, low, high, tol, base, parsed, rows, warnings, n, root) -> SolveResult:
