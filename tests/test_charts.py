@@ -142,7 +142,7 @@ def test_date_ticks_kept_per_view_are_matplotlib_s_own(one):
     for ax in fig.axes:
         kept = ax.xaxis.get_major_locator()
         assert isinstance(kept, DateTicks) and kept._kept is not None  # asked, and kept
-        plain = mdates.AutoDateLocator(minticks=4, maxticks=8)
+        plain = mdates.AutoDateLocator(minticks=kept.minticks, maxticks=8)  # chartbase.time_axis's
         plain.set_axis(ax.xaxis)
         assert list(kept()) == list(plain())
         ax.set_xlim(ax.get_xlim()[0], ax.get_xlim()[1] + 40)  # a new view: new ticks, not the kept ones
