@@ -112,6 +112,24 @@ def test_a_line_with_no_lead_time_has_no_order_by_date_and_is_red_when_a_break_i
     likely, possible, never = (warning_frame([line(b)], AS_OF).iloc[0] for b in
                                ([4, 5, 6, NONE], [20, NONE, NONE, NONE], [NONE] * 4))  # fmt: skip
     assert (likely["status"], likely["p_break_before_resupply"], likely["order_by_date"]) == ("red", 0.75, "")
-    assert (possible["status"], possible["break_p10_date"], possible["break_p50_date"]) == ("amber", "2017-10-25", "")
+    # amber needs an order-by date on or before as_of + 14 days: with nothing to order there is none, so green
+    assert (possible["status"], possible["break_p10_date"], possible["break_p50_date"]) == ("green", "2017-10-25", "")
+    assert possible["order_by_date"] == "" and possible["p_break_before_resupply"] == 0.25
     assert never["status"] == "green"
     assert np.isnan(likely["order_quantity"])  # no order-by date, no quantity
+
+
+def test_a_likely_break_with_nothing_to_order_reads_its_chance_and_p10_date_in_words():
+    from types import SimpleNamespace
+
+    from campsim.report.forecast_text import headline
+    from campsim.results.warning import p_break_by_date
+
+    breaks = np.array([4, 5, 6, NONE])  # first breaks 9, 10, 11 Oct and none: 75% within the forecast
+    line = Line("", "camp", "soap", "bar", 3.0, None, breaks, breaks, 12.0, 500.0)
+    got = SimpleNamespace(warning=warning_frame([line], AS_OF), p_break_by_date=p_break_by_date([line], AS_OF, 20),
+                          as_of=AS_OF)  # fmt: skip
+    red, amber = headline(got)
+    # P10 = the 1st of 4 sorted = day 4 (9 Oct); P(first break by 9 Oct) = 1/4
+    assert red == ["soap: 75% chance of a pipeline break within the forecast (25% by 9 Oct 2017); it has no "
+                   "ordering rule or supply, so no order can prevent it"] and amber == []  # fmt: skip

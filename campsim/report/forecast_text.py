@@ -47,8 +47,9 @@ def sentence(row: Any, as_of: date, p_by: dict | None = None) -> str:
     p = f"{row['p_break_before_resupply']:.0%}"
     order = amount(row["order_quantity"] or 0.0, row["unit"]) if row["order_by_date"] else ""
     if pd.isna(lead):  # no ordering rule or supply: nothing can be ordered for it
-        first = _iso_words(row["break_p10_date"])
-        return (f"{where(row)}: {p} chance of a pipeline break within the forecast (the first by {first}); "
+        first = row["break_p10_date"]
+        early = f"{(p_by or {}).get((row['site'], row['commodity'], first), 0.1):.0%} by {_iso_words(first)}"
+        return (f"{where(row)}: {p} chance of a pipeline break within the forecast ({early}); "
                 "it has no ordering rule or supply, so no order can prevent it")  # fmt: skip
     if row["status"] == "red":
         arrives = as_of + timedelta(days=int(lead))
@@ -59,7 +60,9 @@ def sentence(row: Any, as_of: date, p_by: dict | None = None) -> str:
         head = f"{where(row)}: {p} chance of a pipeline break by {by}"
         if not row["order_quantity"]:  # what is on hand and on the way carries its camps to the end
             return f"{head}; no extra order is needed to carry {CARRIED[row['site_kind']]} to the end of the forecast"
-        return f"{head}; order {order} now{due}, arriving {day_words(arrives.isoformat())} at the earliest"
+        # the P90 lead time: 9 orders in 10 arrive by then, not "at the earliest"
+        arriving = f"arriving by {day_words(arrives.isoformat())} ({int(lead)}-day lead time at P90)"
+        return f"{head}; order {order} now{due}, {arriving}"
     if not row["order_by_date"]:
         return f"{where(row)}: no pipeline break in 9 of 10 replications"
     first = row["break_p10_date"]

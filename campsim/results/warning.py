@@ -108,9 +108,7 @@ def warning_row(line: Line, as_of: date) -> dict[str, Any]:
         status = "red"
     elif order_by is not None and order_by <= AMBER_DAYS:
         status = "amber"
-    elif lead is None and p10 != NONE:
-        status = "amber"
-    else:
+    else:  # no order-by date (no break at P10, or no lead time: nothing to order) is not amber
         status = "green"
     return {
         "status": status,
