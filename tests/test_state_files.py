@@ -66,7 +66,6 @@ def test_a_spreadsheet_layout_is_read_in_any_order_with_hashtags_and_the_camp_na
     (GOOD[1:], "state.csv: rows", "no as_of row"),
     ((GOOD[0], *GOOD[2:]), "state.csv: rows", "no row for the population of the camp"),
     (GOOD[:2] + GOOD[3:], "state.csv: rows", "no row for the stock of water at the camp (a row with quantity 0 if"),
-    (GOOD[:3], "state.csv: rows", "no row for the balance of water (0 if none)"),
     ((*GOOD, "stock,,north,water,5,"), "state.csv:6: stock.site",
      "unknown site 'north'; expected empty or 'hand case' (a single camp)"),
     ((*GOOD, "stock,,,rice,5,"), "state.csv:6: stock.commodity", "unknown commodity 'rice' at the camp"),
@@ -95,6 +94,36 @@ def test_each_bad_row_is_one_line_naming_the_file_line_and_field(tmp_path, rows,
     message = str(caught.value)
     assert message.startswith(f"{tmp_path / 'state.csv'}"[: -len("state.csv")] + where), message
     assert words in message and "\n" not in message
+
+
+def test_a_balance_row_is_required_only_where_money_buys_the_commodity(tmp_path):
+    costed = scenario({"water": {"per_person_day": 15, "initial_stock": 0, "unit_cost_usd": 0.01}}, days=30)
+    with pytest.raises(ScenarioError, match=r"state.csv: rows: no row for the balance of water \(0 if none\)"):
+        read_state(write(tmp_path, *GOOD[:3]), costed)
+    # water that costs nothing is never limited by money: a stock report may leave its balance out (0)
+    state = read_state(write(tmp_path, *GOOD[:3]), water_camp())
+    assert state.of_kind("balance") == [] and run_forecast(water_camp(), state).arrays.daily["balance"].max() == 0
+
+
+def test_a_spreadsheet_s_dates_thousands_decimal_commas_and_spare_columns_are_read(tmp_path):
+    s = water_camp()
+    want = read_state(write(tmp_path, *GOOD, "pipeline,2017-10-13,,water,60000.5,order"), s).rows
+    saved = ["Kind,Date,Site,Commodity,Quantity,Note,,", "as_of,2017-10-05 00:00:00,,,,,,",
+             "population,2017-10-05T00:00:00,,,1000,people,,", 'stock,,,water,"150,000",on hand,,',
+             "balance,2017-10-05,,water,0,US$ left,,", 'pipeline,2017-10-13,,water,"60,000.5",order,,']  # fmt: skip
+    (tmp_path / "saved.csv").write_text("\n".join(saved) + "\n")
+    assert read_state(tmp_path / "saved.csv", s).rows == want  # lines, kinds, dates and quantities as written
+    # a decimal-comma locale: ; between cells, a comma before the decimals ("150,000" there would be 150)
+    local = [r.replace(",", ";") for r in (HEADER, *GOOD)] + ["pipeline;2017-10-13;;water;60000,5;order"]
+    (tmp_path / "local.csv").write_text("\n".join(local) + "\n")
+    assert read_state(tmp_path / "local.csv", s).rows == want
+    # HXL lets the hashtag row stand for the text header
+    tags = "#meta+kind,#date,#loc+name,#item+name,#indicator+quantity+num,#meta+note"
+    (tmp_path / "tags.csv").write_text("\n".join([tags, *GOOD, "pipeline,2017-10-13,,water,60000.5,order"]) + "\n")
+    assert read_state(tmp_path / "tags.csv", s).rows == want
+    with pytest.raises(ScenarioError, match=r"saved.csv:2: expected 6 cells"):  # a filled seventh cell is not spare
+        (tmp_path / "saved.csv").write_text(HEADER + "\nas_of,2017-10-05,,,,,x\n")
+        read_state(tmp_path / "saved.csv", s)
 
 
 def test_a_bad_header_or_an_empty_file_is_refused(tmp_path):

@@ -15,8 +15,9 @@ import math
 from datetime import date, timedelta
 from pathlib import Path
 
+from campsim.load.counts import parse_day
 from campsim.load.files import read_data_bytes, shown
-from campsim.load.hxl import is_hashtag_row, sniff_delimiter
+from campsim.load.hxl import _THOUSANDS, is_hashtag_row, sniff_delimiter
 from campsim.model.errors import DataFileError, ScenarioError
 from campsim.model.scenario import Scenario
 from campsim.model.standards import KIT_NEED_WINDOW_DAYS
@@ -53,23 +54,44 @@ def read_state(path: str | Path, scenario: Scenario) -> State:
 def parse_state(text: str, scenario: Scenario, source: str = "<state>") -> State:
     """A state file's text, parsed and checked (see read_state)."""
     # a spreadsheet saved in a locale with decimal commas separates cells with ; (or a tab)
-    records = list(enumerate(csv.reader(io.StringIO(text), delimiter=sniff_delimiter(text)), start=1))
+    delimiter = sniff_delimiter(text)
+    records = list(enumerate(csv.reader(io.StringIO(text), delimiter=delimiter), start=1))
     records = [(n, cells) for n, cells in records if any(c.strip() for c in cells)]
     if not records:
         raise ScenarioError(f"empty state file; expected the columns {', '.join(STATE_COLUMNS)}", file=source)
     n, header = records[0]
-    if [c.strip() for c in header] != list(STATE_COLUMNS):
+    names = [c.strip().lower() for c in _trimmed(header)]
+    tags_only = names == [t.lower() for t in STATE_HASHTAGS]  # in HXL the hashtag row may stand for the header
+    if names != list(STATE_COLUMNS) and not tags_only:
         raise ScenarioError(
             f"expected the header {','.join(STATE_COLUMNS)}, got {','.join(header)[:80]!r}", file=source, line=n
         )
     body = records[1:]
-    if body and is_hashtag_row(body[0][1]):
+    if body and not tags_only and is_hashtag_row(body[0][1]):
         body = body[1:]
-    rows = [_row(n, cells, source) for n, cells in body]
+    rows = [_row(n, cells, source, delimiter) for n, cells in body]
     return check_state(rows, scenario, source)
 
 
-def _row(n: int, cells: list[str], source: str) -> StateRow:
+def _trimmed(cells: list[str]) -> list[str]:
+    """The cells without empty ones past the sixth (a spreadsheet saves its used width on every row)."""
+    width = len(STATE_COLUMNS)
+    return cells[:width] if not any(c.strip() for c in cells[width:]) else cells
+
+
+def _number(text: str, delimiter: str) -> float:
+    """A quantity as a spreadsheet saves it: 150000 or 1.5e5; in a comma-separated file also with
+    thousands separators ("150,000"); in a ;-separated one (a decimal-comma locale) with a decimal
+    comma (150000,5), where "150,000" is 150."""
+    if delimiter == "," and _THOUSANDS.match(text):
+        text = text.replace(",", "")
+    elif delimiter == ";" and text.count(",") == 1 and "." not in text:
+        text = text.replace(",", ".")
+    return float(text)
+
+
+def _row(n: int, cells: list[str], source: str, delimiter: str = ",") -> StateRow:
+    cells = _trimmed(cells)
     if len(cells) != len(STATE_COLUMNS):
         raise ScenarioError(
             f"expected {len(STATE_COLUMNS)} cells ({', '.join(STATE_COLUMNS)}), got {len(cells)}", file=source, line=n
@@ -82,7 +104,7 @@ def _row(n: int, cells: list[str], source: str) -> StateRow:
     day = None
     if when:
         try:
-            day = date.fromisoformat(when)
+            day = parse_day(when)  # a spreadsheet's date-time (2017-11-01 00:00:00) is its date, as in data files
         except ValueError:
             raise ScenarioError(
                 f"expected a date as YYYY-MM-DD, got {when[:40]!r}", file=source, line=n, path=f"{kind}.date"
@@ -90,7 +112,7 @@ def _row(n: int, cells: list[str], source: str) -> StateRow:
     value = 0.0
     if kind != "as_of" or quantity:
         try:
-            value = float(quantity)
+            value = _number(quantity, delimiter)
         except ValueError:
             raise ScenarioError(
                 f"expected a number, got {quantity[:40]!r}", file=source, line=n, path=f"{kind}.quantity"
@@ -256,8 +278,8 @@ def _required(rows: list[StateRow], scenario: Scenario, when: date, err: _Errors
         for item in sorted(items):
             if (name, item) not in stocked:
                 err.missing(f"stock of {item} at {name or 'the camp'} (a row with quantity 0 if none)")
-    for item in scenario.commodities:
-        if item not in paid:
+    for item, spec in scenario.commodities.items():
+        if item not in paid and spec.unit_cost_usd > 0:  # money never limits a commodity that costs nothing
             err.missing(f"balance of {item} (0 if none)")
     window = [
         when - timedelta(days=k) for k in range(KIT_NEED_WINDOW_DAYS) if when - timedelta(days=k) >= scenario.start
