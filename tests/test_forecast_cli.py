@@ -245,3 +245,6 @@ def test_the_forecast_charts_keep_legends_off_the_data_and_titles_whole(camp):
         fig = got.plot(chart)
         assert problems(fig, chart) == []
         assert fig.legends, chart  # one legend for the figure, below its panels
+    # the forecast starts the day after the state's date: the title names that date as the state's
+    title = " ".join(got.plot("p_break")._suptitle.get_text().split())
+    assert "(state as of 2017-10-05, 2 replications)" in title and "forecast from" not in title
