@@ -82,6 +82,21 @@ def test_forecast_writes_its_folder_and_prints_the_table_most_urgent_first(camp,
     assert "report:" in printed[-1]
 
 
+def test_a_quantile_with_no_break_reads_none_within_the_forecast(camp, capsys):
+    out = camp / "f"
+    argv = ["forecast", str(camp / "camp.yaml"), "--state", str(camp / "state.csv"), "--out", str(out), "--no-charts"]
+    assert main(argv) == 0
+    food = next(r for r in rows(out / "warning.csv") if r["commodity"] == "food")
+    assert (food["break_p10_date"], food["break_p50_date"], food["break_p90_date"]) == ("", "", "")  # #date: empty
+    md_row = next(line for line in (out / "warning.md").read_text().splitlines() if line.startswith("| green | food"))
+    assert md_row.count("| none within the forecast |") == 2 and md_row.count("none within the forecast") == 3
+    html = (out / "report.html").read_text()
+    assert html.count("none within the forecast</td>") == 3  # food's three cells (water breaks in each)
+    printed = capsys.readouterr().out
+    food_line = next(line for line in printed.splitlines() if line.startswith("green") and "food" in line)
+    assert food_line.split()[6:9] == ["none"] * 3 and '("none": none within the forecast)' in printed
+
+
 def test_report_html_opens_with_the_red_rows_in_plain_words(camp):
     out = camp / "f"
     assert main(["forecast", str(camp / "camp.yaml"), "--state", str(camp / "state.csv"), "--out", str(out), "-q"]) == 0

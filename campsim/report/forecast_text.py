@@ -9,6 +9,10 @@ import pandas as pd
 
 from campsim.report.wording import day_words, plural, prose, table
 
+# how a P10/P50/P90 date with no break reads (issue 14's words); warning.csv leaves the cell empty,
+# as its hashtag (#date) wants a date or nothing
+NO_BREAK = "none within the forecast"
+
 STATUS_WORDS = {"red": "RED", "amber": "amber", "green": "green"}
 CARRIED = {"camp": "it", "warehouse": "its camps"}
 
@@ -34,7 +38,7 @@ def where(row: Any) -> str:
 
 
 def _iso_words(iso: str) -> str:
-    return day_words(iso) if iso else "none within the forecast"
+    return day_words(iso) if iso else NO_BREAK
 
 
 def sentence(row: Any, as_of: date, p_by: dict | None = None) -> str:
@@ -93,14 +97,14 @@ def _cell(x: Any, fmt: str = "{:,.0f}") -> str:
     return "-" if x is None or x != x else fmt.format(x)
 
 
-def warning_rows(forecast) -> list[tuple[str, ...]]:
-    """The warning table's cells, most urgent first."""
+def warning_rows(forecast, none: str = NO_BREAK) -> list[tuple[str, ...]]:
+    """The warning table's cells, most urgent first (``none``: how a quantile date with no break reads)."""
     rows = []
     for _, r in forecast.warning.iterrows():
         rows.append((
             STATUS_WORDS[r["status"]], where(r), _cell(r["cover_days_today"], "{:,.1f}"),
             _cell(r["p_break_7d"], "{:.0%}"), _cell(r["p_break_14d"], "{:.0%}"), _cell(r["p_break_30d"], "{:.0%}"),
-            r["break_p10_date"] or "none", r["break_p50_date"] or "none", r["break_p90_date"] or "none",
+            *(r[k] or none for k in ("break_p10_date", "break_p50_date", "break_p90_date")),
             r["order_by_date"] or "-", _cell(r["order_quantity"]),
         ))  # fmt: skip
     return rows
@@ -116,7 +120,8 @@ def terminal_table(forecast) -> str:
     return "\n".join([
         f"{s['scenario']}: forecast of {forecast.days} days from {forecast.as_of + timedelta(days=1)} "
         f"(state as of {forecast.as_of}), {replications(forecast.replications)}",
-        table(HEADER, warning_rows(forecast), left=2),
+        table(HEADER, warning_rows(forecast, none="none"), left=2),
+        f'break P10/P50/P90: the first pipeline break\'s dates over the replications ("none": {NO_BREAK})',
     ])  # fmt: skip
 
 
@@ -143,6 +148,6 @@ def warning_markdown(forecast) -> str:
     lines += ["| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |" for row in warning_rows(forecast)]
     lines += ["", "Red: a break is more likely than not before an order placed today could arrive. Amber: the "
               "order-by date is within 14 days (or past). Dates are the P10/P50/P90 of the first pipeline break "
-              "over the replications; \"none\" means none within the forecast. See docs/semantics.md, "
+              f"over the replications; \"{NO_BREAK}\" where that quantile has no break. See docs/semantics.md, "
               "\"Forecast warning\"."]  # fmt: skip
     return "\n".join(lines) + "\n"
