@@ -83,7 +83,8 @@ def test_a_spreadsheet_layout_is_read_in_any_order_with_hashtags_and_the_camp_na
     ((*GOOD, "stock,2017-13-01,,water,5,"), "state.csv:6: stock.date", "expected a date as YYYY-MM-DD"),
     ((*GOOD, "stock,,,water,5"), "state.csv:6", "expected 6 cells (kind, date, site, commodity, quantity, note)"),
     ((*GOOD, "as_of,2017-10-07,,,,"), "state.csv:6: as_of.kind", "a second as_of row (the first is on line 2)"),
-    (("as_of,2017-10-30,,,,", *GOOD[1:]), "state.csv:2: as_of.date", "as_of 2017-10-30 is outside the scenario"),
+    (("as_of,2017-10-30,,,,", *GOOD[1:]), "state.csv:2: as_of.date", "as_of 2017-10-30 is outside 2017-09-30 to 2017-10-29"),
+    (("as_of,2017-09-29,,,,", *GOOD[1:]), "state.csv:2: as_of.date", "as_of 2017-09-29 is outside 2017-09-30 to"),
     (("as_of,,,,,", *GOOD[1:]), "state.csv:2: as_of.date", "the as_of row needs a date"),
     ((*GOOD, "kit_need,2017-10-05,,water,5,"), "state.csv:6: kit_need.commodity",
      "kit_need rows are for kits (per_new_household); 'water' is not one"),
@@ -124,6 +125,20 @@ def test_a_spreadsheet_s_dates_thousands_decimal_commas_and_spare_columns_are_re
     with pytest.raises(ScenarioError, match=r"saved.csv:2: expected 6 cells"):  # a filled seventh cell is not spare
         (tmp_path / "saved.csv").write_text(HEADER + "\nas_of,2017-10-05,,,,,x\n")
         read_state(tmp_path / "saved.csv", s)
+
+
+@pytest.mark.parametrize("engine", ["des", "batch"])
+def test_a_stock_report_of_the_eve_of_the_start_forecasts_the_whole_horizon_as_a_run(tmp_path, engine):
+    # as_of 30 Sep: the forecast starts on the scenario's day 0; with the scenario's own initial values it is the run
+    ordering = {"review_every_days": 7, "order_up_to_days": 10, "lead_time_days": 5}
+    s = scenario({"water": {"per_person_day": 15, "initial_stock": 150000, "ordering": ordering},
+                  "kits": {"per_new_household": 1, "initial_stock": 10, "ordering": ordering}},
+                 days=30, population={"initial": 1000, "arrivals": [{"rate": {"2017-10-01": 30}}]})  # fmt: skip
+    rows = ("as_of,2017-09-30,,,,", "population,,,,1000,", "stock,,,water,150000,", "stock,,,kits,10,")
+    got = run_forecast(s, read_state(write(tmp_path, *rows), s), replications=1, engine=engine)
+    run = campsim.simulate(s)
+    assert got.start == date(2017, 10, 1) and got.days == 30
+    pd.testing.assert_frame_equal(got.result.daily.reset_index(drop=True), run.daily.reset_index(drop=True))
 
 
 def test_a_bad_header_or_an_empty_file_is_refused(tmp_path):

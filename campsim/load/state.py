@@ -161,13 +161,14 @@ def check_state(rows: list[StateRow], scenario: Scenario, source: str = "<state>
     when = as_of[0].date
     if when is None:
         err(as_of[0], "date", "the as_of row needs a date")
-    start, end = scenario.start, scenario.start + timedelta(days=scenario.days - 1)
-    if not start <= when < end:
+    # the forecast starts the day after as_of, on one of the scenario's days: as_of may be the eve of its start
+    first, last = scenario.start - timedelta(days=1), scenario.start + timedelta(days=scenario.days - 2)
+    if not first <= when <= last:
         err(
             as_of[0],
             "date",
-            f"as_of {when} is outside the scenario's days {start} to {end - timedelta(days=1)} "
-            "(the forecast starts the day after it)",
+            f"as_of {when} is outside {first} to {last} (the forecast starts the day after it, on one of "
+            f"the scenario's days, {scenario.start} to {last + timedelta(days=1)})",
         )
     camps, held = sites_of(scenario)
     single = not scenario.is_network
