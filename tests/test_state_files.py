@@ -68,6 +68,8 @@ def test_a_spreadsheet_layout_is_read_in_any_order_with_hashtags_and_the_camp_na
     (GOOD[:2] + GOOD[3:], "state.csv: rows", "no row for the stock of water at the camp (a row with quantity 0 if"),
     ((*GOOD, "stock,,north,water,5,"), "state.csv:6: stock.site",
      "unknown site 'north'; expected empty or 'hand case' (a single camp)"),
+    ((*GOOD, "balance,2017-10-05,north,water,5,"), "state.csv:6: balance.site", "unknown site 'north'; a balance"),
+    ((*GOOD, "population,2017-10-05,,,5,kit backlog"), "state.csv:6: population.commodity", "names its kit"),
     ((*GOOD, "stock,,,rice,5,"), "state.csv:6: stock.commodity", "unknown commodity 'rice' at the camp"),
     ((*GOOD, "stock,,,water,-5,"), "state.csv:6: stock.quantity", "negative quantity -5; expected 0 or more"),
     ((*GOOD, "stock,2017-10-06,,water,5,"), "state.csv:6: stock.date",

@@ -178,7 +178,9 @@ def check_state(rows: list[StateRow], scenario: Scenario, source: str = "<state>
         if r.kind == "as_of":
             continue
         site = "" if single and r.site in ("", scenario.name) else r.site
-        if r.kind == "balance":
+        if r.kind == "balance":  # money is per commodity: a site may be named, but must be one of the scenario's
+            if site and site not in held:
+                err(r, "site", f"unknown site {r.site!r}; a balance row needs none (money is per commodity)")
             if r.commodity not in scenario.commodities:
                 err(
                     r,
@@ -192,6 +194,8 @@ def check_state(rows: list[StateRow], scenario: Scenario, source: str = "<state>
         if r.kind == "population":
             if site not in camps:
                 err(r, "site", f"population is counted at camps; {r.site!r} is a warehouse")
+            if not r.commodity and r.note.strip().lower() == BACKLOG_NOTE:  # else its households count as people
+                err(r, "commodity", f"a {BACKLOG_NOTE} row names its kit (households owed it); got none")
             if r.commodity and (r.commodity not in kits or r.commodity not in held[site]):
                 err(
                     r,
