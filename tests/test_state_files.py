@@ -111,11 +111,12 @@ def test_a_balance_row_is_required_only_where_money_buys_the_commodity(tmp_path)
 def test_a_spreadsheet_s_dates_thousands_decimal_commas_and_spare_columns_are_read(tmp_path):
     s = water_camp()
     want = read_state(write(tmp_path, *GOOD, "pipeline,2017-10-13,,water,60000.5,order"), s).rows
-    saved = ["Kind,Date,Site,Commodity,Quantity,Note,,", "as_of,2017-10-05 00:00:00,,,,,,",
-             "population,2017-10-05T00:00:00,,,1000,people,,", 'stock,,,water,"150,000",on hand,,',
-             "balance,2017-10-05,,water,0,US$ left,,", 'pipeline,2017-10-13,,water,"60,000.5",order,,']  # fmt: skip
+    saved = ["Kind,Date,Site,Commodity,Quantity,Note,,", "As_of,2017-10-05 00:00:00,,,,,,",
+             "population,2017-10-05T00:00:00,,,1000,people,,", 'Stock,,,water,"150,000",on hand,,',
+             "balance,2017-10-05,,water,0,US$ left,,", 'Pipeline,2017-10-13,,water,"60,000.5",Order,,']  # fmt: skip
     (tmp_path / "saved.csv").write_text("\n".join(saved) + "\n")
-    assert read_state(tmp_path / "saved.csv", s).rows == want  # lines, kinds, dates and quantities as written
+    # lines, kinds (autocorrect's capitals taken off), dates and quantities as written
+    assert read_state(tmp_path / "saved.csv", s).rows == want
     # a decimal-comma locale: ; between cells, a comma before the decimals ("150,000" there would be 150)
     local = [r.replace(",", ";") for r in (HEADER, *GOOD)] + ["pipeline;2017-10-13;;water;60000,5;order"]
     (tmp_path / "local.csv").write_text("\n".join(local) + "\n")

@@ -97,6 +97,10 @@ def _row(n: int, cells: list[str], source: str, delimiter: str = ",") -> StateRo
             f"expected {len(STATE_COLUMNS)} cells ({', '.join(STATE_COLUMNS)}), got {len(cells)}", file=source, line=n
         )
     kind, when, site, commodity, quantity, note = (_unguarded(c.strip()) for c in cells)
+    kind = kind.lower()  # a spreadsheet's autocorrect capitalises a cell's first letter ("Stock", "Order")
+    if kind == "pipeline" and note.split(" ", 1)[0].lower() in ("order", "donation", "shipment"):
+        word, *route = note.split(" ", 1)
+        note = " ".join([word.lower(), *route])
     if kind not in KINDS:
         raise ScenarioError(
             f"unknown kind {kind!r}; expected one of {', '.join(KINDS)}", file=source, line=n, path="kind"
