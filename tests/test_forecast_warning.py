@@ -135,3 +135,19 @@ def test_a_likely_break_with_nothing_to_order_reads_its_chance_and_p10_date_in_w
     # P10 = the 1st of 4 sorted = day 4 (9 Oct); P(first break by 9 Oct) = 1/4
     assert red == ["soap: 75% chance of a pipeline break within the forecast (25% by 9 Oct 2017); it has no "
                    "ordering rule or supply, so no order can prevent it"] and amber == []  # fmt: skip
+
+
+def test_a_break_with_enough_on_the_way_in_total_asks_for_an_earlier_delivery_not_more():
+    from types import SimpleNamespace
+
+    from campsim.report.forecast_text import headline
+    from campsim.results.warning import p_break_by_date
+
+    breaks = np.array([18.0] * 4)  # every replication breaks on day 18 (23 Oct); lead 14: order by day 4, amber
+    line = Line("", "camp", "water", "litre", 9.0, 14, breaks, breaks, 5000.0, 0.0)  # order quantity 0
+    got = SimpleNamespace(warning=warning_frame([line], AS_OF), p_break_by_date=p_break_by_date([line], AS_OF, 25),
+                          as_of=AS_OF)  # fmt: skip
+    red, amber = headline(got)
+    assert amber == ["water: 100% chance of a pipeline break by 23 Oct 2017; what is on hand and on the way, with "
+                     "the rules' own orders, covers its expected need to the end of the forecast: no extra quantity "
+                     "is needed, only an earlier delivery"]  # fmt: skip

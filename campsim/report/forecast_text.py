@@ -14,7 +14,16 @@ from campsim.report.wording import day_words, plural, prose, table
 NO_BREAK = "none within the forecast"
 
 STATUS_WORDS = {"red": "RED", "amber": "amber", "green": "green"}
-CARRIED = {"camp": "it", "warehouse": "its camps"}
+CARRIED = {"camp": "its", "warehouse": "its camps'"}
+
+
+def _timing(row: Any) -> str:
+    """A breaking row whose order quantity is 0: the total is there, it comes too late (a break is still likely)."""
+    whose = CARRIED[row["site_kind"]]
+    return (
+        f"what is on hand and on the way, with the rules' own orders, covers {whose} expected need to the end "
+        "of the forecast: no extra quantity is needed, only an earlier delivery"
+    )
 
 
 def replications(n: int) -> str:
@@ -63,7 +72,7 @@ def sentence(row: Any, as_of: date, p_by: dict | None = None) -> str:
         due = f" (it was due by {day_words(row['order_by_date'])})" if row["order_by_date"] else ""
         head = f"{where(row)}: {p} chance of a pipeline break by {by}"
         if not row["order_quantity"]:  # what is on hand and on the way carries its camps to the end
-            return f"{head}; no extra order is needed to carry {CARRIED[row['site_kind']]} to the end of the forecast"
+            return f"{head}; {_timing(row)}"
         # the P90 lead time: 9 orders in 10 arrive by then, not "at the earliest"
         arriving = f"arriving by {day_words(arrives.isoformat())} ({int(lead)}-day lead time at P90)"
         return f"{head}; order {order} now{due}, {arriving}"
@@ -75,7 +84,7 @@ def sentence(row: Any, as_of: date, p_by: dict | None = None) -> str:
         f"pipeline break by {_iso_words(first)}"
     )
     if not row["order_quantity"]:
-        return f"{head}; no extra order is needed to carry {CARRIED[row['site_kind']]} to the end of the forecast"
+        return f"{head}; {_timing(row)}"
     return (f"{head}; "
             f"order {order} by {day_words(row['order_by_date'])}")  # fmt: skip
 
