@@ -125,6 +125,13 @@ def test_a_spreadsheet_s_dates_thousands_decimal_commas_and_spare_columns_are_re
     tags = "#meta+kind,#date,#loc+name,#item+name,#indicator+quantity+num,#meta+note"
     (tmp_path / "tags.csv").write_text("\n".join([tags, *GOOD, "pipeline,2017-10-13,,water,60000.5,order"]) + "\n")
     assert read_state(tmp_path / "tags.csv", s).rows == want
+    # a title row above the header, as a spreadsheet's report has it
+    titled = ["Stock report, hand case,,,,", "counted by the camp team on 5 Oct,,,,,", HEADER, *GOOD,
+              "pipeline,2017-10-13,,water,60000.5,order"]  # fmt: skip
+    (tmp_path / "titled.csv").write_text("\n".join(titled) + "\n")
+    assert [(r.kind, r.quantity, r.line - 2) for r in read_state(tmp_path / "titled.csv", s).rows] == [
+        (r.kind, r.quantity, r.line) for r in want
+    ]
     with pytest.raises(ScenarioError, match=r"saved.csv:2: expected 6 cells"):  # a filled seventh cell is not spare
         (tmp_path / "saved.csv").write_text(HEADER + "\nas_of,2017-10-05,,,,,x\n")
         read_state(tmp_path / "saved.csv", s)

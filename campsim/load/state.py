@@ -17,7 +17,7 @@ from pathlib import Path
 
 from campsim.load.counts import parse_day
 from campsim.load.files import read_data_bytes, shown
-from campsim.load.hxl import _THOUSANDS, is_hashtag_row, sniff_delimiter
+from campsim.load.hxl import _THOUSANDS, HEADER_SEARCH_ROWS, is_hashtag_row, sniff_delimiter
 from campsim.model.errors import DataFileError, ScenarioError
 from campsim.model.scenario import Scenario
 from campsim.model.standards import KIT_NEED_WINDOW_DAYS
@@ -59,14 +59,18 @@ def parse_state(text: str, scenario: Scenario, source: str = "<state>") -> State
     records = [(n, cells) for n, cells in records if any(c.strip() for c in cells)]
     if not records:
         raise ScenarioError(f"empty state file; expected the columns {', '.join(STATE_COLUMNS)}", file=source)
-    n, header = records[0]
-    names = [c.strip().lower() for c in _trimmed(header)]
-    tags_only = names == [t.lower() for t in STATE_HASHTAGS]  # in HXL the hashtag row may stand for the header
-    if names != list(STATE_COLUMNS) and not tags_only:
+    # title rows above the header are skipped, as in the HXL data files (hxl.py); in HXL the hashtag row may
+    # stand for the header
+    tags = [t.lower() for t in STATE_HASHTAGS]
+    found = next((k for k, (_, cells) in enumerate(records[:HEADER_SEARCH_ROWS])
+                  if [c.strip().lower() for c in _trimmed(cells)] in (list(STATE_COLUMNS), tags)), None)  # fmt: skip
+    if found is None:
+        n, header = records[0]
         raise ScenarioError(
             f"expected the header {','.join(STATE_COLUMNS)}, got {','.join(header)[:80]!r}", file=source, line=n
         )
-    body = records[1:]
+    tags_only = [c.strip().lower() for c in _trimmed(records[found][1])] == tags
+    body = records[found + 1 :]
     if body and not tags_only and is_hashtag_row(body[0][1]):
         body = body[1:]
     rows = [_row(n, cells, source, delimiter) for n, cells in body]
