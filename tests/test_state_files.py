@@ -230,9 +230,24 @@ def test_a_network_state_names_its_sites_routes_and_kit_history(tmp_path):
         with pytest.raises(ScenarioError) as caught:
             read_state(write(tmp_path, *good, extra), s)
         assert where in str(caught.value) and words in str(caught.value), str(caught.value)
-    missing = [r for r in good if not r.startswith("kit_need,2017-10-07,aaf")]
-    with pytest.raises(ScenarioError, match=r"no row for the kit_need of household_kits at aaf on 2017-10-07"):
-        read_state(write(tmp_path, *missing), s)
+
+
+def test_kit_need_rows_left_out_read_the_scenario_s_expected_new_households_kits(tmp_path):
+    # 60 arrivals a day in households of 6: 10 households, 1 kit each = 10 kits a day expected. Reviews every
+    # 7 days: the first forecast review, 8 Oct (day 7, the forecast's third day), reads days 1-7 (2-8 Oct),
+    # 2-5 Oct from the state
+    ordering = {"review_every_days": 7, "order_up_to_days": 3, "lead_time_days": 2}
+    s = scenario({"kits": {"per_new_household": 1, "initial_stock": 0, "ordering": ordering}}, days=20,
+                 population={"initial": 1000, "household_size": 6, "arrivals": [{"rate": {"2017-10-01": 60}}]})  # fmt: skip
+    base = ("as_of,2017-10-05,,,,", "population,,,,1240,", "stock,,,kits,0,")
+    history = [f"kit_need,2017-10-0{d},,kits,{{}}," for d in range(1, 6)]
+    left_out = run_forecast(s, read_state(write(tmp_path, *base), s)).arrays.daily
+    tens = run_forecast(s, read_state(write(tmp_path, *base, *(h.format(10) for h in history)), s)).arrays.daily
+    zeros = run_forecast(s, read_state(write(tmp_path, *base, *(h.format(0) for h in history)), s)).arrays.daily
+    for name in left_out:
+        np.testing.assert_array_equal(left_out[name], tens[name], err_msg=name)
+    # the 8 Oct order: up to 3 days x the 7-day mean, 10 (all 10 a day) or 30 / 7 (2-5 Oct read as 0)
+    assert left_out["ordered"][2, 0, 0] - zeros["ordered"][2, 0, 0] == pytest.approx(3 * (10 - 30 / 7))
 
 
 def test_names_that_look_like_formulas_are_guarded_in_the_file_and_read_back_as_written(tmp_path):
