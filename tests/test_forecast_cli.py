@@ -105,13 +105,13 @@ def test_report_html_opens_with_the_red_rows_in_plain_words(camp):
     # break on 16 Oct (day 11 after as_of); an order placed on 5 Oct lands by 19 Oct with the P90 lead time
     # (14 days; an order may come sooner when lead times vary, so no "at the earliest");
     # order 25 x 15,000 - 150,000 on hand - 15,000 the rule's day-14 order lands on 28 Oct = 210,000 L
-    assert ("water: 100% chance of a pipeline break by 16 Oct 2017; order 210,000 litres now (it was due by "
-            "2 Oct 2017), arriving by 19 Oct 2017 (14-day lead time at P90)") in first  # fmt: skip
+    assert ("water: 100% chance of a pipeline break by 16 Oct 2017; order 210,000 litres by 2 Oct 2017 (already "
+            "past: order now; with the 14-day lead time at P90 it arrives by 19 Oct 2017)") in first  # fmt: skip
     assert "earliest" not in html
     assert "food" not in first
     assert html.index('id="red"') < html.index('id="warning"') < html.index('id="chart-p_break"')
     md = (out / "warning.md").read_text()
-    assert "order 210,000 litres now" in md
+    assert "order 210,000 litres by 2 Oct 2017 (already past: order now;" in md
 
 
 @pytest.mark.parametrize(

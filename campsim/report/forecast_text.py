@@ -69,13 +69,13 @@ def sentence(row: Any, as_of: date, p_by: dict | None = None) -> str:
         median = row["break_p50_date"]  # red: more likely than not before resupply, so within the forecast
         p = f"{(p_by or {}).get((row['site'], row['commodity'], median), 0.5):.0%}"
         by = day_words(median)
-        due = f" (it was due by {day_words(row['order_by_date'])})" if row["order_by_date"] else ""
         head = f"{where(row)}: {p} chance of a pipeline break by {by}"
         if not row["order_quantity"]:  # what is on hand and on the way carries its camps to the end
             return f"{head}; {_timing(row)}"
-        # the P90 lead time: 9 orders in 10 arrive by then, not "at the earliest"
-        arriving = f"arriving by {day_words(arrives.isoformat())} ({int(lead)}-day lead time at P90)"
-        return f"{head}; order {order} now{due}, {arriving}"
+        # the "order Q by DATE": a red row's order-by date is past (its P10 break comes before an order
+        # placed today could land); with the P90 lead time 9 orders in 10 arrive by then, not "at the earliest"
+        arrival = f"with the {int(lead)}-day lead time at P90 it arrives by {day_words(arrives.isoformat())}"
+        return f"{head}; order {order} by {day_words(row['order_by_date'])} (already past: order now; {arrival})"
     if not row["order_by_date"]:
         return f"{where(row)}: no pipeline break in 9 of 10 replications"
     first = row["break_p10_date"]
