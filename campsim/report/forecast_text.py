@@ -13,7 +13,7 @@ from campsim.report.wording import day_words, plural, prose, table
 # as its hashtag (#date) wants a date or nothing
 NO_BREAK = "none within the forecast"
 
-STATUS_WORDS = {"red": "RED", "amber": "amber", "green": "green"}
+STATUS_WORDS = {"red": "red", "amber": "amber", "green": "green"}  # as warning.csv has them, in every table
 CARRIED = {"camp": "its", "warehouse": "its camps'"}
 
 
