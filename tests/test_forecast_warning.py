@@ -151,3 +151,20 @@ def test_a_break_with_enough_on_the_way_in_total_asks_for_an_earlier_delivery_no
     assert amber == ["water: 100% chance of a pipeline break by 23 Oct 2017; what is on hand and on the way, with "
                      "the rules' own orders, covers its expected need to the end of the forecast: no extra quantity "
                      "is needed, only an earlier delivery"]  # fmt: skip
+
+
+def test_an_amber_row_whose_order_by_date_has_passed_says_to_order_now():
+    from types import SimpleNamespace
+
+    from campsim.report.forecast_text import headline
+    from campsim.results.warning import p_break_by_date
+
+    # breaks on days 10, 20, 20, 20 and a 14-day lead: P(break before day 14) = 25%, not red; the P10 break is
+    # day 10 (15 Oct), so the order-by date is day 10 - 14 = day -4 (1 Oct), before as_of (5 Oct): amber
+    breaks = np.array([10.0, 20.0, 20.0, 20.0])
+    line = Line("", "camp", "water", "litre", 9.0, 14, breaks, breaks, 5000.0, 60000.0)
+    got = SimpleNamespace(warning=warning_frame([line], AS_OF), p_break_by_date=p_break_by_date([line], AS_OF, 25),
+                          as_of=AS_OF)  # fmt: skip
+    red, amber = headline(got)
+    assert amber == ["water: 25% chance of a pipeline break by 15 Oct 2017; order 60,000 litres by 1 Oct 2017 "
+                     "(already past: order now)"]  # fmt: skip

@@ -85,8 +85,8 @@ def sentence(row: Any, as_of: date, p_by: dict | None = None) -> str:
     )
     if not row["order_quantity"]:
         return f"{head}; {_timing(row)}"
-    return (f"{head}; "
-            f"order {order} by {day_words(row['order_by_date'])}")  # fmt: skip
+    late = " (already past: order now)" if row["order_by_date"] < as_of.isoformat() else ""
+    return f"{head}; order {order} by {day_words(row['order_by_date'])}{late}"
 
 
 def headline(forecast) -> list[str]:
