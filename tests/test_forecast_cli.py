@@ -77,9 +77,24 @@ def test_forecast_writes_its_folder_and_prints_the_table_most_urgent_first(camp,
     assert (chance["water", "2017-10-15"], chance["water", "2017-10-16"], chance["water", "2017-10-30"]) == (0, 1, 1)
     assert chance["food", "2017-10-30"] == 0
     printed = capsys.readouterr().out.splitlines()
-    table = [line for line in printed if line.startswith(("RED", "amber", "green"))]
-    assert [line.split()[:2] for line in table] == [["RED", "water"], ["green", "food"]]
+    table = [line for line in printed if line.startswith(("red", "amber", "green"))]
+    assert [line.split()[:2] for line in table] == [["red", "water"], ["green", "food"]]  # the csv's words
     assert "report:" in printed[-1]
+
+
+def test_a_quantile_with_no_break_reads_none_within_the_forecast(camp, capsys):
+    out = camp / "f"
+    argv = ["forecast", str(camp / "camp.yaml"), "--state", str(camp / "state.csv"), "--out", str(out), "--no-charts"]
+    assert main(argv) == 0
+    food = next(r for r in rows(out / "warning.csv") if r["commodity"] == "food")
+    assert (food["break_p10_date"], food["break_p50_date"], food["break_p90_date"]) == ("", "", "")  # #date: empty
+    md_row = next(line for line in (out / "warning.md").read_text().splitlines() if line.startswith("| green | food"))
+    assert md_row.count("| none within the forecast |") == 2 and md_row.count("none within the forecast") == 3
+    html = (out / "report.html").read_text()
+    assert html.count("none within the forecast</td>") == 3  # food's three cells (water breaks in each)
+    printed = capsys.readouterr().out
+    food_line = next(line for line in printed.splitlines() if line.startswith("green") and "food" in line)
+    assert food_line.split()[6:9] == ["none"] * 3 and '("none": none within the forecast)' in printed
 
 
 def test_report_html_opens_with_the_red_rows_in_plain_words(camp):
@@ -87,14 +102,16 @@ def test_report_html_opens_with_the_red_rows_in_plain_words(camp):
     assert main(["forecast", str(camp / "camp.yaml"), "--state", str(camp / "state.csv"), "--out", str(out), "-q"]) == 0
     html = (out / "report.html").read_text()
     first = re.search(r'<section class="headline" id="red">.*?</section>', html, re.S).group(0)
-    # break on 16 Oct (day 11 after as_of); an order placed on 5 Oct lands on 19 Oct at the earliest;
+    # break on 16 Oct (day 11 after as_of); an order placed on 5 Oct lands by 19 Oct with the P90 lead time
+    # (14 days; an order may come sooner when lead times vary, so no "at the earliest");
     # order 25 x 15,000 - 150,000 on hand - 15,000 the rule's day-14 order lands on 28 Oct = 210,000 L
-    assert ("water: 100% chance of a pipeline break by 16 Oct 2017; order 210,000 litres now (it was due by "
-            "2 Oct 2017), arriving 19 Oct 2017 at the earliest") in first  # fmt: skip
+    assert ("water: 100% chance of a pipeline break by 16 Oct 2017; order 210,000 litres by 2 Oct 2017 (already "
+            "past: order now; with the 14-day lead time at P90 it arrives by 19 Oct 2017)") in first  # fmt: skip
+    assert "earliest" not in html
     assert "food" not in first
     assert html.index('id="red"') < html.index('id="warning"') < html.index('id="chart-p_break"')
     md = (out / "warning.md").read_text()
-    assert "order 210,000 litres now" in md
+    assert "order 210,000 litres by 2 Oct 2017 (already past: order now;" in md
 
 
 @pytest.mark.parametrize(
@@ -243,3 +260,6 @@ def test_the_forecast_charts_keep_legends_off_the_data_and_titles_whole(camp):
         fig = got.plot(chart)
         assert problems(fig, chart) == []
         assert fig.legends, chart  # one legend for the figure, below its panels
+    # the forecast starts the day after the state's date: the title names that date as the state's
+    title = " ".join(got.plot("p_break")._suptitle.get_text().split())
+    assert "(state as of 2017-10-05, 2 replications)" in title and "forecast from" not in title

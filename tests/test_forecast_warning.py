@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import numpy as np
+import pytest
 import yaml
 
 import campsim
@@ -41,7 +42,6 @@ def test_lead_time_p90_is_the_rounded_up_quantile_of_each_distribution():
     assert lead_p90_days(LeadTimePlan("fixed", (14.5,), 15)) == 15
     # lognormal mean 10, sd 5: sigma^2 = ln 1.25; exp(ln 10 - 0.1116 + 0.4724 x 1.2816) = 16.35 -> 17
     assert lead_p90_days(LeadTimePlan("lognormal", (10, 5), 10)) == 17
-    assert lead_p90_days(LeadTimePlan("triangular", (7, 14, 30), 17), deterministic=True) == 17
     assert lead_p90_days(None) is None
 
 
@@ -81,12 +81,14 @@ def test_a_delivery_on_day_8_moves_the_break_to_day_17_and_the_warning_to_amber(
     assert (w["break_p50_date"], w["order_by_date"], w["status"]) == ("2017-11-11", "2017-10-28", "green")
 
 
-def test_order_by_date_for_a_triangular_lead_time_is_the_p10_break_less_its_p90(tmp_path):
+@pytest.mark.parametrize("deterministic", [False, True])
+def test_order_by_date_for_a_triangular_lead_time_is_the_p10_break_less_its_p90(tmp_path, deterministic):
     # 450,000 L = 30 days: the break is on day 31 (5 Nov) in every replication (no arrivals, no departures;
     # the reviews on days 3-24 after as_of see more than a day's need). P90 of triangular (7, 14, 30) = 24
     # days: order by day 31 - 24 = day 7 (12 Oct), amber; not red: no replication breaks before day 24.
+    # Deterministic mode too: the line's lead time is the distribution written, though its orders take the mean.
     w = warn(tmp_path, water(450_000, {"triangular": [7, 14, 30]}), replications=20, days=60,
-             deterministic=False).loc["water"]  # fmt: skip
+             deterministic=deterministic).loc["water"]  # fmt: skip
     assert w["break_p10_date"] == w["break_p90_date"] == "2017-11-05"
     assert w["lead_time_p90_days"] == 24
     assert (w["order_by_date"], w["status"]) == ("2017-10-12", "amber")
@@ -112,6 +114,57 @@ def test_a_line_with_no_lead_time_has_no_order_by_date_and_is_red_when_a_break_i
     likely, possible, never = (warning_frame([line(b)], AS_OF).iloc[0] for b in
                                ([4, 5, 6, NONE], [20, NONE, NONE, NONE], [NONE] * 4))  # fmt: skip
     assert (likely["status"], likely["p_break_before_resupply"], likely["order_by_date"]) == ("red", 0.75, "")
-    assert (possible["status"], possible["break_p10_date"], possible["break_p50_date"]) == ("amber", "2017-10-25", "")
+    # amber needs an order-by date on or before as_of + 14 days: with nothing to order there is none, so green
+    assert (possible["status"], possible["break_p10_date"], possible["break_p50_date"]) == ("green", "2017-10-25", "")
+    assert possible["order_by_date"] == "" and possible["p_break_before_resupply"] == 0.25
     assert never["status"] == "green"
     assert np.isnan(likely["order_quantity"])  # no order-by date, no quantity
+
+
+def test_a_likely_break_with_nothing_to_order_reads_its_chance_and_p10_date_in_words():
+    from types import SimpleNamespace
+
+    from campsim.report.forecast_text import headline
+    from campsim.results.warning import p_break_by_date
+
+    breaks = np.array([4, 5, 6, NONE])  # first breaks 9, 10, 11 Oct and none: 75% within the forecast
+    line = Line("", "camp", "soap", "bar", 3.0, None, breaks, breaks, 12.0, 500.0)
+    got = SimpleNamespace(warning=warning_frame([line], AS_OF), p_break_by_date=p_break_by_date([line], AS_OF, 20),
+                          as_of=AS_OF)  # fmt: skip
+    red, amber = headline(got)
+    # P10 = the 1st of 4 sorted = day 4 (9 Oct); P(first break by 9 Oct) = 1/4
+    assert red == ["soap: 75% chance of a pipeline break within the forecast (25% by 9 Oct 2017); it has no "
+                   "ordering rule or supply, so no order can prevent it"] and amber == []  # fmt: skip
+
+
+def test_a_break_with_enough_on_the_way_in_total_asks_for_an_earlier_delivery_not_more():
+    from types import SimpleNamespace
+
+    from campsim.report.forecast_text import headline
+    from campsim.results.warning import p_break_by_date
+
+    breaks = np.array([18.0] * 4)  # every replication breaks on day 18 (23 Oct); lead 14: order by day 4, amber
+    line = Line("", "camp", "water", "litre", 9.0, 14, breaks, breaks, 5000.0, 0.0)  # order quantity 0
+    got = SimpleNamespace(warning=warning_frame([line], AS_OF), p_break_by_date=p_break_by_date([line], AS_OF, 25),
+                          as_of=AS_OF)  # fmt: skip
+    red, amber = headline(got)
+    assert amber == ["water: 100% chance of a pipeline break by 23 Oct 2017; what is on hand and on the way, with "
+                     "the rules' own orders, covers its expected need to the end of the forecast: no extra quantity "
+                     "is needed, only an earlier delivery"]  # fmt: skip
+
+
+def test_an_amber_row_whose_order_by_date_has_passed_says_to_order_now():
+    from types import SimpleNamespace
+
+    from campsim.report.forecast_text import headline
+    from campsim.results.warning import p_break_by_date
+
+    # breaks on days 10, 20, 20, 20 and a 14-day lead: P(break before day 14) = 25%, not red; the P10 break is
+    # day 10 (15 Oct), so the order-by date is day 10 - 14 = day -4 (1 Oct), before as_of (5 Oct): amber
+    breaks = np.array([10.0, 20.0, 20.0, 20.0])
+    line = Line("", "camp", "water", "litre", 9.0, 14, breaks, breaks, 5000.0, 60000.0)
+    got = SimpleNamespace(warning=warning_frame([line], AS_OF), p_break_by_date=p_break_by_date([line], AS_OF, 25),
+                          as_of=AS_OF)  # fmt: skip
+    red, amber = headline(got)
+    assert amber == ["water: 25% chance of a pipeline break by 15 Oct 2017; order 60,000 litres by 1 Oct 2017 "
+                     "(already past: order now)"]  # fmt: skip

@@ -92,8 +92,17 @@ def test_a_state_at_the_edges_of_the_horizon_or_inside_a_disruption_restarts_too
     assert_round_trip(path, day)
 
 
-def assert_round_trip(path, day: int) -> None:
-    s = deterministic(path)
+@pytest.mark.parametrize("day", DATES)
+@pytest.mark.parametrize("path", ALL_SCENARIOS, ids=lambda p: p.stem)
+def test_a_stochastic_run_s_state_continues_its_replication_draw_for_draw(path, day):
+    # as shipped (random arrivals, departures, lead times): the forecast's replication 0 draws what the run's
+    # replication 0 draws after D, departures included (the run's path up to D is replayed to reach its stream)
+    assert_round_trip(path, day, stochastic=True)
+
+
+def assert_round_trip(path, day: int, stochastic: bool = False) -> None:
+    s = campsim.load_scenario(path) if stochastic else deterministic(path)
+    assert s.deterministic is not stochastic
     run = simulate(s)
     got = restarted(s, day)
     result = got.result

@@ -66,9 +66,10 @@ def test_a_spreadsheet_layout_is_read_in_any_order_with_hashtags_and_the_camp_na
     (GOOD[1:], "state.csv: rows", "no as_of row"),
     ((GOOD[0], *GOOD[2:]), "state.csv: rows", "no row for the population of the camp"),
     (GOOD[:2] + GOOD[3:], "state.csv: rows", "no row for the stock of water at the camp (a row with quantity 0 if"),
-    (GOOD[:3], "state.csv: rows", "no row for the balance of water (0 if none)"),
     ((*GOOD, "stock,,north,water,5,"), "state.csv:6: stock.site",
      "unknown site 'north'; expected empty or 'hand case' (a single camp)"),
+    ((*GOOD, "balance,2017-10-05,north,water,5,"), "state.csv:6: balance.site", "unknown site 'north'; a balance"),
+    ((*GOOD, "population,2017-10-05,,,5,kit backlog"), "state.csv:6: population.commodity", "names its kit"),
     ((*GOOD, "stock,,,rice,5,"), "state.csv:6: stock.commodity", "unknown commodity 'rice' at the camp"),
     ((*GOOD, "stock,,,water,-5,"), "state.csv:6: stock.quantity", "negative quantity -5; expected 0 or more"),
     ((*GOOD, "stock,2017-10-06,,water,5,"), "state.csv:6: stock.date",
@@ -84,7 +85,8 @@ def test_a_spreadsheet_layout_is_read_in_any_order_with_hashtags_and_the_camp_na
     ((*GOOD, "stock,2017-13-01,,water,5,"), "state.csv:6: stock.date", "expected a date as YYYY-MM-DD"),
     ((*GOOD, "stock,,,water,5"), "state.csv:6", "expected 6 cells (kind, date, site, commodity, quantity, note)"),
     ((*GOOD, "as_of,2017-10-07,,,,"), "state.csv:6: as_of.kind", "a second as_of row (the first is on line 2)"),
-    (("as_of,2017-10-30,,,,", *GOOD[1:]), "state.csv:2: as_of.date", "as_of 2017-10-30 is outside the scenario"),
+    (("as_of,2017-10-30,,,,", *GOOD[1:]), "state.csv:2: as_of.date", "as_of 2017-10-30 is outside 2017-09-30 to 2017-10-29"),
+    (("as_of,2017-09-29,,,,", *GOOD[1:]), "state.csv:2: as_of.date", "as_of 2017-09-29 is outside 2017-09-30 to"),
     (("as_of,,,,,", *GOOD[1:]), "state.csv:2: as_of.date", "the as_of row needs a date"),
     ((*GOOD, "kit_need,2017-10-05,,water,5,"), "state.csv:6: kit_need.commodity",
      "kit_need rows are for kits (per_new_household); 'water' is not one"),
@@ -95,6 +97,58 @@ def test_each_bad_row_is_one_line_naming_the_file_line_and_field(tmp_path, rows,
     message = str(caught.value)
     assert message.startswith(f"{tmp_path / 'state.csv'}"[: -len("state.csv")] + where), message
     assert words in message and "\n" not in message
+
+
+def test_a_balance_row_is_required_only_where_money_buys_the_commodity(tmp_path):
+    costed = scenario({"water": {"per_person_day": 15, "initial_stock": 0, "unit_cost_usd": 0.01}}, days=30)
+    with pytest.raises(ScenarioError, match=r"state.csv: rows: no row for the balance of water \(0 if none\)"):
+        read_state(write(tmp_path, *GOOD[:3]), costed)
+    # water that costs nothing is never limited by money: a stock report may leave its balance out (0)
+    state = read_state(write(tmp_path, *GOOD[:3]), water_camp())
+    assert state.of_kind("balance") == [] and run_forecast(water_camp(), state).arrays.daily["balance"].max() == 0
+
+
+def test_a_spreadsheet_s_dates_thousands_decimal_commas_and_spare_columns_are_read(tmp_path):
+    s = water_camp()
+    want = read_state(write(tmp_path, *GOOD, "pipeline,2017-10-13,,water,60000.5,order"), s).rows
+    saved = ["Kind,Date,Site,Commodity,Quantity,Note,,", "As_of,2017-10-05 00:00:00,,,,,,",
+             "population,2017-10-05T00:00:00,,,1000,people,,", 'Stock,,,water,"150,000",on hand,,',
+             "balance,2017-10-05,,water,0,US$ left,,", 'Pipeline,2017-10-13,,water,"60,000.5",Order,,']  # fmt: skip
+    (tmp_path / "saved.csv").write_text("\n".join(saved) + "\n")
+    # lines, kinds (autocorrect's capitals taken off), dates and quantities as written
+    assert read_state(tmp_path / "saved.csv", s).rows == want
+    # a decimal-comma locale: ; between cells, a comma before the decimals ("150,000" there would be 150)
+    local = [r.replace(",", ";") for r in (HEADER, *GOOD)] + ["pipeline;2017-10-13;;water;60000,5;order"]
+    (tmp_path / "local.csv").write_text("\n".join(local) + "\n")
+    assert read_state(tmp_path / "local.csv", s).rows == want
+    # HXL lets the hashtag row stand for the text header
+    tags = "#meta+kind,#date,#loc+name,#item+name,#indicator+quantity+num,#meta+note"
+    (tmp_path / "tags.csv").write_text("\n".join([tags, *GOOD, "pipeline,2017-10-13,,water,60000.5,order"]) + "\n")
+    assert read_state(tmp_path / "tags.csv", s).rows == want
+    # a title row above the header, as a spreadsheet's report has it
+    titled = ["Stock report, hand case,,,,", "counted by the camp team on 5 Oct,,,,,", HEADER, *GOOD,
+              "pipeline,2017-10-13,,water,60000.5,order"]  # fmt: skip
+    (tmp_path / "titled.csv").write_text("\n".join(titled) + "\n")
+    assert [(r.kind, r.quantity, r.line - 2) for r in read_state(tmp_path / "titled.csv", s).rows] == [
+        (r.kind, r.quantity, r.line) for r in want
+    ]
+    with pytest.raises(ScenarioError, match=r"saved.csv:2: expected 6 cells"):  # a filled seventh cell is not spare
+        (tmp_path / "saved.csv").write_text(HEADER + "\nas_of,2017-10-05,,,,,x\n")
+        read_state(tmp_path / "saved.csv", s)
+
+
+@pytest.mark.parametrize("engine", ["des", "batch"])
+def test_a_stock_report_of_the_eve_of_the_start_forecasts_the_whole_horizon_as_a_run(tmp_path, engine):
+    # as_of 30 Sep: the forecast starts on the scenario's day 0; with the scenario's own initial values it is the run
+    ordering = {"review_every_days": 7, "order_up_to_days": 10, "lead_time_days": 5}
+    s = scenario({"water": {"per_person_day": 15, "initial_stock": 150000, "ordering": ordering},
+                  "kits": {"per_new_household": 1, "initial_stock": 10, "ordering": ordering}},
+                 days=30, population={"initial": 1000, "arrivals": [{"rate": {"2017-10-01": 30}}]})  # fmt: skip
+    rows = ("as_of,2017-09-30,,,,", "population,,,,1000,", "stock,,,water,150000,", "stock,,,kits,10,")
+    got = run_forecast(s, read_state(write(tmp_path, *rows), s), replications=1, engine=engine)
+    run = campsim.simulate(s)
+    assert got.start == date(2017, 10, 1) and got.days == 30
+    pd.testing.assert_frame_equal(got.result.daily.reset_index(drop=True), run.daily.reset_index(drop=True))
 
 
 def test_a_bad_header_or_an_empty_file_is_refused(tmp_path):
@@ -176,9 +230,24 @@ def test_a_network_state_names_its_sites_routes_and_kit_history(tmp_path):
         with pytest.raises(ScenarioError) as caught:
             read_state(write(tmp_path, *good, extra), s)
         assert where in str(caught.value) and words in str(caught.value), str(caught.value)
-    missing = [r for r in good if not r.startswith("kit_need,2017-10-07,aaf")]
-    with pytest.raises(ScenarioError, match=r"no row for the kit_need of household_kits at aaf on 2017-10-07"):
-        read_state(write(tmp_path, *missing), s)
+
+
+def test_kit_need_rows_left_out_read_the_scenario_s_expected_new_households_kits(tmp_path):
+    # 60 arrivals a day in households of 6: 10 households, 1 kit each = 10 kits a day expected. Reviews every
+    # 7 days: the first forecast review, 8 Oct (day 7, the forecast's third day), reads days 1-7 (2-8 Oct),
+    # 2-5 Oct from the state
+    ordering = {"review_every_days": 7, "order_up_to_days": 3, "lead_time_days": 2}
+    s = scenario({"kits": {"per_new_household": 1, "initial_stock": 0, "ordering": ordering}}, days=20,
+                 population={"initial": 1000, "household_size": 6, "arrivals": [{"rate": {"2017-10-01": 60}}]})  # fmt: skip
+    base = ("as_of,2017-10-05,,,,", "population,,,,1240,", "stock,,,kits,0,")
+    history = [f"kit_need,2017-10-0{d},,kits,{{}}," for d in range(1, 6)]
+    left_out = run_forecast(s, read_state(write(tmp_path, *base), s)).arrays.daily
+    tens = run_forecast(s, read_state(write(tmp_path, *base, *(h.format(10) for h in history)), s)).arrays.daily
+    zeros = run_forecast(s, read_state(write(tmp_path, *base, *(h.format(0) for h in history)), s)).arrays.daily
+    for name in left_out:
+        np.testing.assert_array_equal(left_out[name], tens[name], err_msg=name)
+    # the 8 Oct order: up to 3 days x the 7-day mean, 10 (all 10 a day) or 30 / 7 (2-5 Oct read as 0)
+    assert left_out["ordered"][2, 0, 0] - zeros["ordered"][2, 0, 0] == pytest.approx(3 * (10 - 30 / 7))
 
 
 def test_names_that_look_like_formulas_are_guarded_in_the_file_and_read_back_as_written(tmp_path):

@@ -15,8 +15,9 @@ import math
 from datetime import date, timedelta
 from pathlib import Path
 
+from campsim.load.counts import parse_day
 from campsim.load.files import read_data_bytes, shown
-from campsim.load.hxl import is_hashtag_row, sniff_delimiter
+from campsim.load.hxl import _THOUSANDS, HEADER_SEARCH_ROWS, is_hashtag_row, sniff_delimiter
 from campsim.model.errors import DataFileError, ScenarioError
 from campsim.model.scenario import Scenario
 from campsim.model.standards import KIT_NEED_WINDOW_DAYS
@@ -53,28 +54,57 @@ def read_state(path: str | Path, scenario: Scenario) -> State:
 def parse_state(text: str, scenario: Scenario, source: str = "<state>") -> State:
     """A state file's text, parsed and checked (see read_state)."""
     # a spreadsheet saved in a locale with decimal commas separates cells with ; (or a tab)
-    records = list(enumerate(csv.reader(io.StringIO(text), delimiter=sniff_delimiter(text)), start=1))
+    delimiter = sniff_delimiter(text)
+    records = list(enumerate(csv.reader(io.StringIO(text), delimiter=delimiter), start=1))
     records = [(n, cells) for n, cells in records if any(c.strip() for c in cells)]
     if not records:
         raise ScenarioError(f"empty state file; expected the columns {', '.join(STATE_COLUMNS)}", file=source)
-    n, header = records[0]
-    if [c.strip() for c in header] != list(STATE_COLUMNS):
+    # title rows above the header are skipped, as in the HXL data files (hxl.py); in HXL the hashtag row may
+    # stand for the header
+    tags = [t.lower() for t in STATE_HASHTAGS]
+    found = next((k for k, (_, cells) in enumerate(records[:HEADER_SEARCH_ROWS])
+                  if [c.strip().lower() for c in _trimmed(cells)] in (list(STATE_COLUMNS), tags)), None)  # fmt: skip
+    if found is None:
+        n, header = records[0]
         raise ScenarioError(
             f"expected the header {','.join(STATE_COLUMNS)}, got {','.join(header)[:80]!r}", file=source, line=n
         )
-    body = records[1:]
-    if body and is_hashtag_row(body[0][1]):
+    tags_only = [c.strip().lower() for c in _trimmed(records[found][1])] == tags
+    body = records[found + 1 :]
+    if body and not tags_only and is_hashtag_row(body[0][1]):
         body = body[1:]
-    rows = [_row(n, cells, source) for n, cells in body]
+    rows = [_row(n, cells, source, delimiter) for n, cells in body]
     return check_state(rows, scenario, source)
 
 
-def _row(n: int, cells: list[str], source: str) -> StateRow:
+def _trimmed(cells: list[str]) -> list[str]:
+    """The cells without empty ones past the sixth (a spreadsheet saves its used width on every row)."""
+    width = len(STATE_COLUMNS)
+    return cells[:width] if not any(c.strip() for c in cells[width:]) else cells
+
+
+def _number(text: str, delimiter: str) -> float:
+    """A quantity as a spreadsheet saves it: 150000 or 1.5e5; in a comma-separated file also with
+    thousands separators ("150,000"); in a ;-separated one (a decimal-comma locale) with a decimal
+    comma (150000,5), where "150,000" is 150."""
+    if delimiter == "," and _THOUSANDS.match(text):
+        text = text.replace(",", "")
+    elif delimiter == ";" and text.count(",") == 1 and "." not in text:
+        text = text.replace(",", ".")
+    return float(text)
+
+
+def _row(n: int, cells: list[str], source: str, delimiter: str = ",") -> StateRow:
+    cells = _trimmed(cells)
     if len(cells) != len(STATE_COLUMNS):
         raise ScenarioError(
             f"expected {len(STATE_COLUMNS)} cells ({', '.join(STATE_COLUMNS)}), got {len(cells)}", file=source, line=n
         )
     kind, when, site, commodity, quantity, note = (_unguarded(c.strip()) for c in cells)
+    kind = kind.lower()  # a spreadsheet's autocorrect capitalises a cell's first letter ("Stock", "Order")
+    if kind == "pipeline" and note.split(" ", 1)[0].lower() in ("order", "donation", "shipment"):
+        word, *route = note.split(" ", 1)
+        note = " ".join([word.lower(), *route])
     if kind not in KINDS:
         raise ScenarioError(
             f"unknown kind {kind!r}; expected one of {', '.join(KINDS)}", file=source, line=n, path="kind"
@@ -82,7 +112,7 @@ def _row(n: int, cells: list[str], source: str) -> StateRow:
     day = None
     if when:
         try:
-            day = date.fromisoformat(when)
+            day = parse_day(when)  # a spreadsheet's date-time (2017-11-01 00:00:00) is its date, as in data files
         except ValueError:
             raise ScenarioError(
                 f"expected a date as YYYY-MM-DD, got {when[:40]!r}", file=source, line=n, path=f"{kind}.date"
@@ -90,7 +120,7 @@ def _row(n: int, cells: list[str], source: str) -> StateRow:
     value = 0.0
     if kind != "as_of" or quantity:
         try:
-            value = float(quantity)
+            value = _number(quantity, delimiter)
         except ValueError:
             raise ScenarioError(
                 f"expected a number, got {quantity[:40]!r}", file=source, line=n, path=f"{kind}.quantity"
@@ -139,13 +169,14 @@ def check_state(rows: list[StateRow], scenario: Scenario, source: str = "<state>
     when = as_of[0].date
     if when is None:
         err(as_of[0], "date", "the as_of row needs a date")
-    start, end = scenario.start, scenario.start + timedelta(days=scenario.days - 1)
-    if not start <= when < end:
+    # the forecast starts the day after as_of, on one of the scenario's days: as_of may be the eve of its start
+    first, last = scenario.start - timedelta(days=1), scenario.start + timedelta(days=scenario.days - 2)
+    if not first <= when <= last:
         err(
             as_of[0],
             "date",
-            f"as_of {when} is outside the scenario's days {start} to {end - timedelta(days=1)} "
-            "(the forecast starts the day after it)",
+            f"as_of {when} is outside {first} to {last} (the forecast starts the day after it, on one of "
+            f"the scenario's days, {scenario.start} to {last + timedelta(days=1)})",
         )
     camps, held = sites_of(scenario)
     single = not scenario.is_network
@@ -155,7 +186,9 @@ def check_state(rows: list[StateRow], scenario: Scenario, source: str = "<state>
         if r.kind == "as_of":
             continue
         site = "" if single and r.site in ("", scenario.name) else r.site
-        if r.kind == "balance":
+        if r.kind == "balance":  # money is per commodity: a site may be named, but must be one of the scenario's
+            if site and site not in held:
+                err(r, "site", f"unknown site {r.site!r}; a balance row needs none (money is per commodity)")
             if r.commodity not in scenario.commodities:
                 err(
                     r,
@@ -169,6 +202,8 @@ def check_state(rows: list[StateRow], scenario: Scenario, source: str = "<state>
         if r.kind == "population":
             if site not in camps:
                 err(r, "site", f"population is counted at camps; {r.site!r} is a warehouse")
+            if not r.commodity and r.note.strip().lower() == BACKLOG_NOTE:  # else its households count as people
+                err(r, "commodity", f"a {BACKLOG_NOTE} row names its kit (households owed it); got none")
             if r.commodity and (r.commodity not in kits or r.commodity not in held[site]):
                 err(
                     r,
@@ -239,7 +274,7 @@ def _check_stock(r: StateRow, scenario: Scenario, at_camp: bool, when: date, err
 
 
 def _required(rows: list[StateRow], scenario: Scenario, when: date, err: _Errors) -> None:
-    """Every camp's population, every line's stock and every commodity's balance must be there."""
+    """Every camp's population, every line's stock and every costed commodity's balance must be there."""
     camps, held = sites_of(scenario)
     single = not scenario.is_network
 
@@ -256,34 +291,11 @@ def _required(rows: list[StateRow], scenario: Scenario, when: date, err: _Errors
         for item in sorted(items):
             if (name, item) not in stocked:
                 err.missing(f"stock of {item} at {name or 'the camp'} (a row with quantity 0 if none)")
-    for item in scenario.commodities:
-        if item not in paid:
+    for item, spec in scenario.commodities.items():
+        if item not in paid and spec.unit_cost_usd > 0:  # money never limits a commodity that costs nothing
             err.missing(f"balance of {item} (0 if none)")
-    window = [
-        when - timedelta(days=k) for k in range(KIT_NEED_WINDOW_DAYS) if when - timedelta(days=k) >= scenario.start
-    ]
-    seen = {(site(r), r.commodity, r.date) for r in rows if r.kind == "kit_need"}
-    for name, item in kit_lines_ordering(scenario):
-        for day in window:
-            if (name, item, day) not in seen:
-                err.missing(
-                    f"kit_need of {item} at {name or 'the camp'} on {day} (the kits' order target reads "
-                    f"the last {KIT_NEED_WINDOW_DAYS} days)"
-                )
-
-
-def kit_lines_ordering(scenario: Scenario) -> list[tuple[str, str]]:
-    """(site, kit) of each kit line that orders or requisitions: those whose target reads kit_need."""
-    kits = [n for n, c in scenario.commodities.items() if c.per_household]
-    if not scenario.is_network:
-        return [("", k) for k in kits if scenario.commodities[k].ordering is not None]
-    out = []
-    for name, camp in scenario.camps.items():
-        for k in kits:
-            stock = camp.commodities.get(k)
-            if stock is not None and (stock.ordering is not None or stock.supply is not None):
-                out.append((name, k))
-    return out
+    # kit_need rows are optional: a day a kit line's row does not give reads the scenario's expected need
+    # (plan/state.py), as a spreadsheet's stock report seldom keeps a week of new households' kits
 
 
 def _listed(names) -> str:

@@ -6,7 +6,7 @@ the engines run: from expected values (deterministic mode) or from draws.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -173,8 +173,16 @@ def compile_camps(s: Scenario) -> CampsPlan:
     )
 
 
-def drawn_population(camps: CampsPlan, seed: int, first: int, stop: int) -> PopulationPath:
+def drawn_population(
+    camps: CampsPlan, seed: int, first: int, stop: int, restart: tuple[int, np.ndarray] | None = None
+) -> PopulationPath:
     """Replications first..stop-1's population paths ([day, camp, replication]), drawn from named streams.
+
+    ``restart`` = (day, people): the path from ``day`` on, starting from ``people`` [camp] (a
+    forecast's state), over the days from ``day`` on. Arrivals and scheduled departures are the
+    run's own draws of those days, and the run's path up to ``day`` is stepped first (and
+    dropped) so the departures stream stands where the run's does: a state written by the run
+    continues it draw for draw.
 
     Each camp's own arrivals are one Poisson draw a day of its summed mean (stream
     ``arrivals/<camp>``), and its scheduled departures one Poisson draw a day (stream
@@ -195,7 +203,10 @@ def drawn_population(camps: CampsPlan, seed: int, first: int, stop: int) -> Popu
     # with nobody leaving on their own, the departures stream is never read (its draws would all be 0)
     binomials = [stream(seed, r, "departures").binomial for r in reps] if rates.any() else []
 
+    offset = 0  # the day of the horizon that ``day`` 0 of the path being stepped is
+
     def leave(day: int, before: np.ndarray, _scheduled: np.ndarray) -> np.ndarray:
+        day += offset
         gone = np.zeros(before.shape)
         if binomials:
             # scalar calls: a third cheaper than one array call (numpy checks an array's bounds in Python)
@@ -207,4 +218,15 @@ def drawn_population(camps: CampsPlan, seed: int, first: int, stop: int) -> Popu
             return gone
         return gone + np.minimum(extra[day], before - gone)
 
-    return population_path(camps, own.astype(float), leave)
+    if restart is None:
+        return population_path(camps, own.astype(float), leave)
+    start, people = restart
+
+    def days_from(a: int, b: int | None = None) -> CampsPlan:
+        return replace(camps, arrival_means=camps.arrival_means[a:b],
+                       scheduled_departures=camps.scheduled_departures[a:b])  # fmt: skip
+
+    if start > 0 and binomials:
+        population_path(days_from(0, start), own[:start].astype(float), leave)  # the run's draws up to start
+    offset = start
+    return population_path(replace(days_from(start), initial_people=people), own[start:].astype(float), leave)

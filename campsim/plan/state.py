@@ -15,6 +15,8 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from campsim.model.rules import kits_for_arrivals
+from campsim.model.standards import KIT_NEED_WINDOW_DAYS
 from campsim.model.state import State
 from campsim.plan.arrays import LeadTimePlan, Plan, land_days
 from campsim.plan.streams import stream
@@ -90,6 +92,7 @@ def start_of(plan: Plan, state: State) -> Start:
     kit_need: dict[int, np.ndarray] = {}
     pipeline = []
     routes = {} if net is None else {f"shipment {name}": r for r, name in enumerate(net.routes.names)}
+    given: set[tuple[int, int]] = set()  # (day, line) of the kit_need rows
     for row in state.rows:
         site = _site(plan, row.site)
         when = None if row.date is None else (row.date - plan.start).days
@@ -113,6 +116,7 @@ def start_of(plan: Plan, state: State) -> Start:
                     stock[i] += row.quantity
         elif row.kind == "kit_need":
             kit_need.setdefault(when, np.zeros(width))[line_of[(site, row.commodity)]] += row.quantity
+            given.add((when, line_of[(site, row.commodity)]))
         elif row.kind == "pipeline":
             what = "shipment" if row.note.startswith("shipment ") else row.note
             if (site, row.commodity) in wline_of:
@@ -121,6 +125,7 @@ def start_of(plan: Plan, state: State) -> Start:
                 pipeline.append(
                     Arrival(CAMP, line_of[(site, row.commodity)], row.quantity, what, when, routes.get(row.note, -1))
                 )
+    _expected_kit_need(plan, day, kit_need, given)
     merged = []
     for i, rows in enumerate(batches):
         by_day: dict[int, float] = {}
@@ -143,6 +148,24 @@ def start_of(plan: Plan, state: State) -> Start:
         w_stock=w_stock,
         pipeline=tuple(pipeline),
     )
+
+
+def _expected_kit_need(plan: Plan, day: int, kit_need: dict[int, np.ndarray], given: set) -> None:
+    """The kits' need of the window's days a state does not give: the scenario's expected new households' kits
+    (expected arrivals, a network camp's expected accepted ones, over its household size)."""
+    net = plan.network
+    for i in np.flatnonzero(plan.kits & (plan.review_every_days > 0)).tolist():
+        for d in range(max(0, day - KIT_NEED_WINDOW_DAYS), day):
+            if (d, i) in given:
+                continue
+            if net is None:
+                arrived, size = plan.arrival_means[d], plan.household_size
+            else:
+                k = int(net.sites.line_camp[i])
+                arrived, size = net.expected.accepted[d, k], net.camps.household_size[k]
+            kit_need.setdefault(d, np.zeros(len(plan.lines)))[i] = kits_for_arrivals(
+                float(arrived), float(size), float(plan.per_new_household[i])
+            )
 
 
 def delays(delay: LeadTimePlan | None, rows: int, seed: int, first: int, stop: int, deterministic: bool) -> np.ndarray:

@@ -2,9 +2,10 @@
 
 Arrivals, lead times and transit times come from the run's own named streams (plan/draw.py),
 so a forecast shares them with the run it continues (common random numbers). Departures
-depend on the people present, so they are drawn along the path from the state's
-population on the forecast's first day (the same streams, restarted there); the days
-before it are zeros, never stepped.
+depend on the people present: the run's path up to the forecast's first day is stepped again
+(its draws dropped) so the departures stream stands where the run's does, then they are drawn
+along the path from the state's population. A state a stochastic run wrote thus continues
+its replication draw for draw. The days before the first day are zeros, never stepped.
 """
 
 from __future__ import annotations
@@ -54,11 +55,14 @@ def draw_from(plan: Plan, start: Start, seed: int, first: int = 0, stop: int = 1
             gone = _pad(expected_path(people, rate, means[day:], scheduled[day:])[0], day)
         else:
             arrived = stream(seed, r, "arrivals").poisson(means).astype(float)
-            extra = None
+            extra = None  # the run's draws of every day (a draw's values depend on the days before it)
             if scheduled.any():
-                extra = stream(seed, r, "departures/data").poisson(scheduled[day:]).astype(np.int64)
+                extra = stream(seed, r, "departures/data").poisson(scheduled).astype(np.int64)
             rng = stream(seed, r, "departures") if rate > 0 else None
-            gone = _pad(_draw_departures(rng, int(people), rate, arrived[day:], extra), day)
+            if rng is not None and day > 0:  # the run's path up to as_of, dropped: its stream then stands
+                _draw_departures(rng, plan.initial_people, rate, arrived[:day], None if extra is None else extra[:day])
+            tail = None if extra is None else extra[day:]
+            gone = _pad(_draw_departures(rng, int(people), rate, arrived[day:], tail), day)
         arrivals.append(arrived)
         departures.append(gone)
         leads.append(_leads(plan.lead_times, [f"lead_time/{x}" for x in plan.lines], plan, seed, r))
@@ -76,18 +80,18 @@ def draw_network_from(plan: Plan, start: Start, seed: int, first: int = 0, stop:
 
     net, day = plan.network, start.day
     sites, routes = net.sites, net.routes
-    camps = replace(
-        net.camps,
-        initial_people=start.people.astype(float),
-        arrival_means=net.camps.arrival_means[day:],
-        scheduled_departures=net.camps.scheduled_departures[day:],
-    )
     n = stop - first
     if plan.deterministic:
+        camps = replace(
+            net.camps,
+            initial_people=start.people.astype(float),
+            arrival_means=net.camps.arrival_means[day:],
+            scheduled_departures=net.camps.scheduled_departures[day:],
+        )
         one = population_path(camps, camps.arrival_means, expected_leave(camps))
         tail = {k: np.repeat(v[:, :, None], n, axis=2) for k, v in one.__dict__.items()}
     else:
-        tail = drawn_population(camps, seed, first, stop).__dict__
+        tail = drawn_population(net.camps, seed, first, stop, (day, start.people.astype(float))).__dict__
     path = type(net.expected)(**{k: _pad(v, day) for k, v in tail.items()})
     items = sites.commodities
     w_names = [

@@ -15,7 +15,7 @@ from pathlib import Path
 from campsim.report import html as htmlreport
 from campsim.report.csvsafe import write_csv
 from campsim.report.folders import write_folder
-from campsim.report.forecast_text import HEADER, headline, replications, warning_markdown, warning_rows
+from campsim.report.forecast_text import HEADER, NO_BREAK, headline, replications, warning_markdown, warning_rows
 from campsim.report.hxlout import _with_tags
 from campsim.results.warning import ForecastResult
 
@@ -120,6 +120,7 @@ def render_forecast(forecast: ForecastResult, charts: dict[str, Path]) -> str:
             red=red,
             amber=amber,
             header=HEADER,
+            no_break=NO_BREAK,  # a cell that wraps: the table fits an A4 page
             rows=list(zip(statuses, warning_rows(forecast), strict=True)),
             colours={"red": "var(--bad)", "amber": "var(--warn)", "green": "var(--ok)"},
             charts=pictures,

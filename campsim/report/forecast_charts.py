@@ -46,7 +46,7 @@ def p_break_chart(forecast: ForecastResult) -> Figure:
     """P(first pipeline break on or before each date), one panel per commodity, one step line per site."""
     frame = forecast.p_break_by_date
     items = list(dict.fromkeys(frame["commodity"]))
-    fig, axes = panels(items, f"Chance of a pipeline break by each date (forecast from {forecast.as_of}, "
+    fig, axes = panels(items, f"Chance of a pipeline break by each date (state as of {forecast.as_of}, "
                              f"{replications(forecast.replications)})")  # fmt: skip
     kinds = {(r.site, r.commodity): r.site_kind for r in forecast.warning.itertuples()}
     for ax, item in zip(axes, items, strict=True):

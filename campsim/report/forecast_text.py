@@ -9,8 +9,21 @@ import pandas as pd
 
 from campsim.report.wording import day_words, plural, prose, table
 
-STATUS_WORDS = {"red": "RED", "amber": "amber", "green": "green"}
-CARRIED = {"camp": "it", "warehouse": "its camps"}
+# how a P10/P50/P90 date with no break reads (issue 14's words); warning.csv leaves the cell empty,
+# as its hashtag (#date) wants a date or nothing
+NO_BREAK = "none within the forecast"
+
+STATUS_WORDS = {"red": "red", "amber": "amber", "green": "green"}  # as warning.csv has them, in every table
+CARRIED = {"camp": "its", "warehouse": "its camps'"}
+
+
+def _timing(row: Any) -> str:
+    """A breaking row whose order quantity is 0: the total is there, it comes too late (a break is still likely)."""
+    whose = CARRIED[row["site_kind"]]
+    return (
+        f"what is on hand and on the way, with the rules' own orders, covers {whose} expected need to the end "
+        "of the forecast: no extra quantity is needed, only an earlier delivery"
+    )
 
 
 def replications(n: int) -> str:
@@ -34,7 +47,7 @@ def where(row: Any) -> str:
 
 
 def _iso_words(iso: str) -> str:
-    return day_words(iso) if iso else "none within the forecast"
+    return day_words(iso) if iso else NO_BREAK
 
 
 def sentence(row: Any, as_of: date, p_by: dict | None = None) -> str:
@@ -47,19 +60,22 @@ def sentence(row: Any, as_of: date, p_by: dict | None = None) -> str:
     p = f"{row['p_break_before_resupply']:.0%}"
     order = amount(row["order_quantity"] or 0.0, row["unit"]) if row["order_by_date"] else ""
     if pd.isna(lead):  # no ordering rule or supply: nothing can be ordered for it
-        first = _iso_words(row["break_p10_date"])
-        return (f"{where(row)}: {p} chance of a pipeline break within the forecast (the first by {first}); "
+        first = row["break_p10_date"]
+        early = f"{(p_by or {}).get((row['site'], row['commodity'], first), 0.1):.0%} by {_iso_words(first)}"
+        return (f"{where(row)}: {p} chance of a pipeline break within the forecast ({early}); "
                 "it has no ordering rule or supply, so no order can prevent it")  # fmt: skip
     if row["status"] == "red":
         arrives = as_of + timedelta(days=int(lead))
         median = row["break_p50_date"]  # red: more likely than not before resupply, so within the forecast
         p = f"{(p_by or {}).get((row['site'], row['commodity'], median), 0.5):.0%}"
         by = day_words(median)
-        due = f" (it was due by {day_words(row['order_by_date'])})" if row["order_by_date"] else ""
         head = f"{where(row)}: {p} chance of a pipeline break by {by}"
         if not row["order_quantity"]:  # what is on hand and on the way carries its camps to the end
-            return f"{head}; no extra order is needed to carry {CARRIED[row['site_kind']]} to the end of the forecast"
-        return f"{head}; order {order} now{due}, arriving {day_words(arrives.isoformat())} at the earliest"
+            return f"{head}; {_timing(row)}"
+        # the issue's "order Q by DATE": a red row's order-by date is past (its P10 break comes before an order
+        # placed today could land); with the P90 lead time 9 orders in 10 arrive by then, not "at the earliest"
+        arrival = f"with the {int(lead)}-day lead time at P90 it arrives by {day_words(arrives.isoformat())}"
+        return f"{head}; order {order} by {day_words(row['order_by_date'])} (already past: order now; {arrival})"
     if not row["order_by_date"]:
         return f"{where(row)}: no pipeline break in 9 of 10 replications"
     first = row["break_p10_date"]
@@ -68,9 +84,9 @@ def sentence(row: Any, as_of: date, p_by: dict | None = None) -> str:
         f"pipeline break by {_iso_words(first)}"
     )
     if not row["order_quantity"]:
-        return f"{head}; no extra order is needed to carry {CARRIED[row['site_kind']]} to the end of the forecast"
-    return (f"{head}; "
-            f"order {order} by {day_words(row['order_by_date'])}")  # fmt: skip
+        return f"{head}; {_timing(row)}"
+    late = " (already past: order now)" if row["order_by_date"] < as_of.isoformat() else ""
+    return f"{head}; order {order} by {day_words(row['order_by_date'])}{late}"
 
 
 def headline(forecast) -> list[str]:
@@ -90,14 +106,14 @@ def _cell(x: Any, fmt: str = "{:,.0f}") -> str:
     return "-" if x is None or x != x else fmt.format(x)
 
 
-def warning_rows(forecast) -> list[tuple[str, ...]]:
-    """The warning table's cells, most urgent first."""
+def warning_rows(forecast, none: str = NO_BREAK) -> list[tuple[str, ...]]:
+    """The warning table's cells, most urgent first (``none``: how a quantile date with no break reads)."""
     rows = []
     for _, r in forecast.warning.iterrows():
         rows.append((
             STATUS_WORDS[r["status"]], where(r), _cell(r["cover_days_today"], "{:,.1f}"),
             _cell(r["p_break_7d"], "{:.0%}"), _cell(r["p_break_14d"], "{:.0%}"), _cell(r["p_break_30d"], "{:.0%}"),
-            r["break_p10_date"] or "none", r["break_p50_date"] or "none", r["break_p90_date"] or "none",
+            *(r[k] or none for k in ("break_p10_date", "break_p50_date", "break_p90_date")),
             r["order_by_date"] or "-", _cell(r["order_quantity"]),
         ))  # fmt: skip
     return rows
@@ -113,7 +129,8 @@ def terminal_table(forecast) -> str:
     return "\n".join([
         f"{s['scenario']}: forecast of {forecast.days} days from {forecast.as_of + timedelta(days=1)} "
         f"(state as of {forecast.as_of}), {replications(forecast.replications)}",
-        table(HEADER, warning_rows(forecast), left=2),
+        table(HEADER, warning_rows(forecast, none="none"), left=2),
+        f'break P10/P50/P90: the first pipeline break\'s dates over the replications ("none": {NO_BREAK})',
     ])  # fmt: skip
 
 
@@ -140,6 +157,6 @@ def warning_markdown(forecast) -> str:
     lines += ["| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |" for row in warning_rows(forecast)]
     lines += ["", "Red: a break is more likely than not before an order placed today could arrive. Amber: the "
               "order-by date is within 14 days (or past). Dates are the P10/P50/P90 of the first pipeline break "
-              "over the replications; \"none\" means none within the forecast. See docs/semantics.md, "
+              f"over the replications; \"{NO_BREAK}\" where that quantile has no break. See docs/semantics.md, "
               "\"Forecast warning\"."]  # fmt: skip
     return "\n".join(lines) + "\n"

@@ -36,15 +36,16 @@ WARNING_COLUMNS = [
 ]  # fmt: skip
 
 
-def lead_p90_days(lead: LeadTimePlan | None, deterministic: bool = False) -> int | None:
+def lead_p90_days(lead: LeadTimePlan | None) -> int | None:
     """A lead time's 0.9 quantile in whole days, rounded up as drawn lead times are (at least 1).
 
-    ceil is monotone, so the P90 of the rounded-up draw is the continuous P90 rounded up. A
-    deterministic scenario's lead time is its mean rounded up, as the engines use it.
+    ceil is monotone, so the P90 of the rounded-up draw is the continuous P90 rounded up. The
+    distribution as the scenario writes it, in deterministic mode too (issue 14: "the line's own
+    lead time at its P90"), although a deterministic run's orders take its mean.
     """
     if lead is None:
         return None
-    if deterministic or lead.kind == "fixed":
+    if lead.kind == "fixed":
         return lead.mean_days
     q = 0.9
     if lead.kind == "triangular":
@@ -108,9 +109,7 @@ def warning_row(line: Line, as_of: date) -> dict[str, Any]:
         status = "red"
     elif order_by is not None and order_by <= AMBER_DAYS:
         status = "amber"
-    elif lead is None and p10 != NONE:
-        status = "amber"
-    else:
+    else:  # no order-by date (no break at P10, or no lead time: nothing to order) is not amber
         status = "green"
     return {
         "status": status,
@@ -184,9 +183,9 @@ def camp_lead_p90(plan: Plan, line: int) -> int | None:
     plus the route's transit (each at P90)."""
     net = plan.network
     if net is None or not net.sites.supplied[line]:
-        return lead_p90_days(plan.lead_times[line], plan.deterministic)
-    warehouse = lead_p90_days(net.sites.w_lead_times[net.sites.supply_wline[line]], plan.deterministic)
-    transit = lead_p90_days(net.routes.transit[net.sites.line_route[line]], plan.deterministic)
+        return lead_p90_days(plan.lead_times[line])
+    warehouse = lead_p90_days(net.sites.w_lead_times[net.sites.supply_wline[line]])
+    transit = lead_p90_days(net.routes.transit[net.sites.line_route[line]])
     return (warehouse or 0) + transit
 
 
@@ -256,7 +255,7 @@ def warehouse_lines(plan, arrays, summary, camp_rows: list[Line], need, stock_to
         out.append(Line(
             site=site, site_kind="warehouse", commodity=item, unit=unit,
             cover_days_today=cover(stock_today.get((site, item), 0.0), demand),
-            lead_p90_days=lead_p90_days(sites.w_lead_times[j], plan.deterministic),
+            lead_p90_days=lead_p90_days(sites.w_lead_times[j]),
             first_break=short[:, j], first_short=short[:, j], person_days_short=None,
             order_quantity=max(0.0, float(carried - end_stock)),
         ))  # fmt: skip
