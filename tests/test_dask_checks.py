@@ -86,6 +86,7 @@ def test_nothing_listening(tmp_path, capsys, no_simulation, quick):
     assert no_simulation == []
 
 
+@pytest.mark.slow  # waits out a connection timeout
 def test_an_http_server_is_not_a_scheduler_and_does_not_hang(tmp_path, capsys, no_simulation, quick):
     port = free_port()
     server = subprocess.Popen([sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1"],

@@ -64,6 +64,7 @@ def steps(tmp) -> dict[str, list[str]]:
     }  # fmt: skip
 
 
+@pytest.mark.slow  # a process per step in a pseudo-terminal: about 1 s each
 @pytest.mark.parametrize("label", ["replications", "sweep", "solve", "charts"])
 def test_each_long_step_shows_a_bar_in_a_pseudo_terminal(tmp_path, label):
     # the SimPy engine's replications (--engine des), sweep points, solve evaluations, chart drawing
@@ -77,6 +78,7 @@ def test_the_solve_bar_counts_up_to_every_evaluation_bisection_may_need(tmp_path
     assert b"/100 [" in out
 
 
+@pytest.mark.slow  # a process per step: about 1 s each
 @pytest.mark.parametrize("label", ["replications", "sweep", "solve",
                                    pytest.param("charts", marks=pytest.mark.slow)])  # fmt: skip
 def test_no_bar_when_stderr_is_not_a_terminal_or_with_quiet(tmp_path, label):
