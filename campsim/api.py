@@ -92,6 +92,7 @@ def forecast(
     delay_risk: Any = None,
     jobs: int | None = None,
     engine: str = "batch",
+    progress: Callable[[int], None] | None = None,
 ) -> ForecastResult:
     """Forecast a scenario from a state and warn of pipeline breaks, as ``campsim forecast`` does.
 
@@ -105,6 +106,7 @@ def forecast(
             (``"{triangular: [0, 2, 10]}"``); None for none.
         jobs: worker processes (results do not depend on it).
         engine: "batch" or "des" for the replications' statistics.
+        progress: called with the number of replications finished since the last call.
 
     Returns:
         ``warning`` (the rows of warning.csv, the most urgent first), ``p_break_by_date``,
@@ -121,7 +123,7 @@ def forecast(
 
     loaded = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
     checked = read_state(state, loaded) if isinstance(state, str | Path) else state
-    got = run_forecast(loaded, checked, days, replications, seed, delay_risk, jobs, engine)
+    got = run_forecast(loaded, checked, days, replications, seed, delay_risk, jobs, engine, progress)
     _drawable(got.result)
     result = forecast_warning(got)
     result.plotter = _plot_forecast
@@ -293,7 +295,7 @@ def write_report(
     force: bool = False,
     svg: bool = False,
 ) -> Path:
-    """Write the report folder ``campsim run``, ``compare``, ``sweep`` or ``allocate`` would write for the same result.
+    """Write the report folder ``campsim run``, ``compare``, ``sweep``, ``allocate`` or ``forecast`` would write for the same result.
 
     The folder is written beside its destination and moved into place when complete; it may
     replace an earlier campsim report, or anything else with ``force``. Charts are PNGs; ``svg``
@@ -309,11 +311,11 @@ def write_report(
         if isinstance(result, AllocateResult):
             from campsim.report.allocate import write_allocate_report
 
-            return write_allocate_report(result, folder, charts=charts, force=force)
+            return write_allocate_report(result, folder, charts=charts, force=force, svg=svg)
         if isinstance(result, ForecastResult):
             from campsim.report.forecast import write_forecast_report
 
-            return write_forecast_report(result, folder, charts=charts, force=force)
+            return write_forecast_report(result, folder, charts=charts, force=force, svg=svg)
         if isinstance(result, CompareResult):
             return folders.write_compare_report(result.runs, result.table, folder, charts=charts, force=force,
                                                 svg=svg, align=result.align)  # fmt: skip

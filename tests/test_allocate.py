@@ -404,3 +404,11 @@ def test_the_allocation_charts_keep_legends_off_the_data_and_titles_whole(camp):
         fig = draw(camp[1])
         assert problems(fig, name) == []
         assert fig.legends, name
+
+
+def test_allocate_charts_are_png_only_unless_svg_is_asked_for(camp, tmp_path):
+    _, result = camp
+    plain = campsim.write_report(result, tmp_path / "plain")
+    both = campsim.write_report(result, tmp_path / "both", svg=True)
+    assert not list(plain.glob("*.svg"))
+    assert {p.name for p in both.glob("*.svg")} == {"frontier.svg", "allocation.svg"}

@@ -263,3 +263,21 @@ def test_the_forecast_charts_keep_legends_off_the_data_and_titles_whole(camp):
     # the forecast starts the day after the state's date: the title names that date as the state's
     title = " ".join(got.plot("p_break")._suptitle.get_text().split())
     assert "(state as of 2017-10-05, 2 replications)" in title and "forecast from" not in title
+
+
+def test_charts_are_png_only_unless_svg_is_asked_for(camp):
+    plain, both = camp / "plain", camp / "both"
+    base = ["forecast", str(camp / "camp.yaml"), "--state", str(camp / "state.csv"), "-q", "-n", "2"]
+    assert main([*base, "--out", str(plain)]) == 0 and main([*base, "--out", str(both), "--svg"]) == 0
+    assert not list(plain.glob("*.svg"))
+    assert {p.name for p in both.glob("*.svg")} == {"p_break.svg", "cover_fan.svg"}
+
+
+@pytest.mark.slow  # a process in a pseudo-terminal
+def test_a_forecast_shows_its_progress_in_a_terminal_and_none_when_piped(camp):
+    from tests.test_progress import in_pty, piped
+
+    args = ["forecast", str(camp / "camp.yaml"), "--state", str(camp / "state.csv"), "-n", "40", "--no-charts",
+            "--out", str(camp / "f")]  # fmt: skip
+    assert b"forecast:" in in_pty(args)
+    assert "forecast:" not in piped([*args, "--force"])

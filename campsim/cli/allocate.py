@@ -15,6 +15,7 @@ from campsim.cli.options import (
     no_charts_option,
     quiet_option,
     seed_option,
+    svg_option,
 )
 from campsim.cli.say import say, say_block
 
@@ -73,12 +74,13 @@ from campsim.cli.say import say, say_block
 )
 @quiet_option
 @no_charts_option
+@svg_option
 @force_option
 @data_root_option
 def allocate(scenario: str, budget: float | None, budget_share: float | None, objective: str, weights: str | None,
              min_share: float, max_share: float, replications: int | None, step: float, seed: int | None,
-             jobs: int | None, out: Path | None, quiet: bool, no_charts: bool, force: bool,
-             data_root: Path | None) -> int:  # fmt: skip
+             jobs: int | None, out: Path | None, quiet: bool, no_charts: bool, svg: bool,
+             force: bool, data_root: Path | None) -> int:  # fmt: skip
     """Split a fixed budget across the commodities so that the fewest person-days go short.
 
     \b
@@ -98,7 +100,7 @@ def allocate(scenario: str, budget: float | None, budget_share: float | None, ob
       frontier.csv    budget shares 0..1 by 0.05: the flat and the best split's objective, the best shares
       allocated.yaml  the scenario with the best shares; its header gives the campsim run that
                       reproduces the objective (data files it reads are copied into data/)
-      allocate.md, report.html, frontier and allocation charts
+      allocate.md, report.html, frontier and allocation charts (PNG; SVG too with --svg)
     and prints the table and the headline.
     """
     from campsim.report.allocate import terminal_text, write_allocate_report
@@ -114,7 +116,7 @@ def allocate(scenario: str, budget: float | None, budget_share: float | None, ob
     with progress_bar(None, quiet, "simulating", unit=" allocations") as bar:
         result = run_allocate(scenario, budget, budget_share, objective, weights, min_share, max_share,
                               replications, step, seed, data_root, jobs=jobs, progress=bar.update)  # fmt: skip
-    write_allocate_report(result, folder, charts=not no_charts, force=force)
+    write_allocate_report(result, folder, charts=not no_charts, force=force, svg=svg)
     if not quiet:
         say_block(terminal_text(result))
         say(f"report: {folder}/ ({time.perf_counter() - started:.1f} s)")

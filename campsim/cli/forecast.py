@@ -19,6 +19,7 @@ from campsim.cli.options import (
     replications_option,
     seed_option,
     set_option,
+    svg_option,
 )
 from campsim.cli.say import echo_notes, say, say_block
 
@@ -45,13 +46,14 @@ from campsim.cli.say import echo_notes, say, say_block
 @set_option
 @quiet_option
 @no_charts_option
+@svg_option
 @force_option
 @jobs_option
 @engine_option
 @data_root_option
 def forecast(scenario: str, state_path: str, days: int | None, delay_risk: str | None, replications: int | None,
              seed: int | None, out: Path | None, overrides: tuple[str, ...], quiet: bool, no_charts: bool,
-             force: bool, jobs: int | None, engine: str, data_root: Path | None) -> int:  # fmt: skip
+             svg: bool, force: bool, jobs: int | None, engine: str, data_root: Path | None) -> int:  # fmt: skip
     """Forecast SCENARIO.yaml from a state and warn of pipeline breaks.
 
     Starts the scenario's model on the day after the state's as_of date, from what the state
@@ -67,7 +69,7 @@ def forecast(scenario: str, state_path: str, days: int | None, delay_risk: str |
       p_break_by_date.csv  P(first pipeline break by each date) per line
       summary.json, daily.csv, events.csv, daily_quantiles.csv, p_shortage_by_date.csv
                         (a network's also warehouses.csv)  the forecast days' run files
-      report.html, p_break.png, cover_fan.png (and .svg)  the page and its charts
+      report.html, p_break.png, cover_fan.png (and .svg with --svg)  the page and its charts
     and prints the warning table, the most urgent first.
     """
     from campsim.api import forecast as run_forecast
@@ -83,8 +85,13 @@ def forecast(scenario: str, state_path: str, days: int | None, delay_risk: str |
     state = read_state(state_path, loaded)  # a bad row: exit 2 before any work, nothing written
     folder = out or Path("reports") / f"forecast-{Path(scenario).stem}"
     check_replaceable(folder, force)  # refuse before the work, not after it
-    result = run_forecast(loaded, state, days, replications, seed, delay_risk, jobs, engine)
-    write_forecast_report(result, folder, charts=not no_charts, force=force, chart_workers=jobs)
+    from campsim.runs.progress import progress_bar
+
+    n = loaded.replications if replications is None else replications
+    with progress_bar(n, quiet, "forecast") as bar:
+        result = run_forecast(loaded, state, days, replications, seed, delay_risk, jobs, engine, progress=bar.update)
+    write_forecast_report(result, folder, charts=not no_charts, force=force, chart_workers=jobs, svg=svg,
+                          progress=not quiet)  # fmt: skip
     if not quiet:
         say_block(terminal_table(result))
         say(f"report: {folder}/ ({time.perf_counter() - started:.1f} s)")

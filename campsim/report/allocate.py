@@ -193,8 +193,9 @@ def markdown(result: AllocateResult, folder: Path) -> str:
 
 
 def write_allocate_report(result: AllocateResult, out_dir: str | Path, charts: bool = True,
-                          force: bool = False) -> Path:  # fmt: skip
-    """Write reports/allocate-<stem>/ whole and swap it into place (report/folders.py)."""
+                          force: bool = False, svg: bool = False) -> Path:  # fmt: skip
+    """Write reports/allocate-<stem>/ whole and swap it into place (report/folders.py); the charts
+    as PNG, and SVG too with ``svg``."""
     folder_name = Path(out_dir)
 
     def fill(folder: Path) -> None:
@@ -213,7 +214,7 @@ def write_allocate_report(result: AllocateResult, out_dir: str | Path, charts: b
             from campsim.report import allocate_charts, chartfiles
 
             for name, draw in allocate_charts.CHARTS.items():
-                pngs[name] = chartfiles.save(draw(result), folder, name)[0]
+                pngs[name] = chartfiles.save(draw(result), folder, name, svg=svg)[0]
         (folder / "report.html").write_text(render(result, pngs, folder_name), encoding="utf-8")
 
     return write_folder(out_dir, fill, force)

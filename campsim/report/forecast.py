@@ -61,8 +61,11 @@ def write_forecast_report(
     charts: bool = True,
     force: bool = False,
     chart_workers: int | None = None,
+    svg: bool = False,
+    progress: bool = False,
 ) -> Path:
-    """Write the forecast's report folder atomically and return its path.
+    """Write the forecast's report folder atomically and return its path (the charts as PNG, and
+    SVG too with ``svg``; a bar on a terminal with ``progress``).
 
     Raises:
         OutputFolderError: ``out_dir`` holds something other than a campsim report (without
@@ -89,7 +92,7 @@ def write_forecast_report(
             from campsim.report import chartfiles
             from campsim.report.forecast_charts import FORECAST_CHARTS
 
-            written = chartfiles.write_charts(forecast, folder, chart_workers, FORECAST_CHARTS)
+            written = chartfiles.write_charts(forecast, folder, chart_workers, FORECAST_CHARTS, svg, progress)
             pngs = {name: paths[0] for name, paths in written.items()}
         (folder / "report.html").write_text(render_forecast(forecast, pngs), encoding="utf-8")
 
