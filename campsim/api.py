@@ -295,7 +295,8 @@ def write_report(
     force: bool = False,
     svg: bool = False,
 ) -> Path:
-    """Write the report folder ``campsim run``, ``compare``, ``sweep``, ``allocate`` or ``forecast`` would write for the same result.
+    """Write the report folder ``campsim run``, ``compare``, ``sweep``, ``allocate`` or ``forecast`` would write
+    for the same result.
 
     The folder is written beside its destination and moved into place when complete; it may
     replace an earlier campsim report, or anything else with ``force``. Charts are PNGs; ``svg``

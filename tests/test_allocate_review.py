@@ -105,29 +105,11 @@ def test_the_replications_are_drawn_once_for_every_evaluation_and_give_the_same_
 
 def test_a_terminal_sees_a_counter_of_the_allocations_simulated(tmp_path):
     # like the other commands' bars: a terminal saw nothing for Anbar's ~10 s before the table
-    import os
-    import pty
-    import subprocess
-    import sys
+    from tests.test_progress import in_pty
 
     path = write(tmp_path, "camp", CAMP)
-    main_fd, child_fd = pty.openpty()
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    child = subprocess.Popen([sys.executable, "-m", "campsim", "allocate", str(path), "-n", "12", "--step", "0.05",
-                              "-j", "1", "--no-charts", "--out", str(tmp_path / "r")], stdout=child_fd,
-                             stderr=child_fd, env=env, cwd=ROOT)  # fmt: skip
-    os.close(child_fd)
-    out = b""
-    while True:
-        try:
-            chunk = os.read(main_fd, 65536)
-        except OSError:  # the child closed the pty
-            break
-        if not chunk:
-            break
-        out += chunk
-    assert child.wait(timeout=120) == 0
-    os.close(main_fd)
+    out = in_pty(["allocate", str(path), "-n", "12", "--step", "0.05", "-j", "1", "--no-charts", "--out",
+                  str(tmp_path / "r")])  # fmt: skip
     counts = [int(n) for n in re.findall(rb"simulating: (\d+) allocations \[", out)]
     # tqdm redraws at most every 0.1 s: a quick run may show only the start
     assert counts and counts[0] == 0 and b"fewer person-days short" in out

@@ -292,26 +292,9 @@ def test_a_control_character_in_a_scenario_file_is_bad_input_not_an_internal_err
 
 def test_a_progress_bar_shows_in_a_pseudo_terminal_of_unknown_size(tmp_path):
     """A pty that reports 0 x 0 (as `script` and many CI consoles make) used to make tqdm draw nothing."""
-    import pty
+    from tests.test_progress import in_pty  # a new pty, without COLUMNS and LINES: it reports 0 x 0
 
-    main_fd, child_fd = pty.openpty()  # a new pty reports 0 columns and 0 rows
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    env.pop("COLUMNS", None)
-    env.pop("LINES", None)
-    child = subprocess.Popen([sys.executable, "-m", "campsim", "run", str(RAMADI), "-n", "400", "-j", "1", "--no-charts",
-                              "--out", str(tmp_path / "r")], stdout=child_fd, stderr=child_fd, env=env, cwd=ROOT)  # fmt: skip
-    os.close(child_fd)
-    out = b""
-    while True:
-        try:
-            chunk = os.read(main_fd, 65536)
-        except OSError:  # the child closed the pty
-            break
-        if not chunk:
-            break
-        out += chunk
-    assert child.wait(timeout=120) == 0
-    os.close(main_fd)
+    out = in_pty(["run", str(RAMADI), "-n", "400", "-j", "1", "--no-charts", "--out", str(tmp_path / "r")])
     assert b"replications:" in out and b"%|" in out
 
 
