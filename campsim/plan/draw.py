@@ -45,20 +45,37 @@ class Draws:
         return self.arrivals.shape[1]
 
 
+def draw_days(kind: str, params: tuple, rng: np.random.Generator, n: int) -> np.ndarray:
+    """n draws of a random duration written like lead_time_days (triangular, uniform or lognormal
+    with its mean and sd), in days, not yet rounded."""
+    if kind == "triangular":
+        return rng.triangular(*params, size=n)
+    if kind == "uniform":
+        return rng.uniform(*params, size=n)
+    mean, sd = params
+    sigma2 = math.log1p((sd / mean) ** 2)
+    return rng.lognormal(math.log(mean) - sigma2 / 2, math.sqrt(sigma2), size=n)
+
+
 def draw_lead_times(lead: LeadTimePlan, rng: np.random.Generator, n: int) -> np.ndarray:
     """n lead times in whole days: drawn, rounded up, at least 1."""
     if lead.kind == "fixed":
         return np.full(n, lead.mean_days, dtype=np.int64)
-    if lead.kind == "triangular":
-        draws = rng.triangular(*lead.params, size=n)
-    elif lead.kind == "uniform":
-        draws = rng.uniform(*lead.params, size=n)
-    else:
-        mean, sd = lead.params
-        sigma2 = math.log1p((sd / mean) ** 2)
-        draws = rng.lognormal(math.log(mean) - sigma2 / 2, math.sqrt(sigma2), size=n)
+    draws = draw_days(lead.kind, lead.params, rng, n)
     # a lead time beyond the horizon only means "never arrives": cap it so it fits an integer
     return np.clip(np.ceil(draws), 1, standards.MAX_QUANTITY).astype(np.int64)
+
+
+def lead_days(leads, names: list[str], plan: Plan, seed: int, replication: int) -> np.ndarray:
+    """[day, line] whole days of each line's lead (or transit) time, from the stream named
+    ``names[line]``; the mean rounded up in a deterministic plan; 0 where a line has none."""
+    out = np.zeros((plan.days, len(leads)), dtype=np.int64)
+    for i, lead in enumerate(leads):
+        if lead is None:
+            continue
+        out[:, i] = lead.mean_days if plan.deterministic else draw_lead_times(lead, stream(seed, replication, names[i]),
+                                                                              plan.days)  # fmt: skip
+    return out
 
 
 def _draw_departures(
@@ -97,12 +114,7 @@ def _one(plan: Plan, seed: int, replication: int) -> tuple[np.ndarray, np.ndarra
         departures = _draw_departures(stream(seed, replication, "departures"), plan.initial_people, rate, arrivals)
     else:
         departures = np.zeros(plan.days)
-    leads = np.zeros((plan.days, len(plan.lines)), dtype=np.int64)
-    for line, lead in enumerate(plan.lead_times):
-        if lead is not None:
-            leads[:, line] = draw_lead_times(
-                lead, stream(seed, replication, f"lead_time/{plan.lines[line]}"), plan.days
-            )
+    leads = lead_days(plan.lead_times, [f"lead_time/{x}" for x in plan.lines], plan, seed, replication)
     return arrivals, departures, leads
 
 
@@ -214,17 +226,6 @@ def draw_network(plan: Plan, seed: int | None = None, first: int = 0, stop: int 
                                                                     strict=True)]  # fmt: skip
     line_names = [f"{camp_names[k]}/{items[c]}" for k, c in zip(sites.line_camp, sites.line_commodity, strict=True)]
 
-    def times(leads, names, replication) -> np.ndarray:
-        out = np.zeros((plan.days, len(leads)), dtype=np.int64)
-        for i, lead in enumerate(leads):
-            if lead is None:
-                continue
-            if plan.deterministic:
-                out[:, i] = lead.mean_days
-            else:
-                out[:, i] = draw_lead_times(lead, stream(seed, replication, names[i]), plan.days)
-        return out
-
     if plan.deterministic:  # the expected path, shared by every replication (read-only views)
         n = stop - first
         path = type(net.expected)(**{name: np.broadcast_to(array[:, :, None], (*array.shape, n))
@@ -233,9 +234,9 @@ def draw_network(plan: Plan, seed: int | None = None, first: int = 0, stop: int 
         path = drawn_population(net.camps, seed, first, stop)
     lines, wlines, transit = [], [], []
     for r in range(first, stop):
-        lines.append(times(plan.lead_times, [f"lead_time/{n}" for n in line_names], r))
-        wlines.append(times(sites.w_lead_times, [f"lead_time/{n}" for n in w_names], r))
-        transit.append(times(routes.transit, [f"transit/{n}" for n in routes.names], r))
+        lines.append(lead_days(plan.lead_times, [f"lead_time/{n}" for n in line_names], plan, seed, r))
+        wlines.append(lead_days(sites.w_lead_times, [f"lead_time/{n}" for n in w_names], plan, seed, r))
+        transit.append(lead_days(routes.transit, [f"transit/{n}" for n in routes.names], plan, seed, r))
     return NetworkDraws(
         first=first,
         arrivals=path.accepted.sum(axis=1),

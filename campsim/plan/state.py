@@ -19,6 +19,7 @@ from campsim.model.rules import kits_for_arrivals
 from campsim.model.standards import KIT_NEED_WINDOW_DAYS
 from campsim.model.state import State
 from campsim.plan.arrays import LeadTimePlan, Plan, land_days
+from campsim.plan.draw import draw_days
 from campsim.plan.streams import stream
 
 CAMP, WAREHOUSE = "camp", "warehouse"  # where a pipeline row arrives
@@ -178,16 +179,8 @@ def delays(delay: LeadTimePlan | None, rows: int, seed: int, first: int, stop: i
         return out + max(0, math.ceil(round(mean, 9)))
     for r in range(first, stop):
         rng = stream(seed, r, "delay_risk")
-        if delay.kind == "fixed":
-            drawn = np.full(rows, delay.params[0])
-        elif delay.kind == "triangular":
-            drawn = rng.triangular(*delay.params, size=rows)
-        elif delay.kind == "uniform":
-            drawn = rng.uniform(*delay.params, size=rows)
-        else:
-            mean, sd = delay.params
-            sigma2 = math.log1p((sd / mean) ** 2)
-            drawn = rng.lognormal(math.log(mean) - sigma2 / 2, math.sqrt(sigma2), size=rows)
+        fixed = delay.kind == "fixed"
+        drawn = np.full(rows, delay.params[0]) if fixed else draw_days(delay.kind, delay.params, rng, rows)
         out[:, r - first] = np.clip(np.ceil(drawn), 0, MAX_DELAY_DAYS)
     return out
 

@@ -16,7 +16,7 @@ import numpy as np
 
 from campsim.plan.arrays import Plan
 from campsim.plan.compile import expected_path
-from campsim.plan.draw import Draws, NetworkDraws, _draw_departures, draw_lead_times
+from campsim.plan.draw import Draws, NetworkDraws, _draw_departures, lead_days
 from campsim.plan.state import Start
 from campsim.plan.streams import stream
 
@@ -25,20 +25,6 @@ def _pad(array: np.ndarray, first: int) -> np.ndarray:
     """``array`` of the days from ``first`` on, with zero rows for the days before."""
     out = np.zeros((first + array.shape[0], *array.shape[1:]), dtype=array.dtype)
     out[first:] = array
-    return out
-
-
-def _leads(leads, names, plan: Plan, seed: int, replication: int) -> np.ndarray:
-    """[day, line] whole days of each line's lead (or transit) time, from the stream named ``names[line]``."""
-    out = np.zeros((plan.days, len(leads)), dtype=np.int64)
-    for i, lead in enumerate(leads):
-        if lead is None:
-            continue
-        out[:, i] = (
-            lead.mean_days
-            if plan.deterministic
-            else draw_lead_times(lead, stream(seed, replication, names[i]), plan.days)
-        )
     return out
 
 
@@ -65,7 +51,7 @@ def draw_from(plan: Plan, start: Start, seed: int, first: int = 0, stop: int = 1
             gone = _pad(_draw_departures(rng, int(people), rate, arrived[day:], tail), day)
         arrivals.append(arrived)
         departures.append(gone)
-        leads.append(_leads(plan.lead_times, [f"lead_time/{x}" for x in plan.lines], plan, seed, r))
+        leads.append(lead_days(plan.lead_times, [f"lead_time/{x}" for x in plan.lines], plan, seed, r))
     return Draws(
         first=first,
         arrivals=np.stack(arrivals, axis=1),
@@ -101,10 +87,10 @@ def draw_network_from(plan: Plan, start: Start, seed: int, first: int = 0, stop:
     names = [
         f"lead_time/{net.camps.names[k]}/{items[c]}" for k, c in zip(sites.line_camp, sites.line_commodity, strict=True)
     ]
-    lines = [_leads(plan.lead_times, names, plan, seed, r) for r in range(first, stop)]
-    wlines = [_leads(sites.w_lead_times, w_names, plan, seed, r) for r in range(first, stop)]
+    lines = [lead_days(plan.lead_times, names, plan, seed, r) for r in range(first, stop)]
+    wlines = [lead_days(sites.w_lead_times, w_names, plan, seed, r) for r in range(first, stop)]
     transit = [
-        _leads(routes.transit, [f"transit/{x}" for x in routes.names], plan, seed, r) for r in range(first, stop)
+        lead_days(routes.transit, [f"transit/{x}" for x in routes.names], plan, seed, r) for r in range(first, stop)
     ]
     return NetworkDraws(
         first=first,
