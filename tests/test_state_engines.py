@@ -160,6 +160,7 @@ def test_a_forecast_of_some_days_stops_there_and_refuses_to_pass_the_horizon():
     ("{triangular: [5, 2, 10]}", "min <= mode <= max"),
     ("{gamma: 3}", "--delay-risk: expected a number of days or one of"),
     ("{triangular: [0, 2", "--delay-risk: expected a distribution"),
+    ("soon", "{lognormal: {mean: m, sd: s}}, got 'soon'"),  # a word, not pydantic's "instance of LeadTime"
 ])  # fmt: skip
 def test_a_bad_delay_risk_is_one_clear_line(text, words):
     with pytest.raises(ScenarioError) as caught:

@@ -41,6 +41,12 @@ def delay_plan(delay_risk: Any) -> LeadTimePlan | None:
             ) from None
     if isinstance(value, int | float) and not isinstance(value, bool):
         value = {"fixed": value}
+    if not isinstance(value, dict | LeadTime):  # a word or a list: pydantic would name its own class
+        raise ScenarioError(
+            f"expected a number of days or one of {{triangular: [min, mode, max]}}, {{uniform: [low, high]}}, "
+            f"{{lognormal: {{mean: m, sd: s}}}}, got {delay_risk!r}",
+            path="--delay-risk",
+        )
     try:
         lead = value if isinstance(value, LeadTime) else LeadTime.model_validate(value)
     except ValidationError as exc:
