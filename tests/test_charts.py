@@ -150,6 +150,7 @@ def test_date_ticks_kept_per_view_are_matplotlib_s_own(one):
     plt.close(fig)
 
 
+@pytest.mark.slow  # over 1 s: kept out of the default run's 2 minutes (CI runs it)
 def test_charts_rendered_in_worker_processes_are_the_same_bytes_as_in_one(two, tmp_path):
     (tmp_path / "one").mkdir()
     (tmp_path / "two").mkdir()

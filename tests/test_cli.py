@@ -27,7 +27,12 @@ DAILY_COLUMNS = ["day", "date", "commodity", "population", "need", "distributed"
 EVENT_COLUMNS = ["day", "date", "kind", "commodity", "quantity", "cost_usd", "note"]
 
 
-@pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.name)
+@pytest.mark.parametrize(
+    "path",
+    # the main job's scenario in the default run; the others (about 1 s each) with the slow tests
+    [p if p.name == "ramadi.yaml" else pytest.param(p, marks=pytest.mark.slow) for p in SCENARIOS],
+    ids=lambda p: p.name,
+)
 def test_run_writes_a_consistent_report(path, tmp_path, capsys):
     out = tmp_path / "report"
     assert main(["run", str(path), "--out", str(out)]) == 0
@@ -290,6 +295,7 @@ def test_a_control_character_in_a_scenario_file_is_bad_input_not_an_internal_err
     assert err.startswith(f"{path}:2: character U+{ord(character):04X} is not allowed") and len(err.splitlines()) == 1
 
 
+@pytest.mark.slow  # over 1 s: kept out of the default run's 2 minutes (CI runs it)
 def test_a_progress_bar_shows_in_a_pseudo_terminal_of_unknown_size(tmp_path):
     """A pty that reports 0 x 0 (as `script` and many CI consoles make) used to make tqdm draw nothing."""
     from tests.test_progress import in_pty  # a new pty, without COLUMNS and LINES: it reports 0 x 0

@@ -132,6 +132,7 @@ def scheduler():
         yield c
 
 
+@pytest.mark.slow  # over 1 s: kept out of the default run's 2 minutes (CI runs it)
 def test_a_scheduler_without_workers(tmp_path, capsys, no_simulation, quick, scheduler):
     argv = run(tmp_path, "--address", scheduler.scheduler_address)
     one_line_exit_2(argv, capsys, "has no workers", "dask worker")
@@ -186,6 +187,7 @@ def test_workers_with_another_campsim_version(tmp_path, capsys, no_simulation, q
     assert no_simulation == []
 
 
+@pytest.mark.slow  # over 1 s: kept out of the default run's 2 minutes (CI runs it)
 def test_a_good_cluster_runs_the_replications(tmp_path):
     with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True, host="127.0.0.1",
                                   dashboard_address=None) as c:  # fmt: skip

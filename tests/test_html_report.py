@@ -90,6 +90,7 @@ def test_run_report_is_self_contained_and_has_every_chart(run_report):
     assert "(also as cover.png beside this file)" in text
 
 
+@pytest.mark.slow  # over 1 s: kept out of the default run's 2 minutes (CI runs it)
 def test_run_with_svg_writes_each_chart_as_svg_too_and_the_page_says_so(tmp_path):
     out = tmp_path / "r"
     assert main(["run", str(RAMADI), "--out", str(out), "--quiet", "--svg"]) == 0
@@ -268,6 +269,7 @@ def test_compare_vary_labels_variants_by_value_and_shares_random_numbers(tmp_pat
     )
 
 
+@pytest.mark.slow  # over 1 s: kept out of the default run's 2 minutes (CI runs it)
 def test_compare_shows_commodities_a_scenario_lacks_as_absent(tmp_path):
     lean = tmp_path / "lean.yaml"
     lean.write_text(

@@ -150,6 +150,7 @@ def test_a_network_run_writes_its_tables(tmp_path, capsys):
     assert ",site," in (tmp_path / "n" / "events.csv").read_text().splitlines()[0]
 
 
+@pytest.mark.slow  # over 1 s: kept out of the default run's 2 minutes (CI runs it)
 def test_replicated_networks_are_the_same_whatever_the_jobs_and_engine(tmp_path):
     outs = {}
     for label, extra in (("j1", ["-j", "1"]), ("j2", ["-j", "2"]), ("des", ["-j", "1", "--engine", "des"])):

@@ -388,6 +388,7 @@ def check_reproducible(data: dict) -> None:
     assert batch[0] == engine_summary(first.summary)  # the same seed through the batch engine
 
 
+@pytest.mark.slow  # over 1 s: kept out of the default run's 2 minutes (CI runs it)
 @settings(max_examples=25, deadline=None)
 @given(networks())
 def test_the_same_seed_gives_the_same_network_summaries(data):

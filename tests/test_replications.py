@@ -72,6 +72,7 @@ def test_a_replicated_run_leaves_no_thread_behind(tmp_path):
     assert "tqdm_monitor" not in [t.name for t in threading.enumerate()]
 
 
+@pytest.mark.slow  # over 1 s: kept out of the default run's 2 minutes (CI runs it)
 def test_a_real_dask_local_cluster_gives_the_same_summary():
     distributed = pytest.importorskip("distributed")
     s = campsim.load_scenario(RAMADI)
@@ -128,6 +129,7 @@ def test_common_random_numbers_across_funding_levels():
         assert x.summary["population"] == y.summary["population"]
 
 
+@pytest.mark.slow  # over 1 s: kept out of the default run's 2 minutes (CI runs it)
 def test_replicated_report_has_uncertainty_quantiles_and_its_charts(tmp_path):
     out = tmp_path / "rep"
     assert main(["run", str(RAMADI), "-n", "30", "-j", "1", "--out", str(out), "--quiet"]) == 0
@@ -153,6 +155,7 @@ def test_replications_from_the_scenario_file(tmp_path):
     assert json.loads((tmp_path / "r" / "summary.json").read_text())["replications"] == 3
 
 
+@pytest.mark.slow  # over 1 s: kept out of the default run's 2 minutes (CI runs it)
 def test_compare_with_replications_overlays_bands_on_common_random_numbers(tmp_path):
     out = tmp_path / "cmp"
     funded = ROOT / "scenarios" / "ramadi-funded.yaml"
