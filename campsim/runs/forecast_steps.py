@@ -16,7 +16,7 @@ from campsim.plan.state_draws import draw_from
 from campsim.results.state import Forecast, renumbered, window
 from campsim.runs.executors import _chunk_cap
 from campsim.runs.replicate import samples_of
-from campsim.runs.simulate import recorded, replicated_result
+from campsim.runs.simulate import replicated_result
 
 
 def forecast(
@@ -106,38 +106,9 @@ def _run_batch(plan: Plan, start: Start, seed: int, a: int, b: int, delay) -> Ru
 
 def _first_result(scenario: Scenario, view: Plan, raw: RunArrays, seed: int):
     """Replication 0's result on the forecast's days, as simulate() builds a run's."""
-    if view.network is not None:
-        from campsim.results.network import (
-            network_daily_frame,
-            network_events_frame,
-            summarize_network,
-            warehouses_frame,
-        )
-        from campsim.results.run import NetworkResult
+    from campsim.runs.simulate import result_of
 
-        return NetworkResult(
-            scenario=scenario,
-            seed=seed,
-            summary=recorded(summarize_network(view, raw, seed)[0], scenario),
-            daily=network_daily_frame(view, raw, 0),
-            events=network_events_frame(view, raw),
-            raw=raw,
-            plan=view,
-            warehouses=warehouses_frame(view, raw, 0),
-        )
-    from campsim.results.run import SimulationResult
-    from campsim.results.summary import summarize
-    from campsim.results.tables import daily_frame, events_frame
-
-    return SimulationResult(
-        scenario=scenario,
-        seed=seed,
-        summary=recorded(summarize(view, raw, seed)[0], scenario),
-        daily=daily_frame(view, raw, 0),
-        events=events_frame(view, raw),
-        raw=raw,
-        plan=view,
-    )
+    return result_of(scenario, view, raw, seed)
 
 
 def _joined(chunks: list[RunArrays]) -> RunArrays:

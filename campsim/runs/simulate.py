@@ -38,6 +38,30 @@ def simulate(
     if plan.network is not None:
         return simulate_network_run(scenario, plan, seed, replication)
     raw = des.simulate(plan, draw(plan, seed, replication, replication + 1))
+    return result_of(scenario, plan, raw, seed, replication)
+
+
+def result_of(scenario: Scenario, plan: Plan, raw, seed: int, replication: int = 0) -> SimulationResult:
+    """One replication's result from its engine arrays: summary, daily and events tables (a
+    network's also warehouses), as a run (and a forecast's replication 0) reports them."""
+    if plan.network is not None:
+        from campsim.results.network import (
+            network_daily_frame,
+            network_events_frame,
+            summarize_network,
+            warehouses_frame,
+        )
+
+        return NetworkResult(
+            scenario=scenario,
+            seed=seed,
+            summary=recorded(summarize_network(plan, raw, seed)[0], scenario),
+            daily=network_daily_frame(plan, raw, replication),
+            events=network_events_frame(plan, raw),
+            raw=raw,
+            plan=plan,
+            warehouses=warehouses_frame(plan, raw, replication),
+        )
     return SimulationResult(
         scenario=scenario,
         seed=seed,
@@ -65,24 +89,9 @@ def simulate_network_run(scenario: Scenario, plan: Plan, seed: int, replication:
     """One replication of a camp network through the SimPy network engine."""
     from campsim.engines.network import simulate_network
     from campsim.plan.draw import draw_network
-    from campsim.results.network import (
-        network_daily_frame,
-        network_events_frame,
-        summarize_network,
-        warehouses_frame,
-    )
 
     raw = simulate_network(plan, draw_network(plan, seed, replication, replication + 1))
-    return NetworkResult(
-        scenario=scenario,
-        seed=seed,
-        summary=recorded(summarize_network(plan, raw, seed)[0], scenario),
-        daily=network_daily_frame(plan, raw, replication),
-        events=network_events_frame(plan, raw),
-        raw=raw,
-        plan=plan,
-        warehouses=warehouses_frame(plan, raw, replication),
-    )
+    return result_of(scenario, plan, raw, seed, replication)
 
 
 def run_replications(
